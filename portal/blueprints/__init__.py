@@ -1,0 +1,26 @@
+"""Every feature's blueprint, registered in one place."""
+
+from importlib import import_module
+
+# Module names under portal.blueprints; each exposes `bp`.
+FEATURES = (
+    "home",
+    "auth",
+    "account",
+    "catalog",
+    "cart",
+    "quick_order",
+    "checkout",
+    "orders",
+    "lists",
+    "approvals",
+    "company",
+    "apply",
+    "staff",
+)
+
+
+def register_blueprints(app):
+    for name in FEATURES:
+        module = import_module(f"portal.blueprints.{name}")
+        app.register_blueprint(module.bp)

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("approvals", __name__, url_prefix="/approvals")
+
+from portal.blueprints.approvals import routes  # noqa: E402,F401

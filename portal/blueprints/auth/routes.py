@@ -1,0 +1,119 @@
+"""Sign in and out, forgotten password, invitations, language switch."""
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.blueprints.auth import bp
+from portal.blueprints.auth.forms import ForgotForm, LoginForm, SetPasswordForm
+from portal.extensions import db, limiter
+from portal.rendering import render
+from portal.security import end_all_sessions
+from portal.services import DomainError
+from portal.services import accounts as account_service
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a local path: never an absolute URL or a scheme-relative one."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("home.index")
+
+
+def _login_account_key() -> str:
+    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _failed_login(response) -> bool:
+    return response.status_code == 422
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+               deduct_when=_failed_login)
+@limiter.limit("100 per hour", methods=["POST"], key_func=_login_account_key,
+               deduct_when=_failed_login)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = account_service.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            lang = session.get("lang")
+            session.clear()  # no fixation: a fresh session for the signed-in user
+            login_user(user, remember=form.remember.data)
+            session["seen"] = int(datetime.now(UTC).timestamp())
+            if lang and not user.language:
+                user.language = lang
+            user.last_login_at = datetime.now(UTC)
+            db.session.commit()
+            return redirect(_safe_next(form.next.data), 303)
+        form.password.errors.append(_("Wrong email or password."))
+        return render("auth/login.html", form=form, status_code=422)
+    status = 422 if form.is_submitted() else 200
+    return render("auth/login.html", form=form, status_code=status)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    end_all_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per minute;30 per hour", methods=["POST"])
+def forgot_password():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        account_service.request_password_reset(form.email.data)
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        return render("auth/forgot_sent.html", email=form.email.data)
+    return render("auth/forgot.html", form=form, status_code=422 if form.is_submitted() else 200)
+
+
+@bp.route("/password/set/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def set_password(token: str):
+    row = account_service.token_user(token)
+    if row is None:
+        return render("auth/link_expired.html", status_code=410)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            account_service.set_password_with_token(token, form.password.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Your password is set. You can sign in now."), "success")
+            return redirect(url_for("auth.login"), 303)
+    status = 422 if form.is_submitted() else 200
+    return render("auth/set_password.html", form=form, user=row.user, status_code=status)
+
+
+@bp.post("/language")
+def switch_language():
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.language = lang
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")), 303)

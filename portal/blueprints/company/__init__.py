@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("company", __name__, url_prefix="/company")
+
+from portal.blueprints.company import routes  # noqa: E402,F401

@@ -1,0 +1,25 @@
+"""Each role lands on a home page that fits it: cards registered by the features."""
+
+from flask import current_app
+from flask_login import current_user
+
+from portal.blueprints.home import bp
+from portal.home_cards import cards_for
+from portal.rendering import render
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return render("home/welcome.html", public_catalog=current_app.config["PUBLIC_CATALOG"])
+    return render("home/index.html", cards=cards_for(current_user))
+
+
+@bp.get("/healthz")
+def health():
+    from sqlalchemy import text
+
+    from portal.extensions import db
+
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

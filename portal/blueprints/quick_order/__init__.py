@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("quick_order", __name__, url_prefix="/quick-order")
+
+from portal.blueprints.quick_order import routes  # noqa: E402,F401

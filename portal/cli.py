@@ -1,0 +1,128 @@
+"""The `portal` command: Flask's CLI for this app plus demo, seeding and the mail worker."""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from portal import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def main():
+    """Trade portal management: `portal demo`, `portal db upgrade`, `portal run`, ..."""
+
+
+@main.command("seed-demo")
+@with_appcontext
+def seed_demo_command():
+    """Load the deterministic demo data set into an empty, migrated database."""
+    from portal.demo import seed
+
+    counts = seed.seed_demo()
+    click.echo("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@main.command("send-mail")
+@click.option("--loop", is_flag=True, help="Keep running, polling the outbox.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
+@with_appcontext
+def send_mail_command(loop: bool, interval: float):
+    """Deliver queued emails from the outbox over SMTP."""
+    from portal.services.mail import send_pending
+
+    while True:
+        sent = send_pending()
+        if sent:
+            click.echo(f"sent {sent} email(s)")
+        if not loop:
+            break
+        time.sleep(interval)
+
+
+@main.command("mail-sink")
+@click.option("--port", default=1025, show_default=True)
+def mail_sink_command(port: int):
+    """A local SMTP server that prints every message (for the demo and development)."""
+    from portal.devmail import serve_forever
+
+    serve_forever("127.0.0.1", port)
+
+
+DEMO_ACCOUNTS = [
+    ("buyer@demo.test", "buyer, Durand Bâtiment (limit 1,000 EUR, two jobsites)"),
+    ("manager@demo.test", "purchasing manager (approver), Durand Bâtiment"),
+    ("admin@demo.test", "company admin, Durand Bâtiment"),
+    ("chef@demo.test", "buyer, restaurant group (hospitality prices)"),
+    ("dealer@demo.test", "dealer following its orders"),
+    ("staff@demo.test", "seller admin"),
+    ("rep@demo.test", "sales rep with assigned customers"),
+    ("warehouse@demo.test", "fulfilment"),
+]
+
+
+def _demo_environment(instance: Path) -> dict:
+    env = dict(os.environ)
+    secret_file = instance / "demo-secret-key"
+    if not secret_file.exists():
+        secret_file.write_text(secrets.token_hex(32))
+    env.setdefault("PORTAL_SECRET_KEY", secret_file.read_text().strip())
+    env.setdefault("PORTAL_SESSION_COOKIE_SECURE", "0")  # plain http on loopback
+    env.setdefault("PORTAL_REMEMBER_COOKIE_SECURE", "0")
+    env.setdefault("PORTAL_MAIL_PORT", "1025")
+    env["PORTAL_INSTANCE_PATH"] = str(instance)
+    return env
+
+
+@main.command("demo")
+@click.option("--port", default=8000, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Only build the database.")
+def demo_command(port: int, no_serve: bool):
+    """Create or refresh instance/portal.sqlite3 with demo data and serve it with gunicorn."""
+    instance = Path(os.environ.get("PORTAL_INSTANCE_PATH") or Path.cwd() / "instance")
+    instance.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        (instance / f"portal.sqlite3{suffix}").unlink(missing_ok=True)
+    env = _demo_environment(instance)
+    env.pop("PORTAL_DATABASE_URL", None)
+    portal_cmd = [sys.executable, "-m", "portal"]
+    click.echo("Creating the database (migrations) and loading the demo data...")
+    subprocess.run([*portal_cmd, "db", "upgrade"], env=env, check=True)
+    subprocess.run([*portal_cmd, "seed-demo"], env=env, check=True)
+    if no_serve:
+        return
+    children = [
+        subprocess.Popen([*portal_cmd, "mail-sink", "--port", env["PORTAL_MAIL_PORT"]], env=env),
+        subprocess.Popen([*portal_cmd, "send-mail", "--loop"], env=env),
+        subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+             "--access-logfile", "-", "portal:create_app()"],
+            env=env,
+        ),
+    ]
+    click.echo(f"\nThe portal runs at http://127.0.0.1:{port}  (Ctrl+C to stop)")
+    click.echo("Demo sign-ins, password demo-password:")
+    for email, who in DEMO_ACCOUNTS:
+        click.echo(f"  {email:22} {who}")
+    click.echo("Emails (password reset, invitations) are printed here by the local mail sink.\n")
+    try:
+        children[-1].wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            child.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Placeholder until the full demo data set lands."""

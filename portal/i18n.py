@@ -1,0 +1,72 @@
+"""French and English: locale choice, and catalogs read straight from the .po files.
+
+Each feature keeps its own `translations/<lang>/<feature>.po`, so features never edit one
+shared file; they are merged in memory at first use (no compile step, no binary in git).
+"""
+
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from flask import current_app, request, session
+from flask_babel import Domain, get_locale
+from flask_login import current_user
+
+from portal.extensions import babel
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+
+
+class PoTranslations(Translations):
+    def __init__(self, catalog):
+        super().__init__()
+        self.plural = catalog.plural_func
+        for message in catalog:
+            if not message.id or not message.string or message.fuzzy:
+                continue
+            if isinstance(message.id, tuple):
+                for index, text in enumerate(message.string):
+                    if text:
+                        self._catalog[(message.id[0], index)] = text
+            else:
+                self._catalog[message.id] = message.string
+
+
+@cache
+def catalog_for(locale: str) -> NullTranslations:
+    files = sorted((TRANSLATIONS_DIR / locale).glob("*.po"))
+    if not files:
+        return NullTranslations()
+    merged = None
+    for path in files:
+        with path.open("rb") as fh:
+            translations = PoTranslations(read_po(fh, locale=locale))
+        if merged is None:
+            merged = translations
+        else:
+            merged._catalog.update(translations._catalog)
+    return merged
+
+
+class PoDomain(Domain):
+    def get_translations(self):
+        return catalog_for(str(get_locale()))
+
+
+def select_locale() -> str:
+    """A signed-in user's stored language wins, then the session's switch, then the browser."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def init_app(app):
+    babel.init_app(app, locale_selector=select_locale)
+    babel.domain_instance = PoDomain()

@@ -1,0 +1,46 @@
+"""All models, importable from one place (Alembic and the app load them all)."""
+
+from portal.models.accounts import (
+    CUSTOMER_ROLES,
+    STAFF_ROLES,
+    Address,
+    Company,
+    CompanyStatus,
+    CustomerGroup,
+    PaymentTerms,
+    RepAssignment,
+    Role,
+    TokenPurpose,
+    Unit,
+    UnitKind,
+    User,
+    UserToken,
+)
+from portal.models.approvals import (
+    ApprovalRequest,
+    ApprovalRule,
+    ApprovalStatus,
+    ApprovalStep,
+    AuditEntry,
+)
+from portal.models.backoffice import (
+    AccountApplication,
+    ApplicationStatus,
+    ImportJob,
+    ImportStatus,
+    OutboxMessage,
+)
+from portal.models.carts import Cart, CartLine, ShoppingList, ShoppingListLine
+from portal.models.catalog import Category, Product, Stock, VisibilityRule, Warehouse
+from portal.models.orders import Order, OrderEvent, OrderLine, OrderStatus, Shipment, ShipmentLine
+from portal.models.pricing import PriceList, PriceTier
+
+__all__ = [
+    "CUSTOMER_ROLES", "STAFF_ROLES", "AccountApplication", "Address", "ApplicationStatus",
+    "ApprovalRequest", "ApprovalRule", "ApprovalStatus", "ApprovalStep", "AuditEntry", "Cart",
+    "CartLine", "Category", "Company", "CompanyStatus", "CustomerGroup", "ImportJob",
+    "ImportStatus", "Order", "OrderEvent", "OrderLine", "OrderStatus", "OutboxMessage",
+    "PaymentTerms", "PriceList", "PriceTier", "Product", "RepAssignment", "Role", "Shipment",
+    "ShipmentLine", "ShoppingList", "ShoppingListLine", "Stock", "TokenPurpose", "Unit",
+    "UnitKind", "User", "UserToken", "VisibilityRule", "Warehouse",
+]

@@ -1,0 +1,125 @@
+"""Products, categories, warehouses and stock, and who may see what."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, utcnow
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name_fr: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    parent: Mapped[Category | None] = relationship(remote_side=[id])
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_fr
+
+
+class Product(db.Model):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("case_pack >= 1", name="case_pack_positive"),
+        CheckConstraint("order_multiple >= 1", name="order_multiple_positive"),
+        Index("ix_products_category_active", "category_id", "active"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(40), unique=True)
+    gtin: Mapped[str | None] = mapped_column(String(14), unique=True)
+    name_fr: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    description_fr: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    brand: Mapped[str] = mapped_column(String(80), default="", index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    # Unit of measure code: "each", "kg", "m", "l", "m2", "bag", "roll" ...
+    uom: Mapped[str] = mapped_column(String(12), default="each")
+    case_pack: Mapped[int] = mapped_column(Integer, default=1)
+    # The step a quantity moves by: 1 (sold by the unit), half a case, or a full case.
+    order_multiple: Mapped[int] = mapped_column(Integer, default=1)
+    lead_time_days: Mapped[int] = mapped_column(Integer, default=2)
+    discontinued: Mapped[bool] = mapped_column(Boolean, default=False)
+    replacement_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Lower-cased, accent-free "sku gtin name brand description" in both languages,
+    # kept by services.catalog for the LIKE/trigram fallback of search.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    category: Mapped[Category] = relationship()
+    replacement: Mapped[Product | None] = relationship(remote_side=[id])
+    stock: Mapped[list[Stock]] = relationship(back_populates="product")
+
+    def __init__(self, **kw):
+        kw.setdefault("case_pack", 1)
+        kw.setdefault("order_multiple", kw["case_pack"])
+        kw.setdefault("lead_time_days", 2)
+        kw.setdefault("discontinued", False)
+        kw.setdefault("active", True)
+        kw.setdefault("uom", "each")
+        super().__init__(**kw)
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_fr
+
+    def description(self, lang: str) -> str:
+        return self.description_en if lang == "en" else self.description_fr
+
+
+class Warehouse(db.Model):
+    __tablename__ = "warehouses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    city: Mapped[str] = mapped_column(String(120), default="")
+
+
+class Stock(db.Model):
+    __tablename__ = "stock"
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer, default=0)
+
+    product: Mapped[Product] = relationship(back_populates="stock")
+    warehouse: Mapped[Warehouse] = relationship()
+
+
+class VisibilityRule(db.Model):
+    """An allow-list entry: when a company (or else its group) has any, it sees only those.
+
+    Exactly one of customer_group_id / company_id is set, and one of category_id / product_id.
+    A category entry covers its sub-categories.
+    """
+
+    __tablename__ = "visibility_rules"
+    __table_args__ = (
+        CheckConstraint(
+            "(customer_group_id IS NULL) <> (company_id IS NULL)", name="one_audience"
+        ),
+        CheckConstraint("(category_id IS NULL) <> (product_id IS NULL)", name="one_target"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer_groups.id"), index=True
+    )
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))

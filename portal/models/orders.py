@@ -1,0 +1,154 @@
+"""Orders with lines frozen at order time, their status history and shipments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.accounts import Company, PaymentTerms, Unit, User
+from portal.models.base import UTCDateTime, str_enum, utcnow
+from portal.models.catalog import Product, Warehouse
+
+
+class OrderStatus(StrEnum):
+    PENDING_APPROVAL = "pending_approval"
+    REJECTED = "rejected"
+    SUBMITTED = "submitted"
+    CONFIRMED = "confirmed"
+    PARTIALLY_SHIPPED = "partially_shipped"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_company_placed", "company_id", "placed_at"),
+        Index("ix_orders_company_status", "company_id", "status"),
+        Index("ix_orders_placed_by", "placed_by_id", "placed_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    jobsite_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # The delivery address as it was when ordered.
+    ship_to: Mapped[str] = mapped_column(Text, default="")
+    site_contact: Mapped[str] = mapped_column(String(200), default="")
+    delivery_window: Mapped[str] = mapped_column(String(120), default="")
+    delivery_notes: Mapped[str] = mapped_column(Text, default="")
+    placed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    on_behalf_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    po_number: Mapped[str] = mapped_column(String(40), default="", index=True)
+    requested_date: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    payment_terms: Mapped[PaymentTerms] = mapped_column(str_enum(PaymentTerms, "payment_terms"))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    subtotal_cents: Mapped[int] = mapped_column(Integer, default=0)
+    tax_cents: Mapped[int] = mapped_column(Integer, default=0)
+    total_cents: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus, "order_status"))
+    # Bumped whenever lines change: approvals are bound to one version of the content.
+    content_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Single-use token of the checkout form: a replayed submit finds the order already placed.
+    submit_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    company: Mapped[Company] = relationship()
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
+    jobsite: Mapped[Unit | None] = relationship(foreign_keys=[jobsite_id])
+    placed_by: Mapped[User] = relationship(foreign_keys=[placed_by_id])
+    on_behalf_by: Mapped[User | None] = relationship(foreign_keys=[on_behalf_by_id])
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", order_by="OrderLine.position", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", order_by="OrderEvent.id", cascade="all, delete-orphan"
+    )
+    shipments: Mapped[list[Shipment]] = relationship(
+        back_populates="order", order_by="Shipment.id", cascade="all, delete-orphan"
+    )
+
+
+class OrderLine(db.Model):
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        Index("ix_order_lines_order", "order_id"),
+        Index("ix_order_lines_product", "product_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    # Frozen at order time: what was bought, at which price.
+    sku: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price_cents: Mapped[int] = mapped_column(Integer)
+    line_total_cents: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    shipped_qty: Mapped[int] = mapped_column(Integer, default=0)
+    backordered_qty: Mapped[int] = mapped_column(Integer, default=0)
+    backorder_date: Mapped[date | None] = mapped_column(Date)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()
+
+
+class OrderEvent(db.Model):
+    """One entry of an order's timeline: a status change, a decision, a trim, a note."""
+
+    __tablename__ = "order_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(32))  # status, approval, trim, shipment, note
+    status: Mapped[OrderStatus | None] = mapped_column(str_enum(OrderStatus, "order_status"))
+    message: Mapped[str] = mapped_column(Text, default="")
+
+    order: Mapped[Order] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class Shipment(db.Model):
+    __tablename__ = "shipments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    carrier: Mapped[str] = mapped_column(String(80), default="")
+    tracking_number: Mapped[str] = mapped_column(String(80), default="")
+    shipped_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    order: Mapped[Order] = relationship(back_populates="shipments")
+    warehouse: Mapped[Warehouse | None] = relationship()
+    lines: Mapped[list[ShipmentLine]] = relationship(cascade="all, delete-orphan")
+
+
+class ShipmentLine(db.Model):
+    __tablename__ = "shipment_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(
+        ForeignKey("shipments.id", ondelete="CASCADE"), index=True
+    )
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+
+    order_line: Mapped[OrderLine] = relationship()

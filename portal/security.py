@@ -1,0 +1,77 @@
+"""Sign-in plumbing and response headers: session versions, idle timeouts, CSP, no-store."""
+
+import time
+
+from flask import current_app, request, session
+from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.extensions import db, login_manager
+from portal.models import User
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    """The session id is "<user id>:<session version>": a bumped version ends the session."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.disabled or user.session_version != int(version):
+        return None
+    if user.company_id is not None and user.company is None:
+        return None
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Sign-out everywhere: every session cookie carrying the old version stops working."""
+    user.session_version += 1
+
+
+def _idle_limit_seconds(user) -> int:
+    cfg = current_app.config
+    if user.is_staff:
+        return cfg["STAFF_SESSION_MINUTES"] * 60
+    return cfg["BUYER_SESSION_HOURS"] * 3600
+
+
+def _enforce_idle_timeout():
+    if not current_user.is_authenticated:
+        return
+    now = int(time.time())
+    seen = session.get("seen", now)
+    if now - seen > _idle_limit_seconds(current_user):
+        logout_user()
+        session.clear()
+        return
+    session["seen"] = now
+
+
+def _set_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    # Pages of signed-in users carry prices and orders: never stored by any cache.
+    if current_user and current_user.is_authenticated and not request.path.startswith("/static"):
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app):
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    app.before_request(_enforce_idle_timeout)
+    app.after_request(_set_headers)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = None  # session versions do the revoking
