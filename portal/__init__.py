@@ -64,9 +64,10 @@ def _configure_database(app: Flask) -> None:
         # psycopg 3 is the driver we ship.
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    # A copy: the default dict is shared by every app built in this process.
+    opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if url.startswith("sqlite"):
-        opts = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         opts.setdefault("connect_args", {"timeout": 15})
     else:
-        opts = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         opts.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts

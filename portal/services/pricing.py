@@ -1,0 +1,166 @@
+"""Prices: which list applies to a company, which tier applies to a quantity.
+
+Pure rules (`best_tier`, `quote`, `check_quantity`) take plain values; `PriceBook` loads the
+tiers of many products for one company in one query (no N+1) and answers from memory.
+
+Resolution: the company's contract list, then its customer group's list, then the base list;
+the first list that prices the product is used, and within it the cheapest unit price among
+the tiers whose minimum quantity is reached.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Company, CustomerGroup, PriceList, PriceTier
+
+
+@dataclass(frozen=True)
+class Tier:
+    min_qty: int
+    unit_price_cents: int
+
+
+@dataclass(frozen=True)
+class Quote:
+    quantity: int
+    unit_price_cents: int
+    line_total_cents: int
+    tier_min_qty: int
+
+
+@dataclass(frozen=True)
+class RoundUpHint:
+    """Rounding `quantity` up to `to_quantity` (a full case) costs or saves this much."""
+
+    to_quantity: int
+    extra_units: int
+    new_total_cents: int
+    saving_cents: int  # per unit price drop × quantity; positive means cheaper per unit
+
+
+def best_tier(tiers: tuple[Tier, ...] | list[Tier], quantity: int) -> Tier | None:
+    reached = [t for t in tiers if t.min_qty <= quantity]
+    if not reached:
+        return None
+    return min(reached, key=lambda t: (t.unit_price_cents, -t.min_qty))
+
+
+def quote(tiers, quantity: int) -> Quote | None:
+    tier = best_tier(tiers, quantity)
+    if tier is None:
+        return None
+    return Quote(quantity, tier.unit_price_cents, tier.unit_price_cents * quantity, tier.min_qty)
+
+
+def check_quantity(quantity: int, order_multiple: int, case_pack: int, tiers) -> str | None:
+    """Why this quantity cannot be ordered, as a code, or None when it can.
+
+    "min": below the smallest priced quantity; "multiple": not a multiple of the selling unit.
+    """
+    if quantity < 1:
+        return "min"
+    if tiers and quantity < min(t.min_qty for t in tiers):
+        return "min"
+    if quantity % max(order_multiple, 1):
+        return "multiple"
+    return None
+
+
+def snap_quantity(quantity: int, order_multiple: int) -> int:
+    """The nearest orderable quantity at or above `quantity`."""
+    step = max(order_multiple, 1)
+    return max(step, -(-quantity // step) * step)
+
+
+def round_up_hint(quantity: int, case_pack: int, tiers) -> RoundUpHint | None:
+    """When a quantity is not a whole number of cases, what the next full case would cost."""
+    if case_pack <= 1 or quantity % case_pack == 0:
+        return None
+    now = quote(tiers, quantity)
+    target = -(-quantity // case_pack) * case_pack
+    then = quote(tiers, target)
+    if now is None or then is None:
+        return None
+    saving = (now.unit_price_cents - then.unit_price_cents) * target
+    return RoundUpHint(target, target - quantity, then.line_total_cents, saving)
+
+
+@dataclass(frozen=True)
+class ProductPrices:
+    currency: str
+    list_code: str
+    tiers: tuple[Tier, ...]
+
+    def quote(self, quantity: int) -> Quote | None:
+        return quote(self.tiers, quantity)
+
+    @property
+    def unit_price_cents(self) -> int:
+        """The price of the smallest quantity that can be bought."""
+        return min(self.tiers, key=lambda t: t.min_qty).unit_price_cents
+
+
+def list_chain(company: Company) -> list[int]:
+    """Price list ids for a company, most specific first."""
+    chain = []
+    if company.price_list_id:
+        chain.append(company.price_list_id)
+    if company.customer_group_id:
+        group_list = db.session.scalar(
+            select(CustomerGroup.price_list_id).where(CustomerGroup.id == company.customer_group_id)
+        )
+        if group_list and group_list not in chain:
+            chain.append(group_list)
+    base = db.session.scalar(select(PriceList.id).where(PriceList.is_base.is_(True)))
+    if base and base not in chain:
+        chain.append(base)
+    return chain
+
+
+class PriceBook:
+    """Prices of one company for a set of products, loaded in one query."""
+
+    def __init__(self, company: Company):
+        self.company = company
+        self.chain = list_chain(company)
+        self._lists = {
+            pl.id: pl
+            for pl in db.session.scalars(select(PriceList).where(PriceList.id.in_(self.chain)))
+        } if self.chain else {}
+        self._cache: dict[int, ProductPrices | None] = {}
+
+    def load(self, product_ids) -> PriceBook:
+        missing = [pid for pid in set(product_ids) if pid not in self._cache]
+        if not missing or not self.chain:
+            for pid in missing:
+                self._cache[pid] = None
+            return self
+        rows = db.session.execute(
+            select(PriceTier.product_id, PriceTier.price_list_id, PriceTier.min_qty,
+                   PriceTier.unit_price_cents)
+            .where(PriceTier.product_id.in_(missing), PriceTier.price_list_id.in_(self.chain))
+        ).all()
+        by_product: dict[int, dict[int, list[Tier]]] = defaultdict(lambda: defaultdict(list))
+        for product_id, list_id, min_qty, cents in rows:
+            by_product[product_id][list_id].append(Tier(min_qty, cents))
+        for pid in missing:
+            found = None
+            for list_id in self.chain:
+                tiers = by_product.get(pid, {}).get(list_id)
+                if tiers:
+                    price_list = self._lists[list_id]
+                    found = ProductPrices(price_list.currency, price_list.code,
+                                          tuple(sorted(tiers, key=lambda t: t.min_qty)))
+                    break
+            self._cache[pid] = found
+        return self
+
+    def get(self, product_id: int) -> ProductPrices | None:
+        if product_id not in self._cache:
+            self.load([product_id])
+        return self._cache[product_id]

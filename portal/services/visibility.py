@@ -1,0 +1,120 @@
+"""Who may see which products and prices.
+
+A product a user may not see behaves exactly like one that does not exist: every lookup goes
+through `visible_products()` / `find_visible()`, so pages, search, SKU lookups and fragments
+all answer the same 404 or "unknown SKU".
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, or_, select
+
+from portal.extensions import db
+from portal.models import Category, Company, Product, VisibilityRule
+
+
+def can_see_prices(user) -> bool:
+    """Prices and add-to-cart: only signed-in users of an active company."""
+    return bool(
+        user is not None and getattr(user, "is_authenticated", False) and user.company_id
+        and user.company is not None and user.company.is_active and not user.disabled
+    )
+
+
+def can_order(user) -> bool:
+    from portal.models import Role
+
+    return can_see_prices(user) and user.role in (Role.BUYER, Role.COMPANY_ADMIN, Role.APPROVER)
+
+
+def _descendants(category_ids: set[int]) -> set[int]:
+    rows = db.session.execute(select(Category.id, Category.parent_id)).all()
+    children: dict[int | None, list[int]] = {}
+    for cid, parent in rows:
+        children.setdefault(parent, []).append(cid)
+    found, stack = set(), list(category_ids)
+    while stack:
+        cid = stack.pop()
+        if cid in found:
+            continue
+        found.add(cid)
+        stack.extend(children.get(cid, []))
+    return found
+
+
+def _rules_for(company: Company) -> list[VisibilityRule]:
+    rules = db.session.scalars(
+        select(VisibilityRule).where(VisibilityRule.company_id == company.id)
+    ).all()
+    if not rules and company.customer_group_id:
+        rules = db.session.scalars(
+            select(VisibilityRule).where(
+                VisibilityRule.customer_group_id == company.customer_group_id
+            )
+        ).all()
+    return list(rules)
+
+
+def restriction_clause(user):
+    """A WHERE clause limiting Product to what this user may see, or None for no limit."""
+    company = getattr(user, "company", None) if getattr(user, "is_authenticated", False) else None
+    if company is None:
+        return None  # anonymous visitors (public catalog) and seller staff see the assortment
+    rules = _rules_for(company)
+    if not rules:
+        return None
+    categories = _descendants({r.category_id for r in rules if r.category_id})
+    products = {r.product_id for r in rules if r.product_id}
+    parts = []
+    if categories:
+        parts.append(Product.category_id.in_(categories))
+    if products:
+        parts.append(Product.id.in_(products))
+    return or_(*parts) if parts else false()
+
+
+def visible_products(user) -> Select:
+    """SELECT Product limited to active products this user may see."""
+    stmt = select(Product).where(Product.active.is_(True))
+    clause = restriction_clause(user)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    return stmt
+
+
+def find_visible(user, *, product_id: int | None = None, sku: str | None = None,
+                 gtin: str | None = None) -> Product | None:
+    stmt = visible_products(user)
+    if product_id is not None:
+        stmt = stmt.where(Product.id == product_id)
+    elif sku is not None:
+        stmt = stmt.where(Product.sku == sku.strip().upper())
+    elif gtin is not None:
+        stmt = stmt.where(Product.gtin == gtin.strip())
+    else:
+        return None
+    return db.session.scalar(stmt)
+
+
+def visible_category_ids(user) -> set[int] | None:
+    """Categories this user may browse (None: all)."""
+    company = getattr(user, "company", None) if getattr(user, "is_authenticated", False) else None
+    if company is None:
+        return None
+    rules = _rules_for(company)
+    if not rules:
+        return None
+    cats = _descendants({r.category_id for r in rules if r.category_id})
+    product_ids = [r.product_id for r in rules if r.product_id]
+    if product_ids:
+        cats |= set(db.session.scalars(
+            select(Product.category_id).where(Product.id.in_(product_ids))
+        ))
+    # Parents of visible categories stay browsable so the tree can be walked.
+    parents = dict(db.session.execute(select(Category.id, Category.parent_id)).all())
+    for cid in list(cats):
+        parent = parents.get(cid)
+        while parent is not None and parent not in cats:
+            cats.add(parent)
+            parent = parents.get(parent)
+    return cats

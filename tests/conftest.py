@@ -1,0 +1,183 @@
+"""Fixtures shared by every suite.
+
+Integration tests run on SQLite and, when PORTAL_TEST_DATABASE_URL names a PostgreSQL
+database, once more on it (the `app` fixture is parametrized). Under CI=true a missing
+PostgreSQL fails instead of skipping.
+"""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from portal import create_app
+from portal.extensions import db
+from portal.models import Role
+
+PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
+IN_CI = os.environ.get("CI") == "true"
+
+
+def base_config(**overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_KIB": 8,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "BASE_URL": "https://portal.test",
+        "MAIL_PORT": 1,
+    }
+    config.update(overrides)
+    return config
+
+
+def _pg_url() -> str:
+    url = PG_URL
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+@pytest.fixture(scope="session")
+def _pg_schema():
+    """Create the schema once per session on PostgreSQL; tests then truncate."""
+    if not PG_URL:
+        if IN_CI:
+            pytest.fail("CI=true but PORTAL_TEST_DATABASE_URL is not set")
+        pytest.skip("PORTAL_TEST_DATABASE_URL not set")
+    app = create_app(base_config(SQLALCHEMY_DATABASE_URI=_pg_url()))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return _pg_url()
+
+
+def _truncate_all():
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request, tmp_path):
+    """A fresh portal with an empty database, on each configured backend."""
+    extra = getattr(request, "param_config", None) or {}
+    marker = request.node.get_closest_marker("config")
+    if marker:
+        extra = marker.kwargs
+    if request.param == "postgresql":
+        url = request.getfixturevalue("_pg_schema")
+        application = create_app(base_config(SQLALCHEMY_DATABASE_URI=url, **extra))
+        with application.app_context():
+            _truncate_all()
+            yield application
+            db.session.remove()
+            _truncate_all()
+    else:
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        application = create_app(base_config(SQLALCHEMY_DATABASE_URI=url, **extra))
+        with application.app_context():
+            db.create_all()
+            yield application
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_app(tmp_path):
+    """SQLite only: for tests that need no second run on PostgreSQL."""
+    application = create_app(base_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 't.db'}"))
+    with application.app_context():
+        db.create_all()
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def login(client, user_or_email, password=None):
+    from tests.factories import PASSWORD
+
+    email = getattr(user_or_email, "email", user_or_email)
+    response = client.post("/login", data={"email": email, "password": password or PASSWORD})
+    assert response.status_code == 303, response.data[:500]
+    return response
+
+
+def htmx_headers(target: str | None = None) -> dict:
+    headers = {"HX-Request": "true"}
+    if target:
+        headers["HX-Target"] = target
+    return headers
+
+
+@pytest.fixture
+def world(app):
+    """Two active companies (A and B) with a user of every customer role, staff, a catalog.
+
+    Company A: group BTP on list PRO, units: branch "Agence" > jobsites "Site 1", "Site 2".
+    Company B: same shape, another group (CHR) and list.
+    """
+    from tests import factories as f
+
+    base = f.price_list("BASE", is_base=True)
+    pro = f.price_list("PRO")
+    chr_list = f.price_list("CHR")
+    btp = f.group("BTP", pro)
+    chr_group = f.group("CHR", chr_list)
+    wh = f.warehouse("LYO")
+    tools = f.category("Outillage")
+    food = f.category("Épicerie")
+    products = {
+        "screws": f.product(tools, "VIS-440", price_list=base, case_pack=10, order_multiple=1,
+                            tiers={1: 100, 5: 97, 10: 90}, warehouse=wh, stock=500),
+        "cement": f.product(tools, "CIM-35", price_list=base, case_pack=1, tiers={1: 850},
+                            warehouse=wh, stock=40),
+        "gloves": f.product(tools, "GANT-9", price_list=base, case_pack=12, order_multiple=12,
+                            tiers={12: 300}, warehouse=wh, stock=0),
+        "flour": f.product(food, "FAR-T55", price_list=base, case_pack=10, order_multiple=10,
+                           tiers={10: 120}, warehouse=wh, stock=100),
+    }
+    from portal.models import PriceTier
+
+    db.session.add(PriceTier(price_list_id=pro.id, product_id=products["screws"].id, min_qty=1,
+                             unit_price_cents=80))
+    db.session.add(PriceTier(price_list_id=chr_list.id, product_id=products["screws"].id,
+                             min_qty=1, unit_price_cents=95))
+    companies = {}
+    for key, grp in (("a", btp), ("b", chr_group)):
+        c = f.company(f"Company {key.upper()}", customer_group_id=grp.id)
+        from portal.models import UnitKind
+
+        branch = f.unit(c, "Agence", UnitKind.BRANCH)
+        site1 = f.unit(c, "Site 1", UnitKind.JOBSITE, parent=branch, site_contact_name="Léa",
+                       site_contact_phone="0600000000", delivery_window="7h-10h")
+        site2 = f.unit(c, "Site 2", UnitKind.JOBSITE, parent=branch)
+        users = {
+            "admin": f.user(c, Role.COMPANY_ADMIN, email=f"admin-{key}@test.example"),
+            "approver": f.user(c, Role.APPROVER, unit_id=branch.id,
+                               email=f"approver-{key}@test.example"),
+            "buyer": f.user(c, Role.BUYER, unit_id=branch.id, order_limit_cents=100000,
+                            email=f"buyer-{key}@test.example"),
+            "viewer": f.user(c, Role.VIEWER, email=f"viewer-{key}@test.example"),
+        }
+        companies[key] = SimpleNamespace(company=c, branch=branch, sites=[site1, site2], **users)
+    staff = {
+        "staff": f.user(None, Role.STAFF_ADMIN, email="staff@test.example"),
+        "rep": f.user(None, Role.SALES_REP, email="rep@test.example"),
+        "fulfilment": f.user(None, Role.FULFILMENT, email="fulfilment@test.example"),
+    }
+    db.session.commit()
+    return SimpleNamespace(a=companies["a"], b=companies["b"], products=products,
+                           base=base, pro=pro, chr=chr_list, warehouse=wh,
+                           categories={"tools": tools, "food": food}, **staff)
