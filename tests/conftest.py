@@ -55,6 +55,7 @@ def _pg_schema():
     with app.app_context():
         db.drop_all()
         db.create_all()
+        db.engine.dispose()
     return _pg_url()
 
 
@@ -79,6 +80,7 @@ def app(request, tmp_path):
             yield application
             db.session.remove()
             _truncate_all()
+            db.engine.dispose()
     else:
         url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
         application = create_app(base_config(SQLALCHEMY_DATABASE_URI=url, **extra))
