@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from portal import create_app

@@ -3,11 +3,12 @@
 from flask import flash, redirect, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from portal.access import SIGNED_IN, allow
 from portal.blueprints.account import bp
 from portal.extensions import db
 from portal.rendering import render
@@ -28,7 +29,7 @@ class PasswordForm(FlaskForm):
 
 
 @bp.route("/", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def index():
     form = PasswordForm()
     if form.validate_on_submit():

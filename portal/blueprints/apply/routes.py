@@ -1,10 +1,9 @@
-from flask_login import login_required
-
+from portal.access import PUBLIC, allow
 from portal.blueprints.apply import bp
 from portal.rendering import render
 
 
 @bp.get("/")
-@login_required
+@allow(PUBLIC)
 def index():
     return render("placeholder.html")

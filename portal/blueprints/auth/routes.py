@@ -5,8 +5,9 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
+from portal.access import PUBLIC, SIGNED_IN, allow
 from portal.blueprints.auth import bp
 from portal.blueprints.auth.forms import ForgotForm, LoginForm, SetPasswordForm
 from portal.extensions import db, limiter
@@ -34,6 +35,7 @@ def _failed_login(response) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@allow(PUBLIC)
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
                deduct_when=_failed_login)
 @limiter.limit("100 per hour", methods=["POST"], key_func=_login_account_key,
@@ -63,7 +65,7 @@ def login():
 
 
 @bp.post("/logout")
-@login_required
+@allow(SIGNED_IN)
 def logout():
     end_all_sessions(current_user)
     db.session.commit()
@@ -74,6 +76,7 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@allow(PUBLIC)
 @limiter.limit("5 per minute;30 per hour", methods=["POST"])
 def forgot_password():
     form = ForgotForm()
@@ -86,6 +89,7 @@ def forgot_password():
 
 
 @bp.route("/password/set/<token>", methods=["GET", "POST"])
+@allow(PUBLIC)
 @limiter.limit("20 per hour", methods=["POST"])
 def set_password(token: str):
     row = account_service.token_user(token)
@@ -109,6 +113,7 @@ def set_password(token: str):
 
 
 @bp.post("/language")
+@allow(PUBLIC)
 def switch_language():
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:

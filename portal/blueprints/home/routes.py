@@ -3,12 +3,14 @@
 from flask import current_app
 from flask_login import current_user
 
+from portal.access import PUBLIC, allow
 from portal.blueprints.home import bp
 from portal.home_cards import cards_for
 from portal.rendering import render
 
 
 @bp.get("/")
+@allow(PUBLIC)
 def index():
     if not current_user.is_authenticated:
         return render("home/welcome.html", public_catalog=current_app.config["PUBLIC_CATALOG"])
@@ -16,6 +18,7 @@ def index():
 
 
 @bp.get("/healthz")
+@allow(PUBLIC)
 def health():
     from sqlalchemy import text
 

@@ -1,10 +1,9 @@
-from flask_login import login_required
-
+from portal.access import SIGNED_IN, allow
 from portal.blueprints.lists import bp
 from portal.rendering import render
 
 
 @bp.get("/")
-@login_required
+@allow(SIGNED_IN)
 def index():
     return render("placeholder.html")
