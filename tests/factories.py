@@ -83,7 +83,8 @@ def product(category, sku=None, *, tiers=None, price_list=None, case_pack=1,
             order_multiple=None, stock=100, warehouse=None, **kw) -> Product:
     n = next(_seq)
     p = Product(sku=sku or f"SKU-{n}", gtin=kw.pop("gtin", None),
-                name_fr=kw.pop("name_fr", f"Produit {n}"), name_en=kw.pop("name_en", f"Product {n}"), category_id=category.id,
+                name_fr=kw.pop("name_fr", f"Produit {n}"),
+                name_en=kw.pop("name_en", f"Product {n}"), category_id=category.id,
                 case_pack=case_pack,
                 order_multiple=order_multiple if order_multiple is not None else case_pack, **kw)
     p.search_text = f"{p.sku} {p.name_fr} {p.name_en}".lower()
