@@ -17,6 +17,8 @@ FEATURES = (
     "company",
     "apply",
     "staff",
+    "fulfilment",
+    "imports",
 )
 
 
