@@ -4,6 +4,7 @@ Each feature keeps its own `translations/<lang>/<feature>.po`, so features never
 shared file; they are merged in memory at first use (no compile step, no binary in git).
 """
 
+import gettext
 from functools import cache
 from pathlib import Path
 
@@ -21,7 +22,7 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 class PoTranslations(Translations):
     def __init__(self, catalog):
         super().__init__()
-        self.plural = catalog.plural_func
+        self.plural = gettext.c2py(catalog.plural_expr)
         for message in catalog:
             if not message.id or not message.string or message.fuzzy:
                 continue

@@ -11,6 +11,9 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import text
 
+from flask import g
+from flask.testing import FlaskClient
+
 from portal import create_app
 from portal.extensions import db
 from portal.models import Role
@@ -35,6 +38,28 @@ def base_config(**overrides) -> dict:
     }
     config.update(overrides)
     return config
+
+
+class PortalClient(FlaskClient):
+    """Each request starts with an empty `g`, as in production.
+
+    Tests hold one app context for their whole body (to use db.session), and Flask reuses it
+    for the client's requests; without this, the signed-in user cached in `g` by Flask-Login
+    would leak from one request (or one client) to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            g.__dict__.clear()
+
+
+def _make_app(config: dict):
+    application = create_app(config)
+    application.test_client_class = PortalClient
+    return application
 
 
 def _pg_url() -> str:
@@ -74,7 +99,7 @@ def app(request, tmp_path):
         extra = marker.kwargs
     if request.param == "postgresql":
         url = request.getfixturevalue("_pg_schema")
-        application = create_app(base_config(SQLALCHEMY_DATABASE_URI=url, **extra))
+        application = _make_app(base_config(SQLALCHEMY_DATABASE_URI=url, **extra))
         with application.app_context():
             _truncate_all()
             yield application
@@ -83,7 +108,7 @@ def app(request, tmp_path):
             db.engine.dispose()
     else:
         url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
-        application = create_app(base_config(SQLALCHEMY_DATABASE_URI=url, **extra))
+        application = _make_app(base_config(SQLALCHEMY_DATABASE_URI=url, **extra))
         with application.app_context():
             db.create_all()
             yield application
@@ -94,7 +119,7 @@ def app(request, tmp_path):
 @pytest.fixture
 def sqlite_app(tmp_path):
     """SQLite only: for tests that need no second run on PostgreSQL."""
-    application = create_app(base_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 't.db'}"))
+    application = _make_app(base_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 't.db'}"))
     with application.app_context():
         db.create_all()
         yield application

@@ -40,9 +40,11 @@ def index():
             form.password.errors.append(str(exc))
         else:
             db.session.commit()
-            # Other devices are signed out; this one gets a fresh session.
+            # Other devices are signed out; this one gets a fresh session. (The real object,
+            # not the proxy: login_user(current_user) would make the proxy point at itself.)
+            user = current_user._get_current_object()
             session.clear()
-            login_user(current_user)
+            login_user(user)
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("account.index"), 303)
     status = 422 if form.is_submitted() else 200

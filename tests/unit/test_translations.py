@@ -1,0 +1,47 @@
+"""French is the default language: every English message used in the code has a translation."""
+
+import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from portal.i18n import TRANSLATIONS_DIR, catalog_for
+
+ROOT = Path(__file__).resolve().parents[2] / "portal"
+CALL = re.compile(r"""(?<![\w.])(?:_|_l|gettext|lazy_gettext)\(\s*(["'])((?:\\.|(?!\1).)*?)\1""", re.S)
+
+
+def used_messages() -> dict[str, str]:
+    found = {}
+    files = [*ROOT.rglob("*.py"), *ROOT.rglob("*.html"), *ROOT.rglob("*.txt")]
+    for path in files:
+        if "migrations" in path.parts:
+            continue
+        for match in CALL.finditer(path.read_text(encoding="utf-8")):
+            text = match.group(2)
+            if "\\" in text:
+                text = text.encode("latin-1", "backslashreplace").decode("unicode_escape")
+            found.setdefault(text, str(path.relative_to(ROOT)))
+    return found
+
+
+def french_messages() -> set[str]:
+    known = set()
+    for path in (TRANSLATIONS_DIR / "fr").glob("*.po"):
+        with path.open("rb") as fh:
+            for message in read_po(fh):
+                if message.id and message.string and not message.fuzzy:
+                    known.add(message.id if isinstance(message.id, str) else message.id[0])
+    return known
+
+
+def test_every_message_in_code_and_templates_has_a_french_translation():
+    known = french_messages()
+    missing = {text: where for text, where in used_messages().items() if text not in known}
+    assert not missing, "\n".join(f"{where}: {text!r}" for text, where in sorted(missing.items()))
+
+
+def test_french_catalog_translates_the_navigation():
+    catalog = catalog_for.__wrapped__("fr")
+    assert catalog.gettext("Quick order") == "Commande rapide"
+    assert catalog.gettext("Cart") == "Panier"
