@@ -1,0 +1,61 @@
+"""The permission matrix file: endpoint × role → allow / deny.
+
+`permission_matrix.csv` beside this module is the reviewed source the security tests read.
+`python -m tests.security.matrix` rewrites it from the `@allow(...)` declarations of the
+views, so a change of access shows up as a diff of that file in review.
+"""
+
+import csv
+from pathlib import Path
+
+from portal.access import PUBLIC, SIGNED_IN
+from portal.models import Role
+
+MATRIX_FILE = Path(__file__).with_name("permission_matrix.csv")
+ROLES = ["anonymous", *[r.value for r in Role]]
+# Endpoints served by Flask or the asset bundler, outside any role's reach.
+INFRASTRUCTURE = {"static", "assets.bundle"}
+
+
+def declared(app) -> dict[str, dict[str, str]]:
+    rows = {}
+    for endpoint, view in sorted(app.view_functions.items()):
+        if endpoint in INFRASTRUCTURE:
+            continue
+        allowed = getattr(view, "allowed_roles", None)
+        if allowed is None:
+            rows[endpoint] = {role: "undeclared" for role in ROLES}
+            continue
+        row = {}
+        for role in ROLES:
+            if PUBLIC in allowed:
+                row[role] = "allow"
+            elif role == "anonymous":
+                row[role] = "deny"
+            elif SIGNED_IN in allowed or role in {str(r) for r in allowed}:
+                row[role] = "allow"
+            else:
+                row[role] = "deny"
+        rows[endpoint] = row
+    return rows
+
+
+def read() -> dict[str, dict[str, str]]:
+    with MATRIX_FILE.open(newline="") as fh:
+        return {row["endpoint"]: {r: row[r] for r in ROLES} for row in csv.DictReader(fh)}
+
+
+def write(app) -> None:
+    rows = declared(app)
+    with MATRIX_FILE.open("w", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["endpoint", *ROLES])
+        for endpoint, row in rows.items():
+            writer.writerow([endpoint, *[row[r] for r in ROLES]])
+
+
+if __name__ == "__main__":
+    from portal import create_app
+
+    write(create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"}))
+    print(f"wrote {MATRIX_FILE}")

@@ -1,0 +1,144 @@
+"""Cross-tenant sweep: company A's people (and anonymous visitors) try every object of
+company B through every route and verb, as a full page and as an htmx fragment.
+
+Every answer must be a 404 (or the role's 403 / the sign-in redirect before any lookup),
+no body may carry B's data, and no row of B may change.
+"""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import (
+    ApprovalRequest,
+    ApprovalRule,
+    ApprovalStatus,
+    ApprovalStep,
+    Cart,
+    CartLine,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentTerms,
+    Role,
+    ShoppingList,
+    ShoppingListLine,
+    VisibilityRule,
+)
+from tests.conftest import login
+
+pytestmark = pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+
+SECRET_NOTE = "B-SECRET-NOTE-7731"
+
+
+def _company_b_objects(world):
+    b, products = world.b, world.products
+    order = Order(number="CMD-B-0001", company_id=b.company.id, unit_id=b.branch.id,
+                  jobsite_id=b.sites[0].id, placed_by_id=b.buyer.id,
+                  payment_terms=PaymentTerms.NET30, status=OrderStatus.PENDING_APPROVAL,
+                  notes=SECRET_NOTE, subtotal_cents=12345, total_cents=14814)
+    db.session.add(order)
+    db.session.flush()
+    line = OrderLine(order_id=order.id, product_id=products["screws"].id, sku="VIS-440",
+                     name="Vis", quantity=10, unit_price_cents=95, line_total_cents=950)
+    rule = ApprovalRule(company_id=b.company.id, name=SECRET_NOTE, min_total_cents=1)
+    db.session.add_all([line, rule])
+    db.session.flush()
+    db.session.add(ApprovalStep(rule_id=rule.id, position=0, approver_role=Role.APPROVER))
+    request = ApprovalRequest(order_id=order.id, company_id=b.company.id, step=0,
+                              rule_id=rule.id, approver_role=Role.APPROVER,
+                              approver_unit_id=b.branch.id, status=ApprovalStatus.PENDING,
+                              reason=SECRET_NOTE)
+    shopping_list = ShoppingList(company_id=b.company.id, owner_id=b.buyer.id,
+                                 name=SECRET_NOTE, shared=True)
+    cart = Cart(user_id=b.buyer.id, company_id=b.company.id)
+    db.session.add_all([request, shopping_list, cart])
+    db.session.flush()
+    list_line = ShoppingListLine(list_id=shopping_list.id, product_id=products["screws"].id,
+                                 quantity=5, note=SECRET_NOTE)
+    cart_line = CartLine(cart_id=cart.id, product_id=products["screws"].id, quantity=5,
+                         note=SECRET_NOTE)
+    # Company A may see only the tools category: flour is invisible to A.
+    db.session.add_all([list_line, cart_line, VisibilityRule(
+        company_id=world.a.company.id, category_id=world.categories["tools"].id)])
+    db.session.commit()
+    return {
+        "order_id": order.id, "request_id": request.id, "list_id": shopping_list.id,
+        "rule_id": rule.id, "user_id": b.buyer.id, "unit_id": b.sites[0].id,
+        "company_id": b.company.id, "product_id": products["flour"].id,
+        "cart_line_id": cart_line.id, "list_line_id": list_line.id, "order_line_id": line.id,
+    }
+
+
+def _line_id(endpoint: str, ids: dict) -> int:
+    if endpoint.startswith("cart."):
+        return ids["cart_line_id"]
+    if endpoint.startswith("lists."):
+        return ids["list_line_id"]
+    return ids["order_line_id"]
+
+
+def _fill(rule, ids: dict) -> str:
+    def value(match):
+        name = match.group(1)
+        if name == "line_id":
+            return str(_line_id(rule.endpoint, ids))
+        if name in ids:
+            return str(ids[name])
+        return "999999" if "int:" in match.group(0) else "x"
+
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", value, rule.rule)
+
+
+def _snapshot() -> tuple:
+    order = db.session.scalar(select(Order).where(Order.number == "CMD-B-0001"))
+    db.session.refresh(order)
+    return (
+        order.status, order.total_cents, order.content_version, len(order.lines),
+        tuple((r.status, r.decided_by_id) for r in db.session.scalars(
+            select(ApprovalRequest).where(ApprovalRequest.order_id == order.id))),
+        tuple((x.quantity, x.note) for x in db.session.scalars(select(ShoppingListLine))),
+        tuple((x.quantity, x.note) for x in db.session.scalars(select(CartLine))),
+        tuple((s.name, s.shared) for s in db.session.scalars(select(ShoppingList))),
+        tuple((r.name, r.active) for r in db.session.scalars(select(ApprovalRule))),
+    )
+
+
+def test_company_a_cannot_reach_any_object_of_company_b(app, world):
+    ids = _company_b_objects(world)
+    before = _snapshot()
+    b_users = (world.b.buyer, world.b.admin, world.b.approver, world.b.viewer)
+    user_states_before = [(u.role, u.disabled, u.order_limit_cents) for u in b_users]
+    rules = [r for r in app.url_map.iter_rules()
+             if r.arguments & {"order_id", "request_id", "list_id", "rule_id", "user_id",
+                               "unit_id", "company_id", "product_id", "line_id"}]
+    attackers = {"anonymous": None, "company_admin": world.a.admin,
+                 "approver": world.a.approver, "buyer": world.a.buyer, "viewer": world.a.viewer}
+    leaks, made = [], 0
+    for role, user in attackers.items():
+        client = app.test_client()
+        if user is not None:
+            login(client, user)
+        for rule in rules:
+            url = _fill(rule, ids)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                for headers in ({}, {"HX-Request": "true"}):
+                    response = client.open(url, method=method, headers=headers)
+                    made += 1
+                    body = response.get_data(as_text=True)
+                    status = response.status_code
+                    ok = status == 404 or status == 403 or (
+                        user is None and status in (302, 401))
+                    if not ok or SECRET_NOTE in body or "CMD-B-0001" in body:
+                        leaks.append((role, method, url, bool(headers), status))
+    after = _snapshot()
+    db.session.expire_all()
+    user_states_after = [(u.role, u.disabled, u.order_limit_cents) for u in b_users]
+    print(f"\ncross-tenant sweep: {len(rules)} routes, {made} requests, "
+          f"non-404 answers {len(leaks)}, B rows changed {int(before != after)}")
+    assert not leaks, leaks[:20]
+    assert before == after
+    assert user_states_before == user_states_after
