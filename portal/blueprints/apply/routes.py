@@ -1,9 +1,58 @@
+"""Open a trade account: a public form; staff review the application in the back office."""
+
+from flask import redirect, url_for
+from flask_babel import get_locale
+from sqlalchemy.exc import IntegrityError
+
 from portal.access import PUBLIC, allow
 from portal.blueprints.apply import bp
+from portal.blueprints.apply.forms import ApplicationForm
+from portal.extensions import db, limiter
 from portal.rendering import render
+from portal.services import DomainError
+from portal.services import applications as service
 
 
-@bp.get("/")
+def _data(form: ApplicationForm) -> service.ApplicationData:
+    return service.ApplicationData(**{name: form[name].data or "" for name in (
+        "company_name", "legal_id", "trade", "address_line", "postal_code", "city",
+        "contact_name", "email", "phone")})
+
+
+def _legal_id_error(form: ApplicationForm) -> bool:
+    check = service.check_legal_id(form.legal_id.data)
+    if check.problem:
+        form.legal_id.errors = [*form.legal_id.errors, service.legal_id_message(check)]
+    return bool(check.problem)
+
+
+@bp.route("/", methods=["GET", "POST"])
 @allow(PUBLIC)
+@limiter.limit("5 per hour", methods=["POST"])
 def index():
-    return render("placeholder.html")
+    form = ApplicationForm()
+    if form.is_submitted():
+        valid = form.validate()
+        # Always say what is wrong with the SIRET/VAT, even when other fields are missing.
+        if not form.legal_id.errors and form.legal_id.data and _legal_id_error(form):
+            valid = False
+        if valid:
+            try:
+                service.submit_application(_data(form), str(get_locale()))
+                db.session.commit()
+            except DomainError as exc:
+                db.session.rollback()
+                form.email.errors = [*form.email.errors, str(exc)]
+            except IntegrityError:  # the same email registered a moment ago
+                db.session.rollback()
+                form.email.errors = [*form.email.errors, service.duplicate_email_message()]
+            else:
+                return redirect(url_for("apply.sent"), 303)
+        return render("apply/index.html", form=form, status_code=422)
+    return render("apply/index.html", form=form)
+
+
+@bp.get("/sent")
+@allow(PUBLIC)
+def sent():
+    return render("apply/sent.html")

@@ -1,0 +1,116 @@
+"""Account applications queue: approve with the proposed terms in one tap, or reject."""
+
+from datetime import UTC, datetime
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.access import allow
+from portal.blueprints.staff import bp
+from portal.blueprints.staff.forms import ApproveForm, RejectForm, term_choices
+from portal.extensions import db
+from portal.models import AccountApplication, ApplicationStatus, Role
+from portal.rendering import render, wants_fragment
+from portal.services import DomainError
+from portal.services import applications as service
+
+DECIDED_SHOWN = 10
+PENDING_SHOWN = 100
+
+
+def _approve_form(application, choices, formdata=None) -> ApproveForm:
+    form = ApproveForm(formdata=formdata, prefix=f"a{application.id}").use_choices(choices)
+    if formdata is None:
+        defaults = service.approval_defaults(application.company.trade,
+                                             set(choices["group_codes"]))
+        form.fill(choices["group_codes"].get(defaults.group_code), None,
+                  defaults.payment_terms, defaults.credit_limit_cents)
+    return form
+
+
+def _application_or_404(application_id: int) -> AccountApplication:
+    application = db.session.get(AccountApplication, application_id)
+    if application is None:
+        abort(404)
+    return application
+
+
+def _card(application, status_code=200, **ctx):
+    """The card alone for an htmx swap; otherwise back to the queue (post → redirect → get)."""
+    if wants_fragment():
+        return render_template("staff/_application_card.html", application=application,
+                               **ctx), status_code, {"Vary": "HX-Request"}
+    message = ctx.get("message") or ctx.get("problem")
+    if message:
+        flash(message, "error" if ctx.get("problem") else "success")
+    return redirect(url_for("staff.applications"), 303)
+
+
+def _queue(forms: dict | None = None, status_code: int = 200):
+    pending = db.session.scalars(
+        select(AccountApplication).where(AccountApplication.status == ApplicationStatus.PENDING)
+        .options(selectinload(AccountApplication.company))
+        .order_by(AccountApplication.created_at, AccountApplication.id).limit(PENDING_SHOWN)
+    ).all()
+    decided = db.session.scalars(
+        select(AccountApplication).where(AccountApplication.status != ApplicationStatus.PENDING)
+        .order_by(AccountApplication.decided_at.desc(), AccountApplication.id.desc())
+        .options(selectinload(AccountApplication.company)).limit(DECIDED_SHOWN)).all()
+    choices = term_choices()
+    shown = {a.id: _approve_form(a, choices) for a in pending}
+    shown.update(forms or {})
+    return render("staff/applications.html", pending=pending, decided=decided, forms=shown,
+                  status_code=status_code)
+
+
+@bp.get("/applications")
+@allow(Role.STAFF_ADMIN)
+def applications():
+    return _queue()
+
+
+@bp.post("/applications/<int:application_id>/approve")
+@allow(Role.STAFF_ADMIN)
+def approve_application(application_id: int):
+    application = _application_or_404(application_id)
+    choices = term_choices()
+    form = ApproveForm(prefix=f"a{application.id}").use_choices(choices)
+    if not form.validate():
+        if not wants_fragment():
+            return _queue({application.id: form}, 422)
+        return _card(application, 422, form=form, open_terms=True)
+    try:
+        service.approve(application.id, current_user,
+                        service.ApprovalChoice(**form.values()), datetime.now(UTC))
+    except DomainError as exc:
+        db.session.rollback()
+        return _card(db.session.get(AccountApplication, application_id), 409, problem=str(exc))
+    db.session.commit()
+    return _card(application, message=_("%(company)s is approved; the invitation is on its way.",
+                                        company=application.company.name))
+
+
+@bp.route("/applications/<int:application_id>/reject", methods=["GET", "POST"])
+@allow(Role.STAFF_ADMIN)
+def reject_application(application_id: int):
+    application = _application_or_404(application_id)
+    form = RejectForm(prefix=f"r{application.id}")
+    if form.validate_on_submit():
+        try:
+            service.reject(application.id, current_user, form.reason.data, datetime.now(UTC))
+        except DomainError as exc:
+            db.session.rollback()
+            return _card(db.session.get(AccountApplication, application_id), 409,
+                         problem=str(exc))
+        db.session.commit()
+        return _card(application, message=_("The application of %(company)s is rejected.",
+                                             company=application.company.name))
+    status = 422 if form.is_submitted() else 200
+    if wants_fragment():
+        return render_template("staff/_application_card.html", application=application,
+                               reject_form=form), status, {"Vary": "HX-Request"}
+    return render("staff/reject.html", application=application, reject_form=form,
+                  status_code=status)

@@ -1,0 +1,109 @@
+"""Customers: list and search, one customer's page, and (staff admins only) their terms."""
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from portal.access import allow
+from portal.blueprints.staff import bp
+from portal.blueprints.staff.forms import CustomerForm, term_choices
+from portal.extensions import db
+from portal.models import PriceList, Role
+from portal.rendering import render
+from portal.services import DomainError
+from portal.services import customers as service
+
+MANAGERS = (Role.STAFF_ADMIN, Role.SALES_REP)
+
+
+def customer_or_404(company_id: int):
+    company = service.find_customer(current_user, company_id)
+    if company is None:
+        abort(404)
+    return company
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 1
+
+
+@bp.get("/customers")
+@allow(*MANAGERS)
+def customers():
+    result = service.search_customers(current_user, request.args.get("q", ""), _page_number())
+    return render("staff/customers.html", block="customer_results", result=result)
+
+
+def _order_links(orders) -> dict:
+    """Links to the fulfilment order page, when that feature provides it."""
+    if "fulfilment.order_detail" not in current_app.view_functions:
+        return {}
+    links = {}
+    for order in orders:
+        try:
+            links[order.id] = url_for("fulfilment.order_detail", order_id=order.id)
+        except BuildError:
+            return {}
+    return links
+
+
+@bp.get("/customers/<int:company_id>")
+@allow(*MANAGERS)
+def customer(company_id: int):
+    company = customer_or_404(company_id)
+    overview = service.customer_overview(company)
+    return render("staff/customer.html", company=company, overview=overview,
+                  order_links=_order_links(overview.recent_orders),
+                  may_edit=service.may_edit(current_user),
+                  categories=service.top_level_categories(),
+                  allowed=service.allowed_category_ids(company),
+                  contract_list=db.session.get(PriceList, company.price_list_id)
+                  if company.price_list_id else None)
+
+
+def _edit_form(company, choices) -> CustomerForm:
+    form = CustomerForm().use_choices(choices)
+    if company.status not in service.EDITABLE_STATUSES:
+        del form.status  # pending/rejected accounts change status through the applications
+    if not form.is_submitted():
+        form.fill_company(company)
+    return form
+
+
+def _chosen_categories() -> frozenset[int] | None:
+    raw = request.form.getlist("category")
+    if not all(r.isascii() and r.isdigit() and len(r) < 10 for r in raw):
+        return None
+    return frozenset(int(r) for r in raw)
+
+
+@bp.route("/customers/<int:company_id>/edit", methods=["GET", "POST"])
+@allow(Role.STAFF_ADMIN)
+def edit_customer(company_id: int):
+    company = customer_or_404(company_id)
+    form = _edit_form(company, term_choices())
+    allowed = service.allowed_category_ids(company)  # what the checkboxes show
+    if form.validate_on_submit():
+        chosen = _chosen_categories()
+        try:
+            if chosen is None:
+                raise DomainError(_("Choose categories from the list."))
+            changes = service.CustomerChanges(
+                **form.values(), po_required=bool(form.po_required.data),
+                status=form.status_value(company) if "status" in form else None,
+                category_ids=chosen)
+            service.update_customer(company, current_user, changes)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("The changes to %(company)s are saved.", company=company.name), "success")
+            return redirect(url_for("staff.customer", company_id=company.id), 303)
+    status = 200
+    if form.is_submitted():
+        status, allowed = 422, _chosen_categories() or set()
+    return render("staff/edit_customer.html", company=company, form=form, allowed=allowed,
+                  categories=service.top_level_categories(), status_code=status)

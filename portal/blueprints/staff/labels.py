@@ -1,0 +1,45 @@
+"""Translated labels for codes stored in the database, available to every template."""
+
+from flask_babel import lazy_gettext as _l
+
+from portal.blueprints.staff import bp
+from portal.blueprints.staff.forms import chosen_label
+from portal.models import OrderStatus, Role
+from portal.services.applications import trade_label
+from portal.services.customers import status_label, terms_label
+
+ROLE_LABELS = {
+    Role.COMPANY_ADMIN: _l("Company admin"),
+    Role.APPROVER: _l("Approver"),
+    Role.BUYER: _l("Buyer"),
+    Role.VIEWER: _l("Viewer"),
+    Role.STAFF_ADMIN: _l("Staff admin"),
+    Role.SALES_REP: _l("Sales rep"),
+    Role.FULFILMENT: _l("Fulfilment"),
+}
+ORDER_STATUS_LABELS = {
+    OrderStatus.PENDING_APPROVAL: _l("Waiting for approval"),
+    OrderStatus.REJECTED: _l("Rejected"),
+    OrderStatus.SUBMITTED: _l("Submitted"),
+    OrderStatus.CONFIRMED: _l("Confirmed"),
+    OrderStatus.PARTIALLY_SHIPPED: _l("Partially shipped"),
+    OrderStatus.SHIPPED: _l("Shipped"),
+    OrderStatus.DELIVERED: _l("Delivered"),
+    OrderStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+@bp.app_template_global()
+def role_label(role) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+@bp.app_template_global()
+def order_status_label(status) -> str:
+    return str(ORDER_STATUS_LABELS.get(status, status))
+
+
+bp.add_app_template_global(trade_label, "trade_label")
+bp.add_app_template_global(terms_label, "terms_label")
+bp.add_app_template_global(status_label, "company_status_label")
+bp.add_app_template_global(chosen_label, "chosen_label")
