@@ -46,6 +46,20 @@ def send_mail_command(loop: bool, interval: float):
         time.sleep(interval)
 
 
+@main.command("approval-reminders")
+@with_appcontext
+def approval_reminders_command():
+    """Remind approvers of orders waiting longer than APPROVAL_REMINDER_HOURS (run hourly)."""
+    from datetime import UTC, datetime
+
+    from portal.extensions import db
+    from portal.services.approval import send_reminders
+
+    count = send_reminders(datetime.now(UTC))
+    db.session.commit()
+    click.echo(f"sent {count} reminder(s)")
+
+
 @main.command("mail-sink")
 @click.option("--port", default=1025, show_default=True)
 def mail_sink_command(port: int):

@@ -1,14 +1,57 @@
-"""Approval routing. Interface used by checkout; the approvals feature fills in the rules.
+"""Approval routing: the facts of an order, the rules in scope, who approves, in words.
 
-needs_for_cart(...) -> list[ApprovalNeed]   what the cart page shows before submit
-route_new_order(order, buyer, now) -> None  sets the order's status (and requests) at submit
+Interface used by checkout:
+    needs_for_cart(user, subtotal_cents, lines, jobsite_id, now) -> list[ApprovalNeed]
+    route_new_order(order, buyer, now) -> None   (status, requests, event, emails)
+The rules themselves are pure (`portal.services.approval_rules`); this module loads the
+facts they need in a bounded number of queries and turns results into words and rows.
+Amounts compared are subtotals (before tax), the same figure the cart shows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from portal.models import OrderStatus
+from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.models import (
+    ApprovalRequest,
+    ApprovalRule,
+    ApprovalStatus,
+    Category,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    Product,
+    Role,
+    Unit,
+    User,
+)
+from portal.services import approval_rules as rules_mod
+from portal.services.approval_rules import (
+    Directory,
+    OrderFacts,
+    RoutedStep,
+    RuleSpec,
+    StepSpec,
+    UnitBudget,
+)
+from portal.services.approval_words import (  # noqa: F401  (re-exported for views, templates)
+    describe_reason,
+    reasons_text,
+    role_label,
+    short_money,
+    target_label,
+)
+from portal.services.mail import external_url, queue_email
 
 
 @dataclass(frozen=True)
@@ -16,11 +59,265 @@ class ApprovalNeed:
     step: int
     approver_label: str
     reason: str
+    approver_user_ids: tuple[int, ...] = ()
 
+
+@dataclass
+class Context:
+    """What a company's routing needs besides the rules: units, people, names."""
+
+    company_id: int
+    parents: dict[int, int | None]
+    units: dict[int, Unit]
+    directory: Directory
+    people: dict[int, User]
+
+
+# -- loading the facts ---------------------------------------------------------------------
+
+def load_rules(company_id: int) -> list[RuleSpec]:
+    rows = db.session.scalars(
+        select(ApprovalRule).where(ApprovalRule.company_id == company_id,
+                                   ApprovalRule.active.is_(True))
+        .options(selectinload(ApprovalRule.steps))
+    ).all()
+    return [
+        RuleSpec(r.id, r.position, r.name, r.unit_id, r.min_total_cents, r.when_over_order_limit,
+                 r.when_over_user_budget, r.when_over_unit_budget, r.category_id, r.jobsite_id,
+                 tuple(StepSpec(s.position, s.approver_role and str(s.approver_role),
+                                s.approver_user_id, s.min_total_cents) for s in r.steps))
+        for r in rows
+    ]
+
+
+def load_context(company_id: int) -> Context:
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.company_id == company_id))}
+    people = {u.id: u for u in db.session.scalars(
+        select(User).where(User.company_id == company_id, User.disabled.is_(False),
+                           User.role.in_((Role.APPROVER, Role.COMPANY_ADMIN))))}
+    by_unit: dict[int | None, list[int]] = {}
+    for person in people.values():
+        if person.role == Role.APPROVER:
+            by_unit.setdefault(person.unit_id, []).append(person.id)
+    directory = Directory(
+        approvers_by_unit={k: tuple(sorted(v)) for k, v in by_unit.items()},
+        admins=tuple(sorted(p.id for p in people.values() if p.role == Role.COMPANY_ADMIN)),
+        nameable=frozenset(people),
+    )
+    return Context(company_id, {u.id: u.parent_id for u in units.values()}, units, directory,
+                   people)
+
+
+def _spend_filter(company_id: int, since: datetime, exclude_order_id: int | None):
+    clauses = [Order.company_id == company_id, Order.placed_at >= since,
+               Order.status.in_(rules_mod.SPEND_STATUSES)]
+    if exclude_order_id is not None:
+        clauses.append(Order.id != exclude_order_id)
+    return clauses
+
+
+def buyer_month_spend(buyer_id: int, company_id: int, since: datetime,
+                      exclude_order_id: int | None = None) -> int:
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Order.subtotal_cents), 0))
+        .where(Order.placed_by_id == buyer_id, *_spend_filter(company_id, since, exclude_order_id))
+    ) or 0
+
+
+def unit_budgets(ctx: Context, chain, since: datetime,
+                 exclude_order_id: int | None = None) -> tuple[UnitBudget, ...]:
+    """Month-to-date spend of each budgeted unit of the chain, orders of units below included."""
+    budgeted = [ctx.units[u] for u in chain if ctx.units[u].budget_cents is not None]
+    if not budgeted:
+        return ()
+    rows = db.session.execute(
+        select(Order.unit_id, Order.jobsite_id, func.sum(Order.subtotal_cents))
+        .where(*_spend_filter(ctx.company_id, since, exclude_order_id))
+        .group_by(Order.unit_id, Order.jobsite_id)
+    ).all()
+    found = []
+    for unit in budgeted:
+        below = rules_mod.subtree(unit.id, ctx.parents)
+        spent = sum(total or 0 for unit_id, jobsite_id, total in rows
+                    if unit_id in below or jobsite_id in below)
+        found.append(UnitBudget(unit.id, unit.name, unit.budget_cents, spent))
+    return tuple(found)
+
+
+def category_names_and_ancestors(category_ids) -> tuple[frozenset[int], dict]:
+    rows = db.session.execute(
+        select(Category.id, Category.parent_id, Category.name_fr, Category.name_en)).all()
+    parents = {cid: parent for cid, parent, _fr, _en in rows}
+    found: set[int] = set()
+    for cid in category_ids:
+        found.update(rules_mod.ancestry(cid, parents))
+    return frozenset(found), {cid: (fr, en) for cid, _p, fr, en in rows}
+
+
+def build_facts(ctx: Context, rules: list[RuleSpec], *, buyer: User, total_cents: int,
+                category_ids, jobsite_id, unit_id, now: datetime,
+                exclude_order_id: int | None = None) -> tuple[OrderFacts, dict]:
+    """The order's facts and the names its reasons may mention; only the queries needed."""
+    tz = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"))
+    since = rules_mod.month_start(now, tz)
+    chain = rules_mod.ordering_chain(jobsite_id if jobsite_id in ctx.units else None,
+                                     unit_id, ctx.parents)
+    spent = 0
+    if buyer.monthly_budget_cents is not None and any(r.when_over_user_budget for r in rules):
+        spent = buyer_month_spend(buyer.id, ctx.company_id, since, exclude_order_id)
+    budgets = ()
+    if any(r.when_over_unit_budget for r in rules):
+        budgets = unit_budgets(ctx, chain, since, exclude_order_id)
+    names: dict = {("unit", uid): unit.name for uid, unit in ctx.units.items()}
+    categories: frozenset[int] = frozenset()
+    if any(r.category_id is not None for r in rules):
+        categories, category_names = category_names_and_ancestors(set(category_ids))
+        english = str(_locale()) == "en"
+        names.update({("category", cid): pair[1 if english else 0]
+                      for cid, pair in category_names.items()})
+    facts = OrderFacts(total_cents, buyer.id, buyer.order_limit_cents,
+                       buyer.monthly_budget_cents, spent, chain, budgets, categories,
+                       jobsite_id)
+    return facts, names
+
+
+def _locale():
+    from flask_babel import get_locale
+
+    return get_locale() or "fr"
+
+
+# -- the interface used by checkout ----------------------------------------------------------
 
 def needs_for_cart(user, subtotal_cents: int, lines, jobsite_id, now) -> list[ApprovalNeed]:
-    return []
+    """What placing this cart would need, by whom and why, in the buyer's words."""
+    if getattr(user, "company_id", None) is None:
+        return []
+    rules = load_rules(user.company_id)
+    if not rules:
+        return []
+    ctx = load_context(user.company_id)
+    facts, names = build_facts(ctx, rules, buyer=user, total_cents=subtotal_cents,
+                               category_ids={line[1] for line in lines}, jobsite_id=jobsite_id,
+                               unit_id=user.unit_id, now=now)
+    currency = user.company.currency if user.company else "EUR"
+    return [ApprovalNeed(s.step, target_label(s.target, ctx.people),
+                         reasons_text(s.reasons, names, currency, to_buyer=True),
+                         s.target.user_ids)
+            for s in rules_mod.route(facts, rules, ctx.directory)]
 
 
 def route_new_order(order, buyer, now) -> None:
-    order.status = OrderStatus.SUBMITTED
+    """Submit the order, or hold it for approval with one request per step.
+
+    Locks the buyer's row first: two orders of one buyer are routed one after the other,
+    so the second sees the first in the month-to-date spend and cannot slip under budget.
+    """
+    if order.status is None:
+        order.status = OrderStatus.PENDING_APPROVAL  # provisional: lets the flush run
+    db.session.flush()
+    # FOR NO KEY UPDATE: it queues two routers of one buyer like FOR UPDATE would, but does
+    # not wait on the key-share lock each flushed order already holds on the buyer's row
+    # (with plain FOR UPDATE, two concurrent checkouts deadlock on PostgreSQL).
+    db.session.scalars(
+        select(User).where(User.id == buyer.id).with_for_update(key_share=True)).one()
+    rules = load_rules(order.company_id)
+    steps: list[RoutedStep] = []
+    if rules:
+        ctx = load_context(order.company_id)
+        line_rows = db.session.execute(
+            select(OrderLine.line_total_cents, Product.category_id)
+            .join(Product, Product.id == OrderLine.product_id).where(OrderLine.order_id == order.id)
+        ).all()
+        total = order.subtotal_cents or sum(t for t, _c in line_rows)
+        with force_locale(order.company.language or "fr"):
+            facts, names = build_facts(
+                ctx, rules, buyer=buyer, total_cents=total, category_ids={c for _t, c in line_rows},
+                jobsite_id=order.jobsite_id, unit_id=order.unit_id or buyer.unit_id, now=now,
+                exclude_order_id=order.id)
+            steps = rules_mod.route(facts, rules, ctx.directory)
+    if not steps:
+        order.status = OrderStatus.SUBMITTED
+        return
+    order.status = OrderStatus.PENDING_APPROVAL
+    with force_locale(order.company.language or "fr"):
+        requests = [
+            ApprovalRequest(
+                order_id=order.id, company_id=order.company_id, step=s.step, rule_id=s.rule_id,
+                approver_role=s.target.role, approver_unit_id=s.target.unit_id,
+                approver_user_id=s.target.user_id,
+                reason=reasons_text(s.reasons, names, order.currency, to_buyer=False),
+                status=ApprovalStatus.PENDING if s.step == 1 else ApprovalStatus.WAITING,
+                content_version=order.content_version, created_at=now)
+            for s in steps]
+        db.session.add_all(requests)
+        first = steps[0]
+        db.session.add(OrderEvent(
+            order_id=order.id, at=now, actor_id=buyer.id, kind="approval",
+            status=OrderStatus.PENDING_APPROVAL,
+            message=_("Waiting for approval by %(who)s: %(reason)s",
+                      who=target_label(first.target, ctx.people), reason=requests[0].reason)))
+    db.session.flush()
+    notify_approvers(requests[0], order, "approval_needed")
+
+
+# -- notifications ---------------------------------------------------------------------------
+
+def recipients(req: ApprovalRequest, order: Order) -> list[User]:
+    """Who is asked to decide this request now (active users, never the requester)."""
+    base = select(User).where(User.company_id == req.company_id, User.disabled.is_(False),
+                              User.id != order.placed_by_id)
+    if req.approver_user_id is not None:
+        found = db.session.scalars(base.where(User.id == req.approver_user_id)).all()
+    elif req.approver_role == Role.APPROVER:
+        unit_clause = (User.unit_id.is_(None) if req.approver_unit_id is None
+                       else User.unit_id == req.approver_unit_id)
+        found = db.session.scalars(base.where(User.role == Role.APPROVER, unit_clause)).all()
+    else:
+        found = []
+    if not found:
+        found = db.session.scalars(base.where(User.role == Role.COMPANY_ADMIN)).all()
+    return list(found)
+
+
+def detail_link(request_id: int) -> str:
+    """Links in emails come from BASE_URL; outside a request (CLI, worker) one is simulated."""
+    if has_request_context():
+        return external_url(url_for("approvals.detail", request_id=request_id))
+    with current_app.test_request_context():
+        return external_url(url_for("approvals.detail", request_id=request_id))
+
+
+def notify_approvers(req: ApprovalRequest, order: Order, template: str) -> list[User]:
+    """Queue `template` to each person asked to decide `req`; returns them."""
+    people = recipients(req, order)
+    link = detail_link(req.id)
+    for person in people:
+        queue_email(template, person.email, person.language or order.company.language or "fr",
+                    template, approver=person, order=order, request=req, link=link,
+                    buyer=order.placed_by, short_money=short_money)
+    return people
+
+
+def send_reminders(now: datetime) -> int:
+    """Remind the approvers of requests pending longer than APPROVAL_REMINDER_HOURS.
+
+    A request is reminded again after the same delay. Returns the number of requests
+    reminded; the caller commits.
+    """
+    if not has_request_context():
+        with current_app.test_request_context():
+            return send_reminders(now)
+    cutoff = now - timedelta(hours=current_app.config["APPROVAL_REMINDER_HOURS"])
+    rows = db.session.execute(
+        select(ApprovalRequest, Order).join(Order, Order.id == ApprovalRequest.order_id)
+        .where(ApprovalRequest.status == ApprovalStatus.PENDING,
+               ApprovalRequest.created_at <= cutoff,
+               or_(ApprovalRequest.reminded_at.is_(None), ApprovalRequest.reminded_at <= cutoff))
+        .order_by(ApprovalRequest.id)
+        .with_for_update(of=ApprovalRequest, skip_locked=True)
+    ).all()
+    for req, order in rows:
+        notify_approvers(req, order, "approval_reminder")
+        req.reminded_at = now
+    return len(rows)

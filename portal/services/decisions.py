@@ -1,0 +1,286 @@
+"""Deciding approval requests: who may, what waits for whom, approve, reject, trim, bulk.
+
+Every decision first locks the order row (so deciders of one order queue up), then claims
+the request with a conditional update (`... WHERE id = :id AND status = 'pending'`): of two
+approvers tapping at once exactly one wins, the other gets `AlreadyDecided` and nothing
+changes. Use cases change the session; the view commits once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import force_locale, format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from portal.extensions import db
+from portal.models import (
+    ApprovalRequest,
+    ApprovalStatus,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    Product,
+)
+from portal.services import DomainError, approval
+from portal.services import approval_trim as trim_rules
+from portal.services.approval_inbox import find_for_decider, may_decide  # noqa: F401
+from portal.services.audit import record
+from portal.services.cart import vat_cents
+from portal.services.mail import queue_email
+
+
+class Conflict(DomainError):
+    """The request or the order changed under the user's feet (HTTP 409)."""
+
+
+class AlreadyDecided(Conflict):
+    pass
+
+
+# -- deciding ----------------------------------------------------------------------------------
+
+def _lock_order(req: ApprovalRequest) -> Order:
+    order = db.session.scalars(
+        select(Order).where(Order.id == req.order_id).with_for_update()
+        .execution_options(populate_existing=True)).one()
+    db.session.refresh(req)
+    return order
+
+
+def already_decided_message(req: ApprovalRequest) -> str:
+    if req.status in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED) and req.decided_by:
+        return _("Already decided by %(name)s at %(time)s.", name=req.decided_by.name,
+                 time=format_datetime(req.decided_at, "short"))
+    return _("This request no longer waits for a decision.")
+
+
+def _claim(req: ApprovalRequest, user, status: ApprovalStatus, now: datetime, comment: str = "",
+           content_version: int | None = None) -> None:
+    values = {"status": status, "decided_by_id": user.id, "decided_at": now, "comment": comment}
+    if content_version is not None:
+        values["content_version"] = content_version
+    claimed = db.session.execute(
+        update(ApprovalRequest)
+        .where(ApprovalRequest.id == req.id, ApprovalRequest.status == ApprovalStatus.PENDING)
+        .values(**values).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(req)
+    if claimed != 1:
+        raise AlreadyDecided(already_decided_message(req))
+
+
+def _start(user, req: ApprovalRequest) -> Order:
+    order = _lock_order(req)
+    if req.status != ApprovalStatus.PENDING:
+        raise AlreadyDecided(already_decided_message(req))
+    if order.status != OrderStatus.PENDING_APPROVAL:
+        raise Conflict(_("This order no longer waits for approval."))
+    return order
+
+
+def _event(order: Order, user, now: datetime, message: str, kind: str = "approval",
+           status: OrderStatus | None = None) -> None:
+    db.session.add(OrderEvent(order_id=order.id, at=now, actor_id=user.id, kind=kind,
+                              status=status, message=message))
+
+
+def _lang(order: Order) -> str:
+    return order.company.language or "fr"
+
+
+def _advance(order: Order, user, now: datetime) -> ApprovalRequest | None:
+    """After an approval: the next step goes pending (and is notified), or the order is in."""
+    current = db.session.scalars(
+        select(ApprovalRequest)
+        .where(ApprovalRequest.order_id == order.id,
+               ApprovalRequest.content_version == order.content_version,
+               ApprovalRequest.status.in_((ApprovalStatus.WAITING, ApprovalStatus.PENDING,
+                                           ApprovalStatus.APPROVED)))
+        .order_by(ApprovalRequest.step, ApprovalRequest.id)).all()
+    if any(r.status == ApprovalStatus.PENDING for r in current):
+        return None
+    following = next((r for r in current if r.status == ApprovalStatus.WAITING), None)
+    if following is None:
+        order.status = OrderStatus.SUBMITTED
+        with force_locale(_lang(order)):
+            _event(order, user, now, _("Every approval given: the order is submitted."),
+                   kind="status", status=OrderStatus.SUBMITTED)
+        return None
+    following.status = ApprovalStatus.PENDING
+    # The age shown to an approver, and the reminders, count from when it reached them.
+    following.created_at = now
+    following.reminded_at = None
+    db.session.flush()
+    people = approval.notify_approvers(following, order, "approval_needed")
+    with force_locale(_lang(order)):
+        _event(order, user, now, _("Waiting for approval by %(who)s.",
+                                   who=", ".join(p.name for p in people) or "?"))
+    return following
+
+
+def _tell_buyer(order: Order, decider, decision: str, comment: str = "", changes=()) -> None:
+    buyer = order.placed_by
+    queue_email(f"approval_{decision}", buyer.email,
+                buyer.language or _lang(order), "approval_decided", buyer=buyer, order=order,
+                decider=decider, decision=decision, comment=comment, changes=list(changes),
+                waiting_more=order.status == OrderStatus.PENDING_APPROVAL,
+                money=approval.short_money)
+
+
+def approve(user, req: ApprovalRequest, now: datetime, comment: str = "") -> Order:
+    order = _start(user, req)
+    _claim(req, user, ApprovalStatus.APPROVED, now, comment.strip()[:2000])
+    with force_locale(_lang(order)):
+        message = _("Step %(step)s approved by %(who)s.", step=req.step, who=user.name)
+        if comment.strip():
+            message += " " + _("Comment: %(comment)s", comment=comment.strip()[:2000])
+        _event(order, user, now, message)
+    record(user, "approval.approve", req, {"order": order.number, "step": req.step,
+                                           "comment": comment.strip()[:2000]})
+    _advance(order, user, now)
+    _tell_buyer(order, user, "approved", comment.strip())
+    return order
+
+
+def reject(user, req: ApprovalRequest, comment: str, now: datetime) -> Order:
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError(_("Say why you reject this order: the buyer will read it."))
+    order = _start(user, req)
+    _claim(req, user, ApprovalStatus.REJECTED, now, comment[:2000])
+    db.session.execute(
+        update(ApprovalRequest)
+        .where(ApprovalRequest.order_id == order.id,
+               ApprovalRequest.status == ApprovalStatus.WAITING)
+        .values(status=ApprovalStatus.SUPERSEDED).execution_options(synchronize_session=False))
+    order.status = OrderStatus.REJECTED
+    with force_locale(_lang(order)):
+        _event(order, user, now, _("Rejected by %(who)s: %(comment)s", who=user.name,
+                                   comment=comment[:2000]), status=OrderStatus.REJECTED)
+    record(user, "approval.reject", req, {"order": order.number, "step": req.step,
+                                          "comment": comment[:2000]})
+    _tell_buyer(order, user, "rejected", comment)
+    return order
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    approved: tuple[str, ...]
+    refused: tuple[str, ...]  # messages, one per request that could not be approved
+
+
+def bulk_approve(user, request_ids, now: datetime) -> BulkResult:
+    """Approve several requests; those already decided are reported, the others approved.
+
+    Every id must be one this user may decide, or nothing happens (the caller answers 404).
+    """
+    found = [find_for_decider(user, rid) for rid in request_ids]
+    if not found or any(req is None for req in found):
+        raise LookupError("not every request is reachable")
+    approved, refused = [], []
+    for req in found:
+        order = _lock_order(req)
+        if req.status != ApprovalStatus.PENDING:
+            refused.append(f"{order.number}: {already_decided_message(req)}")
+        elif order.status != OrderStatus.PENDING_APPROVAL:
+            refused.append(f"{order.number}: " + _("This order no longer waits for approval."))
+        else:
+            approve(user, req, now)
+            approved.append(order.number)
+    return BulkResult(tuple(approved), tuple(refused))
+
+
+def trim_and_approve(user, req: ApprovalRequest, requested: dict[int, int], now: datetime,
+                     comment: str = "") -> list[str]:
+    """Lower or remove lines, then approve the new content; earlier approvals are re-asked.
+
+    Totals come from the lines' frozen unit prices. Returns the changes in words.
+    """
+    order = _start(user, req)
+    rows = db.session.execute(
+        select(OrderLine, Product.order_multiple).join(Product, Product.id == OrderLine.product_id)
+        .where(OrderLine.order_id == order.id).order_by(OrderLine.position, OrderLine.id)).all()
+    changes, error = trim_rules.plan_trim(
+        [trim_rules.TrimLine(line.id, line.quantity, multiple or 1) for line, multiple in rows],
+        requested)
+    if error:
+        raise DomainError(_trim_error(error))
+    new_version = order.content_version + 1
+    _claim(req, user, ApprovalStatus.APPROVED, now, comment.strip()[:2000], new_version)
+    lines = {line.id: line for line, _m in rows}
+    words = _apply_trim(order, lines, changes, user, now)
+    _reopen(order, req, new_version, now)
+    record(user, "approval.trim", req, {
+        "order": order.number, "step": req.step, "comment": comment.strip()[:2000],
+        "changes": [{"sku": lines[c.line_id].sku, "from": c.old, "to": c.new} for c in changes]})
+    _advance(order, user, now)
+    _tell_buyer(order, user, "trimmed", comment.strip(), words)
+    return words
+
+
+def _trim_error(code: str) -> str:
+    return {
+        "unknown": _("This line is not part of the order."),
+        "more": _("You can lower a quantity, not raise it."),
+        "multiple": _("A quantity must be a multiple of the product's selling unit."),
+        "empty": _("To remove every line, reject the order."),
+        "unchanged": _("You changed no quantity. Use Approve instead."),
+    }[code]
+
+
+def _apply_trim(order: Order, lines: dict, changes, user, now: datetime) -> list[str]:
+    words = []
+    old_subtotal = order.subtotal_cents
+    with force_locale(_lang(order)):
+        for change in changes:
+            line = lines[change.line_id]
+            label = f"{line.sku} {line.name}"
+            if change.new == 0:
+                text = _("%(product)s removed by %(who)s (was %(old)s).", product=label,
+                         who=user.name, old=change.old)
+                order.lines.remove(line)
+            else:
+                text = _("Quantity of %(product)s changed from %(old)s to %(new)s by %(who)s.",
+                         product=label, old=change.old, new=change.new, who=user.name)
+                line.quantity = change.new
+                line.line_total_cents = line.unit_price_cents * change.new
+            _event(order, user, now, text, kind="trim")
+            words.append(text)
+    db.session.flush()
+    order.subtotal_cents = sum(line.line_total_cents for line in order.lines)
+    if order.tax_cents == vat_cents(old_subtotal):
+        order.tax_cents = vat_cents(order.subtotal_cents)  # the cart's own rule
+    else:
+        order.tax_cents = trim_rules.scaled_tax(old_subtotal, order.tax_cents,
+                                               order.subtotal_cents)
+    order.total_cents = order.subtotal_cents + order.tax_cents
+    return words
+
+
+def _reopen(order: Order, kept: ApprovalRequest, new_version: int, now: datetime) -> None:
+    """The content changed: approvals of the old content are superseded and asked again.
+
+    The trimming approver's own approval is already bound to the new version.
+    """
+    order.content_version = new_version
+    older = db.session.scalars(
+        select(ApprovalRequest).where(ApprovalRequest.order_id == order.id,
+                                      ApprovalRequest.id != kept.id,
+                                      ApprovalRequest.content_version < new_version)).all()
+    for old in older:
+        if old.status == ApprovalStatus.WAITING:
+            old.content_version = new_version
+        elif old.status == ApprovalStatus.APPROVED:
+            old.status = ApprovalStatus.SUPERSEDED
+            db.session.add(ApprovalRequest(
+                order_id=order.id, company_id=order.company_id, step=old.step,
+                rule_id=old.rule_id, approver_role=old.approver_role,
+                approver_unit_id=old.approver_unit_id, approver_user_id=old.approver_user_id,
+                reason=old.reason, status=ApprovalStatus.WAITING, content_version=new_version,
+                created_at=now))
+    db.session.flush()
+

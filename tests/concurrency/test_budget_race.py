@@ -1,0 +1,83 @@
+"""A buyer with X left in the monthly budget submits two orders of 0.6 X at the same instant:
+at most one goes through without approval (the buyer's row is locked while routing).
+
+PostgreSQL only; prints the figure.
+"""
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+
+from portal import create_app
+from portal.extensions import db
+from portal.models import Order, OrderStatus, Product, Role, User
+from portal.services.approval import route_new_order
+from tests import factories as f
+from tests.conftest import _truncate_all, base_config
+from tests.integration import approvals_builders as b
+
+ROUNDS = 50
+BUDGET = 100_000
+
+
+@pytest.fixture
+def pg_app(request):
+    url = request.getfixturevalue("_pg_schema")  # skips without PostgreSQL (fails under CI)
+    app = create_app(base_config(SQLALCHEMY_DATABASE_URI=url))
+    with app.app_context():
+        _truncate_all()
+        yield app
+        db.session.remove()
+        _truncate_all()
+        db.engine.dispose()
+
+
+def _place(app, buyer_id, product_id, barrier, results, index):
+    with app.app_context(), app.test_request_context():
+        try:
+            buyer = db.session.get(User, buyer_id)
+            product = db.session.get(Product, product_id)
+            order = b.order(buyer, [(product, 1, BUDGET * 6 // 10)], route=False, commit=False)
+            db.session.flush()
+            barrier.wait()
+            route_new_order(order, buyer, datetime.now(UTC))
+            db.session.commit()
+            results[index] = order.status
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            db.session.rollback()
+            results[index] = repr(exc)
+        finally:
+            db.session.remove()
+
+
+@pytest.mark.postgres
+def test_two_orders_at_once_cannot_both_slip_under_the_monthly_budget(pg_app):
+    company = f.company("Budget Co")
+    branch = f.unit(company, "Agence")
+    f.user(company, Role.APPROVER, unit_id=branch.id)
+    product = f.product(f.category("Budget"), "BUD-1")
+    b.rule(company, Role.APPROVER, when_over_user_budget=True)
+    db.session.commit()
+    safe, outcomes = 0, []
+    for _ in range(ROUNDS):
+        buyer = f.user(company, Role.BUYER, unit_id=branch.id, monthly_budget_cents=BUDGET)
+        db.session.commit()
+        barrier = threading.Barrier(2)
+        results = [None, None]
+        threads = [threading.Thread(target=_place, args=(
+            pg_app, buyer.id, product.id, barrier, results, i)) for i in (0, 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        outcomes.append(results)
+        submitted = db.session.scalar(db.select(db.func.count(Order.id)).where(
+            Order.placed_by_id == buyer.id, Order.status == OrderStatus.SUBMITTED))
+        placed = db.session.scalar(db.select(db.func.count(Order.id)).where(
+            Order.placed_by_id == buyer.id))
+        if placed == 2 and submitted <= 1:
+            safe += 1
+    print(f"\nbudget race: {ROUNDS} rounds of two orders of 0.6 X, "
+          f"at most one without approval in {safe}")
+    assert safe == ROUNDS, outcomes[:5]
