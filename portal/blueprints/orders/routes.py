@@ -1,9 +1,39 @@
-from portal.access import SIGNED_IN, allow
+"""Order history and order detail for customer users (scoped by services.orders)."""
+
+from flask import request
+from flask_login import current_user
+
+from portal.access import CUSTOMERS, allow
 from portal.blueprints.orders import bp
 from portal.rendering import render
+from portal.services import orders as orders_service
+from portal.services.visibility import can_order
+
+# Status labels and pill tones everywhere an order status is shown (staff pages too).
+bp.add_app_template_global(orders_service.status_label, "order_status_label")
+bp.add_app_template_global(orders_service.status_tone, "order_status_tone")
 
 
 @bp.get("/")
-@allow(SIGNED_IN)
+@allow(CUSTOMERS)
 def index():
-    return render("placeholder.html")
+    jobsites = orders_service.visible_jobsites(current_user)
+    filters = orders_service.parse_filters(request.args, [j.id for j in jobsites])
+    cursor = request.args.get("cursor") or None
+    page = orders_service.history_page(current_user, filters, cursor)
+    # "Load more" swaps the link's own row for the next rows; filters swap the results.
+    block = "load_more" if cursor else "order_results"
+    return render("orders/index.html", block=block, page=page, filters=filters,
+                  jobsites=jobsites, statuses=list(orders_service.STATUS_LABELS),
+                  paged=bool(cursor))
+
+
+@bp.get("/<int:order_id>")
+@allow(CUSTOMERS)
+def detail(order_id: int):
+    view = orders_service.order_view(current_user, order_id)
+    return render("orders/detail.html", view=view, order=view.order,
+                  can_order=can_order(current_user))
+
+
+from portal.blueprints.orders import actions, home  # noqa: E402,F401

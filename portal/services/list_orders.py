@@ -1,0 +1,162 @@
+"""A shopping list as the catalog stands today, ordering from it, filling it from an order.
+
+A use-case module next to services.lists (which says who sees and edits a list): it changes
+the session and never commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import NotFound
+
+from portal.extensions import db
+from portal.models import Order, Product, ShoppingList, ShoppingListLine, User
+from portal.services import DomainError
+from portal.services.lists import can_edit, create_list, find_list
+from portal.services.pricing import PriceBook, snap_quantity
+from portal.services.quantities import MAX_QUANTITY
+from portal.services.visibility import visible_products
+
+# -- Showing a list --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LineView:
+    line: ShoppingListLine
+    product: Product
+    visible: bool  # the user may still see the product
+    available: bool  # visible and not discontinued: it can be ordered
+    replacement: Product | None  # a visible replacement of a discontinued product
+    unit_price_cents: int | None
+    order_multiple: int
+
+    @property
+    def discontinued(self) -> bool:
+        return self.product.discontinued
+
+
+@dataclass(frozen=True)
+class ListView:
+    shopping_list: ShoppingList
+    lines: list[LineView]
+    editable: bool
+    currency: str
+
+    @property
+    def available_count(self) -> int:
+        return sum(1 for v in self.lines if v.available)
+
+
+def list_view(user: User, shopping_list: ShoppingList) -> ListView:
+    """The list's lines with what the catalog says now, in a bounded number of queries."""
+    lines = list(db.session.scalars(
+        select(ShoppingListLine).where(ShoppingListLine.list_id == shopping_list.id)
+        .options(selectinload(ShoppingListLine.product))
+        .order_by(ShoppingListLine.position, ShoppingListLine.id)
+    ))
+    ids = {line.product_id for line in lines}
+    wanted = ids | {line.product.replacement_id for line in lines
+                    if line.product.discontinued and line.product.replacement_id}
+    visible = {p.id: p for p in db.session.scalars(
+        visible_products(user).where(Product.id.in_(wanted)))} if wanted else {}
+    book = PriceBook(user.company).load(visible) if user.company else None
+    views = []
+    for line in lines:
+        product = line.product
+        seen = product.id in visible
+        replacement = visible.get(product.replacement_id) if product.discontinued else None
+        prices = book.get(product.id) if (book and seen) else None
+        quote = prices.quote(line.quantity) if prices else None
+        views.append(LineView(line, product, seen, seen and not product.discontinued,
+                              replacement,
+                              quote.unit_price_cents if quote else None,
+                              max(product.order_multiple, 1)))
+    currency = user.company.currency if user.company else "EUR"
+    return ListView(shopping_list, views, can_edit(user, shopping_list), currency)
+
+
+# -- Ordering from a list, filling a list from an order --------------------------------------
+
+@dataclass(frozen=True)
+class Outcome:
+    added: int
+    skipped: list[str]  # "name (reason)", said to the user
+    shopping_list: ShoppingList | None = None
+
+
+def add_lines_to_cart(user: User, shopping_list: ShoppingList,
+                      line_ids: list[int] | None = None, lang: str = "fr") -> Outcome:
+    """Add every line (or the chosen ones) to the cart; unavailable lines are skipped, said.
+
+    Line ids come from a form: only lines of this list count.
+    """
+    from portal.services import cart as cart_service
+
+    view = list_view(user, shopping_list)
+    chosen = view.lines
+    if line_ids is not None:
+        wanted = set(line_ids)
+        chosen = [v for v in view.lines if v.line.id in wanted]
+        if not chosen:
+            raise DomainError(_("Select at least one line."))
+    if not chosen:
+        raise DomainError(_("This list is empty."))
+    added, skipped = 0, []
+    for v in chosen:
+        name = f"{v.product.name(lang)} {v.product.sku}"
+        if not v.available:
+            if v.replacement is not None:
+                reason = _("discontinued, replaced by %(sku)s", sku=v.replacement.sku)
+            elif v.discontinued and v.visible:
+                reason = _("discontinued")
+            else:
+                reason = _("no longer available")
+            skipped.append(f"{name} ({reason})")
+            continue
+        try:
+            # add_to_cart checks everything before it changes anything: no savepoint needed.
+            cart_service.add_to_cart(user, v.product, v.line.quantity, v.line.note)
+        except DomainError as e:
+            skipped.append(f"{name} ({e})")
+            continue
+        added += 1
+    return Outcome(added, skipped, shopping_list)
+
+
+def add_order_to_list(user: User, order: Order, list_id: int | None,
+                      new_name: str = "") -> Outcome:
+    """Copy a past order's lines (still visible products) into a list the user may edit.
+
+    `order` must come from services.orders (already scoped to the user).
+    """
+    if list_id is not None:
+        shopping_list = find_list(user, list_id)
+        if shopping_list is None:
+            raise NotFound()
+    elif (new_name or "").strip():
+        shopping_list = create_list(user, new_name)
+    else:
+        raise DomainError(_("Choose a list, or give a name for a new one."))
+    ids = {line.product_id for line in order.lines}
+    visible = {p.id: p for p in db.session.scalars(
+        visible_products(user).where(Product.id.in_(ids)))} if ids else {}
+    added, skipped = 0, []
+    for line in order.lines:
+        product = visible.get(line.product_id)
+        if product is None:
+            skipped.append(line.sku)
+            continue
+        quantity = min(snap_quantity(line.quantity, product.order_multiple), MAX_QUANTITY)
+        existing = next((x for x in shopping_list.lines if x.product_id == product.id), None)
+        if existing is not None:
+            existing.quantity = min(existing.quantity + quantity, MAX_QUANTITY)
+        else:
+            position = max((x.position for x in shopping_list.lines), default=-1) + 1
+            shopping_list.lines.append(ShoppingListLine(product_id=product.id,
+                                                        quantity=quantity, position=position))
+        added += 1
+    db.session.flush()
+    return Outcome(added, skipped, shopping_list)

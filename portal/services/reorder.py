@@ -1,0 +1,258 @@
+"""Reorder a past order: what changed since then, then add to or replace the cart.
+
+The pure rules (`preview_line`, `pick_error`) take plain values and say, line by line, what
+would be ordered now: the price now against the price paid, stock below the quantity, a
+discontinued product swapped for its replacement, a product no longer sold to this customer,
+a quantity snapped to the selling unit. `build_preview` loads those values (a bounded number
+of queries whatever the order's size) and `apply_reorder` puts the chosen lines in the cart;
+the product and price always come from the server, never from the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Cart, Order, Product
+from portal.services import DomainError
+from portal.services.availability import stock_totals
+from portal.services.navigation import cart_count
+from portal.services.pricing import PriceBook, Tier, check_quantity, quote, snap_quantity
+from portal.services.quantities import parse_quantity
+from portal.services.visibility import visible_products
+
+# Why a line looks different now (several may apply to one line).
+UNAVAILABLE = "unavailable"  # not sold to this customer any more, or unknown
+DISCONTINUED = "discontinued"  # discontinued and no replacement can be offered
+REPLACED = "replaced"  # discontinued; its replacement is offered instead
+NO_PRICE = "no_price"  # visible but not priced for this customer
+SNAPPED = "snapped"  # the old quantity is not a multiple of the selling unit any more
+PRICE_UP = "price_up"
+PRICE_DOWN = "price_down"
+LOW_STOCK = "low_stock"  # less in stock than the quantity: the rest will be backordered
+
+
+@dataclass(frozen=True)
+class PastLine:
+    line_id: int
+    product_id: int
+    sku: str
+    name: str
+    quantity: int
+    unit_price_cents: int
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A product as this customer can buy it today."""
+
+    product_id: int
+    sku: str
+    name: str
+    order_multiple: int
+    stock: int
+    tiers: tuple[Tier, ...]
+    discontinued: bool = False
+
+
+@dataclass(frozen=True)
+class LineChange:
+    line_id: int
+    sku_then: str
+    name_then: str
+    quantity_then: int
+    paid_unit_cents: int
+    changes: tuple[str, ...]
+    selectable: bool
+    # What would be ordered now (None when nothing can be).
+    product_id: int | None = None
+    sku: str = ""
+    name: str = ""
+    quantity: int = 0
+    order_multiple: int = 1
+    unit_price_cents: int | None = None
+    stock: int = 0
+
+    @property
+    def price_delta_cents(self) -> int:
+        if self.unit_price_cents is None:
+            return 0
+        return self.unit_price_cents - self.paid_unit_cents
+
+    @property
+    def line_total_cents(self) -> int:
+        return (self.unit_price_cents or 0) * self.quantity
+
+
+def _orderable_quantity(quantity: int, offer: Offer) -> int:
+    """The old quantity moved up to the selling unit and the smallest priced quantity."""
+    snapped = snap_quantity(quantity, offer.order_multiple)
+    smallest = min((t.min_qty for t in offer.tiers), default=1)
+    if snapped < smallest:
+        snapped = snap_quantity(smallest, offer.order_multiple)
+    return snapped
+
+
+def preview_line(past: PastLine, current: Offer | None,
+                 replacement: Offer | None = None) -> LineChange:
+    """What reordering this past line would give today, and why it differs."""
+    then = dict(line_id=past.line_id, sku_then=past.sku, name_then=past.name,
+                quantity_then=past.quantity, paid_unit_cents=past.unit_price_cents)
+    if current is None:
+        return LineChange(changes=(UNAVAILABLE,), selectable=False, **then)
+    changes: list[str] = []
+    target = current
+    if current.discontinued:
+        if replacement is None or replacement.discontinued or not replacement.tiers:
+            return LineChange(changes=(DISCONTINUED,), selectable=False, **then)
+        target = replacement
+        changes.append(REPLACED)
+    if not target.tiers:
+        return LineChange(changes=(NO_PRICE,), selectable=False, **then)
+    quantity = _orderable_quantity(past.quantity, target)
+    if quantity != past.quantity:
+        changes.append(SNAPPED)
+    now = quote(target.tiers, quantity)
+    unit_price = now.unit_price_cents if now else None
+    if unit_price is not None and unit_price > past.unit_price_cents:
+        changes.append(PRICE_UP)
+    elif unit_price is not None and unit_price < past.unit_price_cents:
+        changes.append(PRICE_DOWN)
+    if target.stock < quantity:
+        changes.append(LOW_STOCK)
+    return LineChange(changes=tuple(changes), selectable=True, product_id=target.product_id,
+                      sku=target.sku, name=target.name, quantity=quantity,
+                      order_multiple=target.order_multiple, unit_price_cents=unit_price,
+                      stock=target.stock, **then)
+
+
+def pick_error(quantity: int, order_multiple: int, tiers) -> str | None:
+    """Why a quantity typed on the preview cannot be ordered ("min", "multiple") or None."""
+    return check_quantity(quantity, order_multiple, 1, tiers)
+
+
+# -- Loading and applying ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReorderPreview:
+    order: Order
+    lines: list[LineChange]
+    cart_lines: int
+    products: Mapping[int, Product]
+    tiers: Mapping[int, tuple[Tier, ...]]
+
+    @property
+    def selectable_count(self) -> int:
+        return sum(1 for line in self.lines if line.selectable)
+
+
+def build_preview(user, order: Order, lang: str = "fr") -> ReorderPreview:
+    """The change list of `order` for `user` (who must be allowed to see the order)."""
+    past = [PastLine(line.id, line.product_id, line.sku, line.name, line.quantity,
+                     line.unit_price_cents) for line in order.lines]
+    ids = {p.product_id for p in past}
+    products = {p.id: p for p in db.session.scalars(
+        visible_products(user).where(Product.id.in_(ids)))} if ids else {}
+    wanted = {p.replacement_id for p in products.values()
+              if p.discontinued and p.replacement_id} - set(products)
+    if wanted:
+        products.update({p.id: p for p in db.session.scalars(
+            visible_products(user).where(Product.id.in_(wanted)))})
+    book = PriceBook(user.company).load(products)
+    stock = stock_totals(list(products))
+    tiers = {pid: (book.get(pid).tiers if book.get(pid) else ()) for pid in products}
+
+    def offer(pid):
+        product = products.get(pid)
+        if product is None:
+            return None
+        return Offer(product.id, product.sku, product.name(lang), product.order_multiple,
+                     stock.get(pid, 0), tiers[pid], product.discontinued)
+
+    lines = []
+    for line in past:
+        current = offer(line.product_id)
+        replacement = None
+        if current is not None and current.discontinued:
+            replacement = offer(products[line.product_id].replacement_id)
+        lines.append(preview_line(line, current, replacement))
+    return ReorderPreview(order, lines, cart_count(user), products, tiers)
+
+
+class ReorderInvalid(DomainError):
+    """Some picked quantities cannot be ordered; `errors` maps line ids to messages."""
+
+    def __init__(self, errors: dict[int, str]):
+        super().__init__(_("Some quantities need a fix."))
+        self.errors = errors
+
+
+def _quantity_message(code: str, change: LineChange, tiers) -> str:
+    if code == "multiple":
+        return _("Order in steps of %(step)s.", step=change.order_multiple)
+    smallest = min((t.min_qty for t in tiers), default=1)
+    return _("The smallest quantity is %(min)s.", min=smallest)
+
+
+def validate_picks(preview: ReorderPreview, picked: list[int],
+                   quantities: Mapping[int, str]) -> list[tuple[Product, int]]:
+    """The (product, quantity) pairs to order, or ReorderInvalid naming each bad line.
+
+    Line ids come from the form: only selectable lines of this very order count.
+    """
+    by_line = {c.line_id: c for c in preview.lines if c.selectable}
+    chosen = [by_line[i] for i in dict.fromkeys(picked) if i in by_line]
+    if not chosen:
+        raise DomainError(_("Choose at least one line to order."))
+    errors: dict[int, str] = {}
+    result = []
+    for change in chosen:
+        raw = quantities.get(change.line_id, str(change.quantity))
+        try:
+            quantity = parse_quantity(raw)
+        except DomainError as e:
+            errors[change.line_id] = str(e)
+            continue
+        tiers = preview.tiers.get(change.product_id, ())
+        code = pick_error(quantity, change.order_multiple, tiers)
+        if code:
+            errors[change.line_id] = _quantity_message(code, change, tiers)
+            continue
+        result.append((preview.products[change.product_id], quantity))
+    if errors:
+        raise ReorderInvalid(errors)
+    return result
+
+
+def replace_cart(user, lines: list[tuple[Product, int]]) -> None:
+    """Empty the user's cart, then add these lines: "Replace my cart"."""
+    from portal.services import cart as cart_service
+
+    cart = db.session.scalar(select(Cart).where(Cart.user_id == user.id))
+    if cart is not None:
+        # Through the collection (delete-orphan) so the cart object stays consistent,
+        # and flushed before the new lines meet the (cart, product) unique constraint.
+        cart.lines.clear()
+        db.session.flush()
+    for product, quantity in lines:
+        cart_service.add_to_cart(user, product, quantity)
+
+
+def apply_reorder(user, preview: ReorderPreview, picked: list[int],
+                  quantities: Mapping[int, str], mode: str) -> int:
+    """Put the picked lines in the cart ("add" adds to same-product lines); returns a count."""
+    from portal.services import cart as cart_service
+
+    if mode not in ("add", "replace"):
+        raise DomainError(_("Choose whether to add to your cart or replace it."))
+    lines = validate_picks(preview, picked, quantities)
+    if mode == "replace":
+        replace_cart(user, lines)
+    else:
+        for product, quantity in lines:
+            cart_service.add_to_cart(user, product, quantity)
+    return len(lines)

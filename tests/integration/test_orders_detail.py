@@ -1,0 +1,170 @@
+"""Order detail and tracking, the home card, and 404s for orders outside the user's scope."""
+
+import pytest
+
+from portal.extensions import db
+from portal.models import OrderStatus, Role
+from tests import factories as f
+from tests.conftest import htmx_headers, login
+from tests.integration import orders_builders as ob
+
+
+@pytest.fixture
+def tracked(world):
+    p = world.products
+    a = world.a
+    order = ob.order(a.buyer, [
+        (p["screws"], 20, 80),
+        (p["gloves"], 24, 300, {"backordered_qty": 12, "backorder_date": ob.BACKORDER_DATE}),
+    ], jobsite=a.sites[0], po="PO-4471", status=OrderStatus.PARTIALLY_SHIPPED, number="A-7001")
+    ob.event(order, "status", status=OrderStatus.CONFIRMED, actor=world.fulfilment)
+    ob.event(order, "trim", actor=a.approver, message="Gloves 36 → 24")
+    ob.shipment(order, [(order.lines[0], 20), (order.lines[1], 12)], carrier="Geodis",
+                tracking="GEO-99-12345")
+    ob.event(order, "shipment", status=OrderStatus.PARTIALLY_SHIPPED, actor=world.fulfilment,
+             message="Geodis GEO-99-12345")
+    db.session.commit()
+    return order
+
+
+def test_detail_shows_lines_with_ordered_shipped_and_backordered_quantities(client, world,
+                                                                           tracked):
+    login(client, world.a.buyer)
+    page = client.get(f"/orders/{tracked.id}")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "A-7001" in body and "PO-4471" in body and "Site 1" in body
+    assert "En reliquat" in body
+    assert "01/04/2026" in body  # the backorder date, in the user's (French) format
+    assert "0,80" in body and "3,00" in body  # frozen unit prices
+
+
+def test_tracking_number_is_shown_as_copyable_text(client, world, tracked):
+    login(client, world.a.buyer)
+    body = client.get(f"/orders/{tracked.id}").get_data(as_text=True)
+    assert '<code class="tracking-number">GEO-99-12345</code>' in body
+    assert "Geodis" in body
+
+
+def test_timeline_lists_status_changes_trims_and_shipments_with_who(client, world, tracked):
+    world.a.buyer.language = "en"
+    db.session.commit()
+    login(client, world.a.buyer)
+    body = client.get(f"/orders/{tracked.id}").get_data(as_text=True)
+    timeline = body[body.index('class="timeline"'):]
+    for text in ("Order placed", "Confirmed", "Line trimmed", "Gloves 36 → 24",
+                 "Partially shipped", world.a.approver.name):
+        assert text in timeline
+
+
+def test_timeline_and_status_are_in_french_by_default(client, world, tracked):
+    login(client, world.a.buyer)
+    body = client.get(f"/orders/{tracked.id}").get_data(as_text=True)
+    assert "Commande passée" in body
+    assert "Partiellement expédiée" in body
+
+
+def test_pending_order_says_who_it_waits_for(client, world):
+    a = world.a
+    sophie = f.user(a.company, Role.APPROVER, unit_id=a.branch.id, name="Sophie Durand",
+                    email="sophie@test.example")
+    order = ob.order(a.buyer, [(world.products["cement"], 2, 850)],
+                     status=OrderStatus.PENDING_APPROVAL)
+    ob.pending_approval(order, approver=sophie)
+    db.session.commit()
+    login(client, a.buyer)
+    body = client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert "Sophie Durand" in body
+
+
+def test_pending_order_waiting_for_a_role_names_the_people_of_that_unit(client, world):
+    a = world.a
+    order = ob.order(a.buyer, [(world.products["cement"], 2, 850)],
+                     status=OrderStatus.PENDING_APPROVAL)
+    ob.pending_approval(order, role=Role.APPROVER, unit=a.branch)
+    db.session.commit()
+    login(client, a.buyer)
+    body = client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert a.approver.name in body
+
+
+def test_an_approver_named_on_a_request_sees_the_order_outside_their_unit(client, world):
+    a = world.a
+    other = f.unit(a.company, "Other branch")
+    far_buyer = f.user(a.company, Role.BUYER, unit_id=other.id, email="far@test.example")
+    order = ob.order(far_buyer, [(world.products["cement"], 2, 850)], unit=other,
+                     status=OrderStatus.PENDING_APPROVAL)
+    ob.pending_approval(order, approver=a.approver)
+    db.session.commit()
+    login(client, a.approver)
+    assert client.get(f"/orders/{order.id}").status_code == 200
+
+
+def test_detail_offers_reorder_to_buyers_and_not_to_viewers(client, world, tracked):
+    login(client, world.a.buyer)
+    assert ">Commander à nouveau<" in client.get(f"/orders/{tracked.id}").get_data(as_text=True)
+    client.post("/logout")
+    login(client, world.a.viewer)
+    body = client.get(f"/orders/{tracked.id}").get_data(as_text=True)
+    assert "Commander à nouveau" not in body and "Ajouter à une liste" in body
+    assert client.get(f"/orders/{tracked.id}/reorder").status_code == 403
+
+
+def test_home_card_shows_the_newest_order_and_repeats_the_last_one_to_my_jobsite(client,
+                                                                                 world):
+    a, p = world.a, world.products
+    to_site1 = ob.order(a.buyer, [(p["cement"], 1, 850)], jobsite=a.sites[0], number="A-1")
+    newest = ob.order(a.buyer, [(p["cement"], 2, 850)], jobsite=a.sites[1], number="A-2",
+                      status=OrderStatus.CONFIRMED)
+    a.buyer.last_jobsite_id = a.sites[0].id
+    a.buyer.language = "en"
+    db.session.commit()
+    login(client, a.buyer)
+    body = client.get("/").get_data(as_text=True)
+    assert f'href="/orders/{newest.id}"' in body and "Confirmed" in body
+    assert f'href="/orders/{to_site1.id}/reorder"' in body
+    assert "Repeat my last order to Site 1" in body
+
+
+def test_home_card_is_hidden_without_orders(client, world):
+    login(client, world.a.buyer)
+    assert "orders-card" not in client.get("/").get_data(as_text=True)
+
+
+ORDER_ROUTES = [
+    ("get", "/orders/{id}"),
+    ("get", "/orders/{id}/reorder"),
+    ("post", "/orders/{id}/reorder"),
+    ("get", "/orders/{id}/to-list"),
+    ("post", "/orders/{id}/to-list"),
+]
+
+
+@pytest.mark.parametrize(("verb", "route"), ORDER_ROUTES)
+@pytest.mark.parametrize("as_htmx", [False, True])
+def test_another_companys_order_is_a_404_on_every_route(client, world, verb, route, as_htmx):
+    foreign = ob.order(world.b.buyer, [(world.products["screws"], 10, 95)])
+    db.session.commit()
+    login(client, world.a.admin)
+    headers = htmx_headers() if as_htmx else {}
+    data = {"line": str(foreign.lines[0].id), "action": "add", "new_name": "x"}
+    response = getattr(client, verb)(route.format(id=foreign.id), headers=headers,
+                                     **({"data": data} if verb == "post" else {}))
+    assert response.status_code == 404
+    assert db.session.get(type(foreign), foreign.id).lines[0].quantity == 10
+
+
+@pytest.mark.parametrize(("verb", "route"), ORDER_ROUTES)
+def test_a_colleagues_order_is_a_404_for_a_buyer(client, world, verb, route):
+    colleague = f.user(world.a.company, Role.BUYER, email="colleague@test.example")
+    theirs = ob.order(colleague, [(world.products["cement"], 1, 850)])
+    db.session.commit()
+    login(client, world.a.buyer)
+    response = getattr(client, verb)(route.format(id=theirs.id),
+                                     **({"data": {"new_name": "x"}} if verb == "post" else {}))
+    assert response.status_code == 404
+
+
+def test_a_missing_order_is_a_404(client, world):
+    login(client, world.a.admin)
+    assert client.get("/orders/999999").status_code == 404
