@@ -105,21 +105,63 @@ class ProductPrices:
         return min(self.tiers, key=lambda t: t.min_qty).unit_price_cents
 
 
+def chain_ids(contract_list_id: int | None, group_list_id: int | None,
+              base_list_id: int | None) -> list[int]:
+    """Price list ids, most specific first: contract, then group, then base (no repeats)."""
+    chain: list[int] = []
+    for list_id in (contract_list_id, group_list_id, base_list_id):
+        if list_id and list_id not in chain:
+            chain.append(list_id)
+    return chain
+
+
+def resolve_tiers(chain: list[int], tiers_by_list: dict[int, list[Tier]]
+                  ) -> tuple[int, tuple[Tier, ...]] | None:
+    """The first list of the chain that prices the product, with its tiers sorted by quantity.
+
+    A list that prices the product replaces the ones after it entirely: a contract with a
+    single unit price does not inherit the base list's volume tiers.
+    """
+    for list_id in chain:
+        tiers = tiers_by_list.get(list_id)
+        if tiers:
+            return list_id, tuple(sorted(tiers, key=lambda t: t.min_qty))
+    return None
+
+
+def default_quantity(case_pack: int, order_multiple: int, tiers=()) -> int:
+    """What a stepper shows first: one full case, at least the smallest priced quantity,
+    snapped to the selling unit."""
+    wanted = max(case_pack, 1)
+    if tiers:
+        wanted = max(wanted, min(t.min_qty for t in tiers))
+    return snap_quantity(wanted, order_multiple)
+
+
+def step_quantity(quantity: int, order_multiple: int, up: bool, maximum: int = 99_999) -> int:
+    """The next quantity a + or − tap gives: the neighbouring multiple of the selling unit.
+
+    A quantity off the grid moves to the grid first (7 with a step of 5: + gives 10, − gives 5);
+    it never goes below one step nor above `maximum` (rounded down to the grid).
+    """
+    step = max(order_multiple, 1)
+    ceiling = max(step, maximum // step * step)
+    if up:
+        target = (quantity // step + 1) * step
+    else:
+        target = -(-quantity // step) * step - step
+    return min(max(step, target), ceiling)
+
+
 def list_chain(company: Company) -> list[int]:
     """Price list ids for a company, most specific first."""
-    chain = []
-    if company.price_list_id:
-        chain.append(company.price_list_id)
+    group_list = None
     if company.customer_group_id:
         group_list = db.session.scalar(
             select(CustomerGroup.price_list_id).where(CustomerGroup.id == company.customer_group_id)
         )
-        if group_list and group_list not in chain:
-            chain.append(group_list)
     base = db.session.scalar(select(PriceList.id).where(PriceList.is_base.is_(True)))
-    if base and base not in chain:
-        chain.append(base)
-    return chain
+    return chain_ids(company.price_list_id, group_list, base)
 
 
 class PriceBook:
@@ -150,13 +192,10 @@ class PriceBook:
             by_product[product_id][list_id].append(Tier(min_qty, cents))
         for pid in missing:
             found = None
-            for list_id in self.chain:
-                tiers = by_product.get(pid, {}).get(list_id)
-                if tiers:
-                    price_list = self._lists[list_id]
-                    found = ProductPrices(price_list.currency, price_list.code,
-                                          tuple(sorted(tiers, key=lambda t: t.min_qty)))
-                    break
+            resolved = resolve_tiers(self.chain, by_product.get(pid, {}))
+            if resolved is not None:
+                price_list = self._lists[resolved[0]]
+                found = ProductPrices(price_list.currency, price_list.code, resolved[1])
             self._cache[pid] = found
         return self
 

@@ -1,0 +1,89 @@
+"""Availability: what a buyer is told about stock ("In stock", "3 left", "Backorder").
+
+`availability()` is a pure rule over warehouse quantities; the two loaders read stock for a
+page of products in one aggregate query, or per warehouse for one product page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import Stock, Warehouse
+
+# Below this many units a product shows "n left" even when a whole case is there.
+LOW_STOCK_UNITS = 5
+
+
+class StockStatus(StrEnum):
+    IN_STOCK = "in_stock"
+    LOW = "low"
+    BACKORDER = "backorder"
+
+
+@dataclass(frozen=True)
+class WarehouseStock:
+    code: str
+    name: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Availability:
+    status: StockStatus
+    total: int
+    lead_time_days: int
+    warehouses: tuple[WarehouseStock, ...] = ()
+
+    def backordered_units(self, quantity: int) -> int:
+        """How many of `quantity` units would wait for the next delivery."""
+        return max(0, quantity - self.total)
+
+
+def availability(quantities, case_pack: int, lead_time_days: int,
+                 low_threshold: int = LOW_STOCK_UNITS) -> Availability:
+    """Classify stock spread over warehouses.
+
+    `quantities` is an int (a total) or an iterable of WarehouseStock. Negative counts (a
+    warehouse that oversold) count as zero: they never hide another warehouse's stock.
+    """
+    if isinstance(quantities, int):
+        detail: tuple[WarehouseStock, ...] = ()
+        total = max(0, quantities)
+    else:
+        detail = tuple(quantities)
+        total = sum(max(0, w.quantity) for w in detail)
+    if total <= 0:
+        status = StockStatus.BACKORDER
+    elif total < max(case_pack, 1) or total < low_threshold:
+        status = StockStatus.LOW
+    else:
+        status = StockStatus.IN_STOCK
+    return Availability(status, total, max(0, lead_time_days), detail)
+
+
+def stock_totals(product_ids) -> dict[int, int]:
+    """Total stock of each product over all warehouses, in one query."""
+    ids = list(set(product_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Stock.product_id, func.sum(Stock.quantity))
+        .where(Stock.product_id.in_(ids), Stock.quantity > 0)
+        .group_by(Stock.product_id)
+    ).all()
+    return {pid: int(total or 0) for pid, total in rows}
+
+
+def stock_by_warehouse(product_id: int) -> list[WarehouseStock]:
+    """One product's stock in each warehouse that holds a row for it, by warehouse code."""
+    rows = db.session.execute(
+        select(Warehouse.code, Warehouse.name, Stock.quantity)
+        .join(Stock, Stock.warehouse_id == Warehouse.id)
+        .where(Stock.product_id == product_id)
+        .order_by(Warehouse.code)
+    ).all()
+    return [WarehouseStock(code, name, quantity) for code, name, quantity in rows]

@@ -1,0 +1,256 @@
+"""The catalog as a customer sees it: the category tree, product rows and the product page.
+
+Everything here starts from what the user may see (services.visibility) and prices through
+one PriceBook per page, stock through one aggregate query per page: the number of queries of a
+page does not depend on its number of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Category, Product
+from portal.services import pricing
+from portal.services.availability import (
+    Availability,
+    availability,
+    stock_by_warehouse,
+    stock_totals,
+)
+from portal.services.cart import QuantityNotOrderable, validate_quantity
+from portal.services.pricing import PriceBook, ProductPrices, Quote, RoundUpHint, Tier
+from portal.services.quantities import parse_quantity
+from portal.services.search import SearchQuery, SearchResult, search
+from portal.services.visibility import (
+    can_see_prices,
+    find_visible,
+    visible_category_ids,
+    visible_products,
+)
+
+# --- Categories --------------------------------------------------------------------------
+
+
+class CategoryTree:
+    """The categories a user may browse, loaded in one query and walked in memory."""
+
+    def __init__(self, user, lang: str):
+        allowed = visible_category_ids(user)
+        rows = db.session.scalars(select(Category)).all()
+        self.lang = lang
+        self._by_id = {c.id: c for c in rows if allowed is None or c.id in allowed}
+        self._children: dict[int | None, list[Category]] = {}
+        for c in self._by_id.values():
+            parent = c.parent_id if c.parent_id in self._by_id else None
+            self._children.setdefault(parent, []).append(c)
+        for siblings in self._children.values():
+            siblings.sort(key=lambda c: (c.position or 0, c.name(lang).casefold()))
+
+    def get(self, category_id: int | None) -> Category | None:
+        return self._by_id.get(category_id) if category_id is not None else None
+
+    def top(self) -> list[Category]:
+        return self._children.get(None, [])
+
+    def children(self, category_id: int) -> list[Category]:
+        return self._children.get(category_id, [])
+
+    def path(self, category_id: int) -> list[Category]:
+        """From the top category down to this one."""
+        found, current = [], self.get(category_id)
+        while current is not None and current not in found:
+            found.append(current)
+            current = self.get(current.parent_id)
+        return list(reversed(found))
+
+    def subtree_ids(self, category_id: int) -> set[int]:
+        found, stack = set(), [category_id]
+        while stack:
+            cid = stack.pop()
+            if cid in found or cid not in self._by_id:
+                continue
+            found.add(cid)
+            stack.extend(c.id for c in self.children(cid))
+        return found
+
+    def options(self) -> list[tuple[int, str]]:
+        """(id, label) for a select, depth shown by a leading dash per level."""
+        out: list[tuple[int, str]] = []
+
+        def walk(nodes, depth):
+            for c in nodes:
+                out.append((c.id, "– " * depth + c.name(self.lang)))
+                walk(self.children(c.id), depth + 1)
+
+        walk(self.top(), 0)
+        return out
+
+
+# --- Rows: a product with its price, stock and chosen quantity ----------------------------
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    product: Product
+    availability: Availability
+    prices: ProductPrices | None  # None: prices hidden from this user, or not priced
+    quantity: int
+    quote: Quote | None
+    hint: RoundUpHint | None
+
+    @property
+    def orderable(self) -> bool:
+        return self.prices is not None and not self.product.discontinued
+
+
+def _row(product: Product, prices: ProductPrices | None, stock: Availability,
+         quantity: int | None) -> ProductRow:
+    tiers = prices.tiers if prices else ()
+    if quantity is None:
+        quantity = pricing.default_quantity(product.case_pack, product.order_multiple, tiers)
+    quoted = prices.quote(quantity) if prices else None
+    hint = pricing.round_up_hint(quantity, product.case_pack, tiers) if prices else None
+    if hint is not None and hint.saving_cents <= 0:
+        hint = None
+    return ProductRow(product, stock, prices, quantity, quoted, hint)
+
+
+def price_book(user) -> PriceBook | None:
+    return PriceBook(user.company) if can_see_prices(user) else None
+
+
+def product_rows(user, products: list[Product], quantities: dict[int, int] | None = None
+                 ) -> list[ProductRow]:
+    """Rows for a page of products: one price query and one stock query for all of them."""
+    ids = [p.id for p in products]
+    book = price_book(user)
+    if book is not None:
+        book.load(ids)
+    totals = stock_totals(ids)
+    quantities = quantities or {}
+    return [
+        _row(p, book.get(p.id) if book else None,
+             availability(totals.get(p.id, 0), p.case_pack, p.lead_time_days),
+             quantities.get(p.id))
+        for p in products
+    ]
+
+
+def product_row(user, product: Product, quantity: int | None = None,
+                per_warehouse: bool = False) -> ProductRow:
+    book = price_book(user)
+    if per_warehouse:
+        stock = availability(stock_by_warehouse(product.id), product.case_pack,
+                             product.lead_time_days)
+    else:
+        stock = availability(stock_totals([product.id]).get(product.id, 0), product.case_pack,
+                             product.lead_time_days)
+    return _row(product, book.get(product.id) if book else None, stock, quantity)
+
+
+# --- The product page --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TierLine:
+    kind: str  # "unit", "half_case", "case", "volume", "from"
+    min_qty: int
+    unit_price_cents: int
+    case_price_cents: int
+
+
+def describe_tiers(tiers: tuple[Tier, ...], case_pack: int) -> list[TierLine]:
+    """Name each price tier by what a buyer calls it: unit, half case, full case, volume."""
+    lines = []
+    for t in sorted(tiers, key=lambda t: t.min_qty):
+        if t.min_qty == 1:
+            kind = "unit"
+        elif case_pack > 1 and t.min_qty == case_pack:
+            kind = "case"
+        elif case_pack > 1 and case_pack % 2 == 0 and t.min_qty == case_pack // 2:
+            kind = "half_case"
+        elif t.min_qty > case_pack:
+            kind = "volume"
+        else:
+            kind = "from"
+        lines.append(TierLine(kind, t.min_qty, t.unit_price_cents,
+                              t.unit_price_cents * max(case_pack, 1)))
+    return lines
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    row: ProductRow
+    path: list[Category]
+    tiers: list[TierLine]
+    replacement: ProductRow | None
+
+
+def product_page(user, product: Product, lang: str, quantity: int | None = None
+                 ) -> ProductPage:
+    row = product_row(user, product, quantity, per_warehouse=True)
+    tree = CategoryTree(user, lang)
+    tiers = describe_tiers(row.prices.tiers, product.case_pack) if row.prices else []
+    replacement = None
+    if product.discontinued and product.replacement_id:
+        found = find_visible(user, product_id=product.replacement_id)
+        if found is not None:
+            replacement = product_row(user, found)
+    return ProductPage(row, tree.path(product.category_id), tiers, replacement)
+
+
+def brands(user) -> list[str]:
+    """Brands among the products this user may see, for the search filter."""
+    sub = visible_products(user).where(Product.brand != "").subquery()
+    return list(db.session.scalars(select(sub.c.brand).distinct().order_by(sub.c.brand)
+                                   .limit(100)))
+
+
+# --- Listings: the category page and the search page -------------------------------------
+
+
+@dataclass(frozen=True)
+class Listing:
+    tree: CategoryTree
+    category: Category | None
+    result: SearchResult
+    rows: list[ProductRow]
+    brands: list[str]
+
+
+def listing(user, query: SearchQuery, lang: str, with_brands: bool = False) -> Listing | None:
+    """A page of products for a search or a category; None when the category is not visible
+    (the caller answers 404, as for a missing one)."""
+    tree = CategoryTree(user, lang)
+    category = None
+    if query.category_id is not None:
+        category = tree.get(query.category_id)
+        if category is None:
+            return None
+    ids = tree.subtree_ids(category.id) if category is not None else None
+    result = search(user, query, lang, ids)
+    return Listing(tree, category, result, product_rows(user, result.all_products),
+                   brands(user) if with_brands else [])
+
+
+def choose_quantity(user, product: Product, raw, step: str | None = None) -> int:
+    """The quantity a stepper should show after a tap (step "up"/"down") or a typed value.
+
+    Raises DomainError for text that is not a quantity, QuantityNotOrderable (with the nearest
+    orderable quantity) for a typed quantity the product is not sold in.
+    """
+    quantity = parse_quantity(raw)
+    prices = price_book(user).get(product.id) if can_see_prices(user) else None
+    tiers = prices.tiers if prices else ()
+    if step in ("up", "down"):
+        quantity = pricing.step_quantity(quantity, product.order_multiple, up=step == "up")
+        try:
+            validate_quantity(product, tiers, quantity)
+        except QuantityNotOrderable as problem:
+            return problem.suggestion or quantity  # a tap never ends below the minimum
+        return quantity
+    validate_quantity(product, tiers, quantity)
+    return quantity
