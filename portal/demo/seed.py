@@ -129,6 +129,10 @@ class DemoSeeder:
         self.shopping_lists()
         self.orders()
         self.move_sequences()
+        # Bulk inserts bypass the ORM hooks that keep the search index in step.
+        from portal.services.search_index import rebuild_search_index
+
+        rebuild_search_index()
         db.session.commit()
         return self.counts
 

@@ -132,6 +132,8 @@ def test_company_a_cannot_reach_any_object_of_company_b(app, world):
                     status = response.status_code
                     ok = status == 404 or status == 403 or (
                         user is None and status in (302, 401))
+                    if user is None and "product_id" in rule.arguments and status == 200:
+                        ok = True  # the public catalog shows anonymous visitors everything
                     if not ok or SECRET_NOTE in body or "CMD-B-0001" in body:
                         leaks.append((role, method, url, bool(headers), status))
     after = _snapshot()
