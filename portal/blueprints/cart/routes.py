@@ -1,9 +1,118 @@
-from portal.access import SIGNED_IN, allow
+"""The cart page: lines priced now, a stepper per line, notes, remove with undo, totals.
+
+Every change is a plain form post (303 back to the cart); for htmx the answer is the line
+alone, with the totals and the bottom bar's badge swapped out of band.
+"""
+
+from datetime import UTC, datetime
+
+from flask import abort, redirect, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.access import BUYERS, allow
 from portal.blueprints.cart import bp
-from portal.rendering import render
+from portal.extensions import db
+from portal.rendering import render, wants_fragment
+from portal.services import DomainError, cart_summary
+from portal.services import cart as cart_service
+from portal.services.visibility import can_order
+
+UNDO_KEY = "cart_undo"  # the last removed line, for "Undo" without JavaScript
+
+
+def _line_or_404(line_id: int):
+    if not can_order(current_user):
+        abort(403)
+    line = cart_service.find_line(current_user, line_id)
+    if line is None:
+        abort(404)
+    return line
+
+
+def _answer(line_id: int | None, error: str = "", notice: str = "", removed=None,
+            typed: str = ""):
+    """After a change: htmx gets the line (+ totals, badge); a plain post goes back to the
+    cart, or sees it again with the error (422)."""
+    status = 422 if error else 200
+    if not wants_fragment() and not error:
+        return redirect(url_for("cart.index"), 303)
+    summary = cart_summary.summarize(current_user, datetime.now(UTC))
+    context = {"summary": summary, "error": error, "notice": notice, "error_line": line_id,
+               "typed": typed, "cart_count": summary.count}
+    if not wants_fragment():
+        return render("cart/index.html", status_code=status, undo=None, **context)
+    return render("cart/_line_update.html", status_code=status, oob=True, removed=removed,
+                  line_id=line_id, view=summary.view_of(line_id), **context)
 
 
 @bp.get("/")
-@allow(SIGNED_IN)
+@allow(BUYERS)
 def index():
-    return render("placeholder.html")
+    if not can_order(current_user):
+        abort(403)
+    summary = cart_summary.summarize(current_user, datetime.now(UTC))
+    return render("cart/index.html", summary=summary, undo=session.pop(UNDO_KEY, None))
+
+
+@bp.post("/line/<int:line_id>/qty")
+@allow(BUYERS)
+def quantity(line_id: int):
+    line = _line_or_404(line_id)
+    raw = request.form.get("set") or request.form.get("quantity", "")
+    try:
+        change = cart_service.set_quantity(line, raw)
+    except DomainError as e:
+        db.session.rollback()
+        return _answer(line_id, error=str(e), typed=raw[:12])
+    db.session.commit()
+    notice = _("Rounded up to %(n)s: sold in steps of %(step)s.", n=change.quantity,
+               step=line.product.order_multiple) if change.snapped else ""
+    return _answer(line_id, notice=notice)
+
+
+@bp.post("/line/<int:line_id>/note")
+@allow(BUYERS)
+def note(line_id: int):
+    line = _line_or_404(line_id)
+    try:
+        cart_service.set_note(line, request.form.get("note", ""))
+    except DomainError as e:
+        db.session.rollback()
+        return _answer(line_id, error=str(e))
+    db.session.commit()
+    return _answer(line_id, notice=_("Note saved."))
+
+
+@bp.post("/line/<int:line_id>/remove")
+@allow(BUYERS)
+def remove(line_id: int):
+    line = _line_or_404(line_id)
+    name = line.product.name(str(get_locale()))
+    removed = cart_service.remove_line(line)
+    db.session.commit()
+    undo = {"product_id": removed.product_id, "quantity": removed.quantity,
+            "note": removed.note, "name": name}
+    if not wants_fragment():
+        session[UNDO_KEY] = undo
+    return _answer(line_id, removed=undo)
+
+
+@bp.post("/line/restore")
+@allow(BUYERS)
+def restore():
+    if not can_order(current_user):
+        abort(403)
+    form = request.form
+    try:
+        line = cart_service.restore_line(current_user, form.get("product_id", ""),
+                                         form.get("quantity", ""), form.get("note", ""))
+    except DomainError as e:
+        db.session.rollback()
+        old = form.get("line", "")
+        undo = {k: form.get(k, "")[:200] for k in ("product_id", "quantity", "note", "name")}
+        return _answer(int(old) if old.isdigit() and len(old) < 10 else None, error=str(e),
+                       removed=undo)
+    db.session.commit()
+    return _answer(line.id, notice=_("Put back in your cart."))

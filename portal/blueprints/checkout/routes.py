@@ -1,9 +1,107 @@
-from portal.access import SIGNED_IN, allow
+"""One-page checkout: ship to, delivery date, PO number, notes; then "Place order".
+
+The form carries a single-use token: a double tap, a retry after a dropped connection or a
+second tab submits it again, and every replay lands on the one order it placed.
+"""
+
+from datetime import UTC, datetime
+
+from flask import abort, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from werkzeug.routing import BuildError
+
+from portal.access import BUYERS, allow
 from portal.blueprints.checkout import bp
+from portal.extensions import db
+from portal.models import OrderStatus
 from portal.rendering import render
+from portal.services import cart as cart_service
+from portal.services import cart_summary, ordering
+from portal.services.acting import acting_staff
+from portal.services.visibility import can_order
+
+# Longest text kept from each field (what is typed stays, bounded; the rules say the rest).
+FIELDS = {"place": 40, "requested_date": 20, "po_number": 200, "notes": 4000, "token": 100}
+
+
+def _require_ordering():
+    if not can_order(current_user):
+        abort(403)
+
+
+def _order_url(order) -> str:
+    try:
+        return url_for("orders.detail", order_id=order.id)
+    except BuildError:
+        return f"/orders/{order.id}"
+
+
+def _page(form: ordering.CheckoutForm, errors: dict | None = None, status: int = 200):
+    now = datetime.now(UTC)
+    places = ordering.delivery_places(current_user)
+    chosen = next((p for p in places if p.key == form.place), None)
+    summary = cart_summary.summarize(current_user, now,
+                                     jobsite_id=chosen.jobsite_id if chosen else None)
+    return render("checkout/index.html", status_code=status, form=form, errors=errors or {},
+                  places=places, summary=summary, company=current_user.company,
+                  terms=ordering.payment_terms_label(current_user.company.payment_terms),
+                  earliest=ordering.earliest_date(ordering.local_today(now)))
+
+
+def _confirmation(order, needs) -> str:
+    if order.status == OrderStatus.PENDING_APPROVAL and needs:
+        return _("Order %(number)s sent for approval to %(who)s.", number=order.number,
+                 who=needs[0].approver_label)
+    if order.status == OrderStatus.PENDING_APPROVAL:
+        return _("Order %(number)s is waiting for approval.", number=order.number)
+    return _("Order %(number)s placed.", number=order.number)
+
+
+def _placed(order, needs=(), replay: bool = False):
+    # A replay whose first answer's message still waits in the session adds no second one.
+    if not (replay and session.get("_flashes")):
+        flash(_confirmation(order, needs), "success")
+    return redirect(_order_url(order), 303)
 
 
 @bp.get("/")
-@allow(SIGNED_IN)
+@allow(BUYERS)
 def index():
-    return render("placeholder.html")
+    _require_ordering()
+    if not cart_service.cart_lines(current_user):
+        flash(_("Your cart is empty."), "info")
+        return redirect(url_for("cart.index"), 303)
+    places = ordering.delivery_places(current_user)
+    form = ordering.CheckoutForm(place=ordering.default_place(current_user, places),
+                                 token=ordering.new_submit_token())
+    return _page(form)
+
+
+@bp.post("/")
+@allow(BUYERS)
+def place():
+    _require_ordering()
+    form = ordering.CheckoutForm(**{k: request.form.get(k, "")[:n] for k, n in FIELDS.items()})
+    existing = ordering.find_by_token(current_user, form.token)
+    if existing is not None:
+        return _placed(existing, replay=True)
+    try:
+        placed = ordering.place_order(current_user, form, datetime.now(UTC),
+                                      on_behalf_by=acting_staff())
+        db.session.commit()
+    except ordering.CheckoutInvalid as e:
+        db.session.rollback()
+        return _page(form, e.errors, status=422)
+    except (ordering.EmptyCart, IntegrityError) as e:
+        # A replay racing the first submit: its order is there now (or the cart is empty).
+        db.session.rollback()
+        existing = ordering.find_by_token(current_user, form.token)
+        if existing is not None:
+            return _placed(existing, replay=True)
+        if isinstance(e, IntegrityError):
+            raise
+        flash(str(e), "warning")
+        return redirect(url_for("cart.index"), 303)
+    return _placed(placed.order, placed.needs)

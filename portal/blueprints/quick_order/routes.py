@@ -1,9 +1,160 @@
-from portal.access import SIGNED_IN, allow
-from portal.blueprints.quick_order import bp
-from portal.rendering import render
+"""Quick order: type, paste or upload lines, see each one checked, add them all to the cart.
+
+Every action is a plain form post first; htmx re-checks one row as it is edited, suggests
+SKUs as they are typed and adds blank rows without reloading the page.
+"""
+
+from datetime import UTC, datetime
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from portal.access import BUYERS, allow
+from portal.blueprints.quick_order import bp, cards  # noqa: F401 (registers the home card)
+from portal.blueprints.quick_order.forms import BLANK_ROWS, Collected, Row, collect, typed_rows
+from portal.extensions import db
+from portal.rendering import render, wants_fragment
+from portal.services import DomainError
+from portal.services import quick_order as service
+from portal.services.paste import MAX_LINES, RawLine
+from portal.services.visibility import can_order
+
+
+def _lang() -> str:
+    return str(get_locale())
+
+
+def _require_ordering():
+    if not can_order(current_user):
+        abort(403)
+
+
+def _page(collected: Collected | None = None, result=None, message: str = "",
+          extra_rows: int = 0, status: int = 200):
+    """The whole form again: checked rows (or the typed ones), blank rows, notices."""
+    collected = collected or Collected()
+    if result is not None and not result.lines:
+        result = None  # nothing typed: the form again, not an empty report
+    if result is not None:
+        rows = [Row(i, r.sku, r.quantity_text, r) for i, r in enumerate(result.lines)]
+        paste = ""
+    else:
+        rows = [Row(i, r.sku, r.quantity) for i, r in enumerate(collected.rows)]
+        paste = collected.paste
+    start = len(rows)
+    blank = extra_rows or (BLANK_ROWS if not rows else 0)
+    rows += [Row(i) for i in range(start, min(start + blank, MAX_LINES))]
+    return render("quick_order/index.html", block="quick_order", status_code=status,
+                  rows=rows, result=result, collected=collected, paste=paste,
+                  message=message or collected.error, next_index=len(rows))
+
+
+def _checked():
+    """The posted lines, checked (None when they could not be read: see collected.error)."""
+    collected = collect(request.form, request.files)
+    if collected.error:
+        return collected, None
+    return collected, service.run_check(current_user, collected.lines, _lang())
 
 
 @bp.get("/")
-@allow(SIGNED_IN)
+@allow(BUYERS)
 def index():
-    return render("placeholder.html")
+    _require_ordering()
+    return _page()
+
+
+@bp.get("/rows")
+@allow(BUYERS)
+def rows():
+    """Blank rows appended at the end of the form (htmx), with the next "Add rows" button."""
+    _require_ordering()
+    start = request.args.get("start", "0")
+    start = int(start) if start.isascii() and start.isdigit() and len(start) < 4 else 0
+    new = [Row(i) for i in range(start, min(start + BLANK_ROWS, MAX_LINES))]
+    return render("quick_order/_more_rows.html", rows=new, next_index=start + len(new))
+
+
+@bp.get("/suggest")
+@allow(BUYERS)
+def suggest():
+    _require_ordering()
+    typed = request.args.get("q") or next(
+        (v for k, v in request.args.items() if k.startswith("sku-")), "")
+    return render("quick_order/_suggest.html",
+                  suggestions=service.suggest(current_user, typed, _lang()))
+
+
+@bp.post("/line")
+@allow(BUYERS)
+def line():
+    """One row checked alone (htmx, as it is edited): its status, or the whole row."""
+    _require_ordering()
+    rows = typed_rows(request.form)
+    if not wants_fragment() or len(rows) != 1:
+        return redirect(url_for("quick_order.index"), 303)
+    row = rows[0]
+    if not row.blank:
+        row.result = service.run_check(
+            current_user, [RawLine("row", 1, row.sku, row.quantity)], _lang()).lines[0]
+        row.sku, row.quantity = row.result.sku, row.result.quantity_text
+    bad = row.result is not None and row.result.status == service.ERROR
+    template = "_status.html" if request.args.get("part") == "status" else "_row.html"
+    return render(f"quick_order/{template}", row=row, status_code=422 if bad else 200)
+
+
+@bp.post("/check")
+@allow(BUYERS)
+def check():
+    _require_ordering()
+    collected, result = _checked()
+    adding_rows = "add_rows" in request.form
+    if result is not None and not result.lines and not adding_rows:
+        return _page(collected, message=_("Enter at least one SKU and quantity."), status=422)
+    bad = result is None or bool(result.errors)
+    return _page(collected, result, extra_rows=BLANK_ROWS if adding_rows else 0,
+                 status=422 if bad else 200)
+
+
+@bp.post("/add")
+@allow(BUYERS)
+def add():
+    _require_ordering()
+    collected, result = _checked()
+    if result is None:
+        return _page(collected, status=422)
+    try:
+        count = service.add_all_to_cart(current_user, result)
+    except DomainError as e:
+        db.session.rollback()
+        return _page(collected, result, message=str(e), status=422)
+    db.session.commit()
+    flash(_("Lines added to your cart: %(n)s.", n=count), "success")
+    return redirect(url_for("cart.index"), 303)
+
+
+@bp.post("/save-list")
+@allow(BUYERS)
+def save_list():
+    _require_ordering()
+    collected, result = _checked()
+    if result is None:
+        return _page(collected, status=422)
+    try:
+        saved = service.save_as_list(current_user, result, request.form.get("list_name", ""),
+                                     datetime.now(UTC))
+    except DomainError as e:
+        db.session.rollback()
+        return _page(collected, result, message=str(e), status=422)
+    db.session.commit()
+    flash(_("List “%(name)s” saved with %(n)s line(s).", name=saved.name,
+            n=len(result.orderable)), "success")
+    if result.errors:
+        flash(_("Lines left out because of an error: %(n)s.", n=len(result.errors)), "warning")
+    try:
+        return redirect(url_for("lists.detail", list_id=saved.id), 303)
+    except BuildError:
+        return redirect(url_for("lists.index"), 303)

@@ -1,0 +1,289 @@
+"""Checkout: where to deliver, when, under which PO number; then place the order.
+
+`place_order` is one unit of work the view commits: it prices every line again from the
+price book (the client never sends a price), freezes SKU, name and prices on the order lines,
+routes the order through approval, records the event, empties the cart's ordered lines and
+queues the confirmation email. The checkout form carries a single-use token stored on the
+order (unique): a replayed submit finds the order already placed instead of a second one.
+The small `clean_*` rules are pure.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from portal.extensions import db
+from portal.models import (
+    Address,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    PaymentTerms,
+    Role,
+    Unit,
+    UnitKind,
+)
+from portal.services import DomainError, approval, cart_summary
+from portal.services import cart as cart_service
+from portal.services.mail import external_url, queue_email
+
+TIMEZONE = ZoneInfo("Europe/Paris")  # the seller's calendar: "tomorrow" is Paris's tomorrow
+PO_MAX = 40
+NOTES_MAX = 1000
+DAYS_AHEAD_MAX = 365
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class CheckoutInvalid(DomainError):
+    """Some fields need a fix; `errors` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(_("Some of what you entered needs a fix."))
+        self.errors = errors
+
+
+class EmptyCart(DomainError):
+    """Nothing in the cart can be ordered."""
+
+
+@dataclass(frozen=True)
+class DeliveryPlace:
+    key: str  # "jobsite:<id>" or "address:<id>": the radio button's value
+    label: str
+    address: str
+    contact: str = ""
+    window: str = ""
+    notes: str = ""
+    project_code: str = ""
+    jobsite_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckoutForm:
+    place: str = ""
+    requested_date: str = ""
+    po_number: str = ""
+    notes: str = ""
+    token: str = ""
+
+
+@dataclass(frozen=True)
+class Placed:
+    order: Order
+    needs: list
+
+
+# -- Pure rules ----------------------------------------------------------------------------
+
+def order_number(year: int, order_id: int) -> str:
+    return f"CMD-{year}-{order_id:06d}"
+
+
+def new_submit_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def local_today(now: datetime) -> date:
+    return now.astimezone(TIMEZONE).date()
+
+
+def earliest_date(today: date) -> date:
+    return today + timedelta(days=1)
+
+
+def clean_po(raw, required: bool) -> str:
+    po = " ".join(str(raw or "").split())
+    if not po:
+        if required:
+            raise ValueError(_("Enter your PO number: your company requires one."))
+        return ""
+    if len(po) > PO_MAX:
+        raise ValueError(_("A PO number has %(max)s characters at most.", max=PO_MAX))
+    if not po.isprintable():
+        raise ValueError(_("A PO number holds letters, digits and punctuation only."))
+    return po
+
+
+def clean_date(raw, today: date) -> date | None:
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    try:
+        if not ISO_DATE.match(text):
+            raise ValueError
+        wanted = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(_("Enter a date such as %(example)s.",
+                           example=earliest_date(today).isoformat())) from None
+    if wanted < earliest_date(today):
+        raise ValueError(_("Delivery can be tomorrow at the earliest."))
+    if wanted > today + timedelta(days=DAYS_AHEAD_MAX):
+        raise ValueError(_("Choose a date within a year."))
+    return wanted
+
+
+def clean_notes(raw) -> str:
+    notes = str(raw or "").replace("\r\n", "\n").strip()
+    if len(notes) > NOTES_MAX:
+        raise ValueError(_("Notes hold %(max)s characters at most.", max=NOTES_MAX))
+    if any(not (c.isprintable() or c in "\n\t") for c in notes):
+        raise ValueError(_("Notes hold text only."))
+    return notes
+
+
+def payment_terms_label(terms: PaymentTerms) -> str:
+    return {
+        PaymentTerms.PREPAY: _("Prepayment: bank transfer"),
+        PaymentTerms.NET30: _("On account, net 30 days"),
+        PaymentTerms.NET60: _("On account, net 60 days"),
+        PaymentTerms.NET90: _("On account, net 90 days"),
+    }.get(terms, _("On account, net 30 days"))
+
+
+def subtree(parents: dict[int, int | None], root: int) -> set[int]:
+    """`root` and every unit below it."""
+    found = {root}
+    changed = True
+    while changed:
+        changed = False
+        for unit_id, parent in parents.items():
+            if parent in found and unit_id not in found:
+                found.add(unit_id)
+                changed = True
+    return found
+
+
+# -- Delivery places -----------------------------------------------------------------------
+
+def _unit_bound(user) -> bool:
+    return user.role != Role.COMPANY_ADMIN and user.unit_id is not None
+
+
+def delivery_places(user) -> list[DeliveryPlace]:
+    """The company's open jobsites this user may order for, then its other addresses."""
+    units = list(db.session.scalars(select(Unit).where(Unit.company_id == user.company_id)))
+    allowed = subtree({u.id: u.parent_id for u in units}, user.unit_id) \
+        if _unit_bound(user) else {u.id for u in units}
+    addresses = {a.id: a for a in db.session.scalars(
+        select(Address).where(Address.company_id == user.company_id).order_by(Address.id))}
+    places = []
+    for u in sorted(units, key=lambda u: u.name.lower()):
+        if u.kind != UnitKind.JOBSITE or u.archived or u.id not in allowed:
+            continue
+        address = addresses.get(u.address_id)
+        contact = " · ".join(p for p in (u.site_contact_name, u.site_contact_phone) if p)
+        places.append(DeliveryPlace(f"jobsite:{u.id}", u.name,
+                                    address.one_line() if address else "", contact,
+                                    u.delivery_window, u.delivery_notes, u.project_code, u.id))
+    used = {u.address_id for u in units if u.kind == UnitKind.JOBSITE}
+    for a in addresses.values():
+        if a.id not in used:
+            places.append(DeliveryPlace(f"address:{a.id}", a.label or a.city, a.one_line()))
+    return places
+
+
+def default_place(user, places: list[DeliveryPlace]) -> str:
+    keys = [p.key for p in places]
+    last = f"jobsite:{user.last_jobsite_id}" if user.last_jobsite_id else None
+    if last in keys:
+        return last
+    return keys[0] if len(keys) == 1 else ""
+
+
+# -- Placing -------------------------------------------------------------------------------
+
+def find_by_token(user, token: str) -> Order | None:
+    """The order this checkout form already placed (only within the user's company)."""
+    if not token or not TOKEN.match(token):
+        return None
+    return db.session.scalar(select(Order).where(Order.submit_token == token,
+                                                 Order.company_id == user.company_id))
+
+
+def validate(user, form: CheckoutForm, places: list[DeliveryPlace], today: date):
+    """(place, requested date, PO number, notes), or CheckoutInvalid listing every problem."""
+    errors: dict[str, str] = {}
+    place = next((p for p in places if p.key == form.place), None)
+    if place is None:
+        errors["place"] = _("Choose a delivery place.")
+    values = {}
+    for name, rule in (("requested_date", lambda: clean_date(form.requested_date, today)),
+                       ("po_number", lambda: clean_po(form.po_number,
+                                                      user.company.po_required)),
+                       ("notes", lambda: clean_notes(form.notes))):
+        try:
+            values[name] = rule()
+        except ValueError as e:
+            errors[name] = str(e)
+    if not TOKEN.match(form.token or ""):
+        errors["token"] = _("This form had expired. Please check it and place the order again.")
+    if errors:
+        raise CheckoutInvalid(errors)
+    return place, values["requested_date"], values["po_number"], values["notes"]
+
+
+def order_link(order: Order) -> str:
+    try:
+        path = url_for("orders.detail", order_id=order.id)
+    except BuildError:  # the orders page is another feature's; keep the link stable meanwhile
+        path = f"/orders/{order.id}"
+    return external_url(path)
+
+
+def place_order(user, form: CheckoutForm, now: datetime, on_behalf_by=None) -> Placed:
+    """Turn the cart into an order (not committed). Raises EmptyCart or CheckoutInvalid."""
+    lines = cart_service.cart_lines(user)
+    if not lines:
+        raise EmptyCart(_("Your cart is empty."))
+    place, requested, po_number, notes = validate(user, form, delivery_places(user),
+                                                  local_today(now))
+    summary = cart_summary.summarize(user, now, jobsite_id=place.jobsite_id, lines=lines)
+    if not summary.orderable:
+        raise EmptyCart(_("Nothing in your cart can be ordered now."))
+    order = Order(
+        number="T-" + secrets.token_hex(8), company_id=user.company_id,
+        unit_id=place.jobsite_id or user.unit_id, jobsite_id=place.jobsite_id,
+        ship_to="\n".join(p for p in (place.label, place.address) if p),
+        site_contact=place.contact[:200], delivery_window=place.window[:120],
+        delivery_notes=place.notes, placed_by_id=user.id,
+        on_behalf_by_id=on_behalf_by.id if on_behalf_by is not None else None,
+        po_number=po_number, requested_date=requested, notes=notes,
+        payment_terms=user.company.payment_terms, currency=summary.currency,
+        subtotal_cents=summary.subtotal_cents, tax_cents=summary.tax_cents,
+        total_cents=summary.total_cents, status=OrderStatus.SUBMITTED, content_version=1,
+        submit_token=form.token, placed_at=now, updated_at=now)
+    db.session.add(order)
+    # First write of the transaction: a concurrent replay of the token stops here.
+    db.session.flush()
+    order.number = order_number(local_today(now).year, order.id)
+    for position, view in enumerate(summary.orderable, start=1):
+        order.lines.append(OrderLine(
+            position=position, product_id=view.product.id, sku=view.product.sku,
+            name=view.product.name_fr, quantity=view.quantity,
+            unit_price_cents=view.unit_price_cents, line_total_cents=view.line_total_cents,
+            note=view.line.note, shipped_qty=0, backordered_qty=0))
+    db.session.flush()
+    approval.route_new_order(order, user, now)
+    order.events.append(OrderEvent(at=now, actor_id=(on_behalf_by or user).id, kind="status",
+                                   status=order.status, message=""))
+    if place.jobsite_id:
+        user.last_jobsite_id = place.jobsite_id
+    for view in summary.orderable:
+        db.session.delete(view.line)
+    queue_email("order_placed", user.email, user.language or user.company.language,
+                "order_placed", order=order, user=user, link=order_link(order),
+                needs=summary.needs if order.status == OrderStatus.PENDING_APPROVAL else [],
+                terms_label=payment_terms_label)
+    db.session.flush()
+    return Placed(order, summary.needs)
