@@ -17,6 +17,26 @@ ROLES = ["anonymous", *[r.value for r in Role]]
 INFRASTRUCTURE = {"static", "assets.bundle"}
 
 
+def sample_url(rule, values: dict | None = None) -> str:
+    """A URL for `rule`: given values, else a valid choice of an `any(...)`, else an id that
+    exists nowhere (999999) or the word "x"."""
+    from werkzeug.routing.converters import AnyConverter, IntegerConverter
+
+    filled = {}
+    for name in rule.arguments:
+        converter = rule._converters.get(name)
+        if values and name in values:
+            filled[name] = values[name]
+        elif isinstance(converter, AnyConverter):
+            filled[name] = sorted(converter.items)[0]
+        elif isinstance(converter, IntegerConverter):
+            filled[name] = 999999
+        else:
+            filled[name] = "x"
+    _, path = rule.build(filled, append_unknown=False)
+    return path
+
+
 def declared(app) -> dict[str, dict[str, str]]:
     rows = {}
     for endpoint, view in sorted(app.view_functions.items()):

@@ -5,7 +5,6 @@ Every answer must be a 404 (or the role's 403 / the sign-in redirect before any 
 no body may carry B's data, and no row of B may change.
 """
 
-import re
 
 import pytest
 from sqlalchemy import select
@@ -28,6 +27,7 @@ from portal.models import (
     VisibilityRule,
 )
 from tests.conftest import login
+from tests.security import matrix
 
 pytestmark = pytest.mark.parametrize("app", ["sqlite"], indirect=True)
 
@@ -82,15 +82,7 @@ def _line_id(endpoint: str, ids: dict) -> int:
 
 
 def _fill(rule, ids: dict) -> str:
-    def value(match):
-        name = match.group(1)
-        if name == "line_id":
-            return str(_line_id(rule.endpoint, ids))
-        if name in ids:
-            return str(ids[name])
-        return "999999" if "int:" in match.group(0) else "x"
-
-    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", value, rule.rule)
+    return matrix.sample_url(rule, {**ids, "line_id": _line_id(rule.endpoint, ids)})
 
 
 def _snapshot() -> tuple:
