@@ -43,11 +43,12 @@ def test_language_switch_changes_the_interface_and_is_remembered(page, live_serv
     sign_in(page, live_server, "chef@demo.test")
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello Camille")
-    expect(page.get_by_role("link", name="Quick order")).to_be_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Quick order")).to_be_visible()
     shot("home-chef-english")
     page.goto(live_server + "/account/")
     expect(page.get_by_role("heading", name="My account")).to_be_visible()
-    page.get_by_role("button", name="Français").click()
+    page.get_by_role("main").get_by_role("button", name="Français").click()
     expect(page.get_by_role("heading", name="Mon compte")).to_be_visible()
 
 
