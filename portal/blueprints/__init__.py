@@ -19,6 +19,7 @@ FEATURES = (
     "staff",
     "fulfilment",
     "imports",
+    "catalog_admin",
 )
 
 

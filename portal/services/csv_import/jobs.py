@@ -1,0 +1,218 @@
+"""Import jobs: a dry run in chunks with progress, then an all-or-nothing commit.
+
+The upload is checked as a whole file (encoding, separator, header, row count) and stored in
+an ImportJob. Each progress request then advances the dry run by a few thousand rows within a
+time budget: no thread, so it works across gunicorn workers. A chunk is claimed with a
+conditional UPDATE on `processed_rows`, so two polls at once cannot count rows twice.
+
+The commit runs in one request and one transaction: every row is checked again (the data may
+have changed since the dry run) and written in chunks; any error and the caller rolls back,
+so nothing at all is written.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+
+from portal.extensions import db
+from portal.models import ImportJob, ImportStatus
+from portal.services import DomainError
+from portal.services.csv_import import customers, parse, prices_stock, products
+from portal.services.csv_import.base import RowError
+
+CHUNK_ROWS = 1000
+MAX_REPORTED_ERRORS = 1000
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: object
+    spec: parse.Spec
+    checker: type
+    writer: type
+    note: object
+
+
+KINDS = {
+    "customers": Kind("customers", _l("Customers and their users"), customers.SPEC,
+                      customers.CustomersChecker, customers.CustomersWriter,
+                      _l("One company per company_name; one user per line, invited by email to choose a password once imported.")),  # noqa: E501
+    "products": Kind("products", _l("Products"), products.SPEC, products.ProductsChecker,
+                     products.ProductsWriter,
+                     _l("A known SKU is updated (empty cells keep the current value); a new SKU is created and needs name_fr, name_en and category_slug.")),  # noqa: E501
+    "prices": Kind("prices", _l("Price tiers"), prices_stock.PRICES, prices_stock.PricesChecker,
+                   prices_stock.PricesWriter,
+                   _l("unit_price in euros like 12,50 or 12.50; a tier that exists (same list, SKU and min_qty) gets the new price.")),  # noqa: E501
+    "stock": Kind("stock", _l("Stock levels"), prices_stock.STOCK, prices_stock.StockChecker,
+                  prices_stock.StockWriter, _l("The quantity replaces the current level.")),
+}
+
+
+class ImportFailed(DomainError):
+    """The commit found errors or broke: the caller rolls back and records the failure."""
+
+    def __init__(self, message: str, errors: list[RowError] | None = None):
+        super().__init__(message)
+        self.errors = errors or []
+
+
+def _error_rows(errors) -> list[list]:
+    return [[e.line, e.column, e.reason] for e in errors]
+
+
+def start(kind_name: str, filename: str, raw: bytes, actor, now: datetime) -> ImportJob:
+    """Check the file as a whole and store it as a job waiting for its dry run."""
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        raise parse.ImportRefused(_("Choose what the file contains."))
+    table = parse.open_table(parse.decode(raw), kind.spec)
+    job = ImportJob(kind=kind.name, filename=(filename or "")[:200], content=table.text,
+                    status=ImportStatus.CHECKING, total_rows=table.row_count, processed_rows=0,
+                    report={"delimiter": table.delimiter, "columns": list(table.columns),
+                            "errors": [], "error_count": 0, "summary": {}},
+                    created_by_id=actor.id, created_at=now)
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def _table(job: ImportJob) -> parse.Table:
+    report = job.report
+    return parse.Table(job.content, report["delimiter"], tuple(report["columns"]),
+                       job.total_rows)
+
+
+def is_running(job: ImportJob) -> bool:
+    return job.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.COMMITTING)
+
+
+def advance(job: ImportJob, budget_seconds: float, now: datetime, actor) -> None:
+    """Do the next piece of work of this job, whatever its phase."""
+    if job.status == ImportStatus.CHECKING:
+        _check_some(job, budget_seconds)
+    elif job.status == ImportStatus.COMMITTING:
+        _commit(job, now, actor)
+
+
+def _chunks(table: parse.Table, checker, start_at: int):
+    """Chunks of rows from `start_at` on; the rows before it are only remembered, reading
+    their key columns (the cheap part of one pass over the file)."""
+    chunk = []
+    for index, line, cells in parse.records(table):
+        if index < start_at:
+            checker.remember(parse.make_row(table, index, line, cells, checker.key_columns))
+            continue
+        chunk.append(parse.make_row(table, index, line, cells))
+        if len(chunk) == CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _check_some(job: ImportJob, budget_seconds: float) -> None:
+    deadline = time.monotonic() + budget_seconds
+    table, checker = _table(job), KINDS[job.kind].checker()
+    start_at = processed = job.processed_rows
+    report = dict(job.report)
+    checker.carry = dict(report.get("carry", {}))
+    found_errors: list[RowError] = []
+    summary = Counter(report["summary"])
+    for chunk in _chunks(table, checker, start_at):
+        found, _plans, counts = checker.check(chunk)
+        processed = chunk[-1].index + 1
+        found_errors.extend(found)
+        summary.update(counts)
+        if time.monotonic() > deadline:
+            break
+    done = processed >= job.total_rows
+    if done:
+        found_errors.extend(checker.final_errors())
+    errors = list(report["errors"])
+    errors.extend(_error_rows(found_errors[: max(MAX_REPORTED_ERRORS - len(errors), 0)]))
+    if done:
+        errors.sort(key=lambda e: e[0])
+    report.update(errors=errors, error_count=report["error_count"] + len(found_errors),
+                  summary=dict(summary), carry=checker.carry)
+    db.session.execute(
+        update(ImportJob)
+        .where(ImportJob.id == job.id, ImportJob.processed_rows == start_at,
+               ImportJob.status == ImportStatus.CHECKING)
+        .values(processed_rows=job.total_rows if done else processed, report=report,
+                status=ImportStatus.CHECKED if done else ImportStatus.CHECKING)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(job)
+
+
+def request_commit(job: ImportJob) -> None:
+    """Only a dry run that finished without a single error may be imported."""
+    if job.status != ImportStatus.CHECKED or job.report.get("error_count"):
+        raise DomainError(_("Only a checked file without errors can be imported."))
+    claimed = db.session.execute(
+        update(ImportJob).where(ImportJob.id == job.id, ImportJob.status == ImportStatus.CHECKED)
+        .values(status=ImportStatus.COMMITTING).execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise DomainError(_("This import was already started."))
+    db.session.expire(job)
+
+
+def _commit(job: ImportJob, now: datetime, actor) -> None:
+    # Claimed inside the same transaction as the writes: a second request waits for the row
+    # lock, then finds the job done and does nothing.
+    claimed = db.session.execute(
+        update(ImportJob)
+        .where(ImportJob.id == job.id, ImportJob.status == ImportStatus.COMMITTING)
+        .values(status=ImportStatus.DONE).execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.expire(job)
+        return
+    kind, table = KINDS[job.kind], _table(job)
+    checker, writer = kind.checker(), kind.writer(actor, now)
+    errors: list[RowError] = []
+    for chunk in _chunks(table, checker, 0):
+        _commit_chunk(checker, writer, chunk, errors)
+    errors.extend(checker.final_errors())
+    if errors:
+        message = _("The data changed since the check: nothing was imported. Check the file again.")  # noqa: E501
+        raise ImportFailed(message, errors)
+    result = writer.finish()
+    report = dict(job.report, result=result)
+    db.session.execute(
+        update(ImportJob).where(ImportJob.id == job.id)
+        .values(processed_rows=job.total_rows, report=report, content="")
+        .execution_options(synchronize_session=False)
+    )
+    from portal.services.audit import record
+
+    record(actor, "import.commit", job, {"kind": job.kind, "rows": job.total_rows, **result})
+    db.session.expire(job)
+
+
+def _commit_chunk(checker, writer, chunk, errors: list) -> None:
+    found, plans, _counts = checker.check(chunk)
+    errors.extend(found)
+    if not errors:
+        writer.write(plans)
+
+
+def mark_failed(job_id: int, message: str, errors: list[RowError] | None = None) -> None:
+    """Record why a commit failed, after the caller rolled its writes back."""
+    job = db.session.get(ImportJob, job_id)
+    report = dict(job.report)
+    if errors:
+        report.update(errors=_error_rows(errors[:MAX_REPORTED_ERRORS]), error_count=len(errors))
+    report["failure"] = message
+    job.report = report
+    job.status = ImportStatus.FAILED
+    job.content = ""

@@ -1,0 +1,236 @@
+"""Use cases of fulfilment: confirm, ship (in parts), backorder a line, deliver, cancel.
+
+Each checks the table in `rules`, then moves the status with a conditional UPDATE (WHERE
+status = the status we read) so two staff acting at once cannot both succeed, writes an
+OrderEvent and queues the buyer's email. They change the session and never commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import case, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from portal.extensions import db
+from portal.models import (
+    ApprovalRequest,
+    ApprovalStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Shipment,
+    ShipmentLine,
+    Stock,
+    User,
+    Warehouse,
+)
+from portal.services import DomainError
+from portal.services.fulfilment import notify
+from portal.services.fulfilment.rules import (
+    TARGET,
+    Action,
+    LineState,
+    Verdict,
+    plan_backorder,
+    plan_shipment,
+    status_label,
+    verdict,
+)
+
+
+class Conflict(DomainError):
+    """Not possible in the order's current status, or someone else acted first (409)."""
+
+
+class Forbidden(DomainError):
+    """The transition exists but this role may not make it (403)."""
+
+
+class ShipmentInvalid(DomainError):
+    """Some typed quantities are wrong; `errors` maps order line ids to reasons (422)."""
+
+    def __init__(self, message: str, errors: dict[int, str] | None = None):
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+def _not_possible(status) -> Conflict:
+    return Conflict(_("Not possible in status “%(status)s”.", status=status_label(status)))
+
+
+def _require(order: Order, action: Action, actor: User) -> None:
+    found = verdict(action, order.status, actor.role)
+    if found is Verdict.NOT_POSSIBLE:
+        raise _not_possible(order.status)
+    if found is Verdict.FORBIDDEN:
+        raise Forbidden(_("Your role may not do this."))
+
+
+def _move(order: Order, expected: OrderStatus, new: OrderStatus, now: datetime) -> None:
+    """The status changes only if nobody changed it since we read it."""
+    changed = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.status == expected)
+        .values(status=new, updated_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        current = db.session.scalar(select(Order.status).where(Order.id == order.id))
+        raise _not_possible(current)
+    set_committed_value(order, "status", new)
+    set_committed_value(order, "updated_at", now)
+
+
+def _simple(order: Order, actor: User, action: Action, message_fn, now: datetime) -> None:
+    _require(order, action, actor)
+    new = TARGET[action]
+    _move(order, order.status, new, now)
+    notify.record(order, actor, "status", new, notify.in_buyer_language(order, message_fn), now)
+
+
+def confirm(order: Order, actor: User, now: datetime) -> None:
+    _simple(order, actor, Action.CONFIRM,
+            lambda: _("Your order is confirmed and is being prepared."), now)
+
+
+def mark_delivered(order: Order, actor: User, now: datetime) -> None:
+    _simple(order, actor, Action.DELIVER, lambda: _("Your order was delivered."), now)
+
+
+def cancel(order: Order, actor: User, reason: str, now: datetime) -> None:
+    reason = (reason or "").strip()
+    _require(order, Action.CANCEL, actor)
+    if not reason:
+        raise DomainError(_("Say why the order is cancelled: the buyer will read it."))
+    if len(reason) > 500:
+        raise DomainError(_("Keep the reason under 500 characters."))
+    _move(order, order.status, OrderStatus.CANCELLED, now)
+    # Approvers must not keep deciding on an order that no longer exists for the seller.
+    db.session.execute(
+        update(ApprovalRequest)
+        .where(ApprovalRequest.order_id == order.id,
+               ApprovalRequest.status.in_((ApprovalStatus.PENDING, ApprovalStatus.WAITING)))
+        .values(status=ApprovalStatus.SUPERSEDED).execution_options(synchronize_session=False)
+    )
+    message = notify.in_buyer_language(
+        order, lambda: _("Your order was cancelled. Reason: %(reason)s", reason=reason))
+    notify.record(order, actor, "status", OrderStatus.CANCELLED, message, now)
+
+
+def _line_states(order: Order) -> list[LineState]:
+    return [LineState(line.id, line.quantity, line.shipped_qty) for line in order.lines]
+
+
+def record_shipment(order: Order, actor: User, raw_quantities: dict[int, str], carrier: str,
+                    tracking: str, warehouse_id, now: datetime) -> Shipment:
+    """Ship some quantity of some lines; the order becomes partially shipped or shipped."""
+    _require(order, Action.SHIP, actor)
+    carrier, tracking = (carrier or "").strip(), (tracking or "").strip()
+    if len(carrier) > 80 or len(tracking) > 80:
+        raise ShipmentInvalid(_("Keep the carrier and tracking number under 80 characters."))
+    warehouse = _warehouse(warehouse_id)
+    plan = plan_shipment(_line_states(order), raw_quantities)
+    if not plan.ok:
+        raise ShipmentInvalid(plan.problem or _("Some quantities need a fix."), dict(plan.errors))
+    _move(order, order.status, plan.next_status, now)
+    lines = {line.id: line for line in order.lines}
+    shipment = Shipment(order_id=order.id, warehouse_id=warehouse.id if warehouse else None,
+                        carrier=carrier, tracking_number=tracking, shipped_at=now,
+                        created_by_id=actor.id)
+    db.session.add(shipment)
+    for line_id, qty in plan.quantities:
+        line = lines[line_id]
+        _ship_line(line, qty)
+        shipment.lines.append(ShipmentLine(order_line_id=line_id, quantity=qty))
+        if warehouse is not None:
+            _take_stock(line.product_id, warehouse.id, qty)
+    units = sum(q for _line, q in plan.quantities)
+    message = notify.in_buyer_language(order, lambda: _shipment_message(
+        len(plan.quantities), units, carrier, tracking, plan.next_status))
+    notify.record(order, actor, "shipment", plan.next_status, message, now)
+    return shipment
+
+
+def _warehouse(raw) -> Warehouse | None:
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    warehouse = db.session.get(Warehouse, int(text)) if text.isascii() and text.isdigit() else None
+    if warehouse is None:
+        raise ShipmentInvalid(_("Choose a warehouse from the list."))
+    return warehouse
+
+
+def _ship_line(line: OrderLine, qty: int) -> None:
+    # Conditional on the shipped quantity we read: two shipments typed at once cannot both
+    # ship the same remaining units.
+    shipped = line.shipped_qty + qty
+    remaining = line.quantity - shipped
+    backordered = min(line.backordered_qty, remaining)
+    changed = db.session.execute(
+        update(OrderLine).where(OrderLine.id == line.id, OrderLine.shipped_qty == line.shipped_qty)
+        .values(shipped_qty=shipped, backordered_qty=backordered,
+                backorder_date=line.backorder_date if backordered else None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise Conflict(_("This order was changed by someone else. Reload and try again."))
+    set_committed_value(line, "shipped_qty", shipped)
+    set_committed_value(line, "backordered_qty", backordered)
+    if not backordered:
+        set_committed_value(line, "backorder_date", None)
+
+
+def _take_stock(product_id: int, warehouse_id: int, qty: int) -> None:
+    # What leaves the warehouse is no longer available to promise; never below zero.
+    db.session.execute(
+        update(Stock).where(Stock.product_id == product_id, Stock.warehouse_id == warehouse_id)
+        .values(quantity=case((Stock.quantity > qty, Stock.quantity - qty), else_=0))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _shipment_message(line_count: int, units: int, carrier: str, tracking: str,
+                      status: OrderStatus) -> str:
+    parts = [ngettext("%(num)s line shipped (%(units)s units).",
+                      "%(num)s lines shipped (%(units)s units).", line_count, units=units)]
+    if carrier and tracking:
+        parts.append(_("Carrier: %(carrier)s, tracking number %(tracking)s.", carrier=carrier,
+                       tracking=tracking))
+    elif carrier:
+        parts.append(_("Carrier: %(carrier)s.", carrier=carrier))
+    elif tracking:
+        parts.append(_("Tracking number %(tracking)s.", tracking=tracking))
+    if status == OrderStatus.PARTIALLY_SHIPPED:
+        parts.append(_("The rest will follow."))
+    else:
+        parts.append(_("Everything has now been shipped."))
+    return " ".join(parts)
+
+
+def backorder_line(order: Order, line: OrderLine, actor: User, raw_qty, raw_date,
+                   now: datetime) -> None:
+    """Mark part of a line as backordered with an expected date (0 clears it)."""
+    _require(order, Action.BACKORDER, actor)
+    remaining = line.quantity - line.shipped_qty
+    plan = plan_backorder(remaining, raw_qty, raw_date, now.date())
+    # The status stays; the conditional update still refuses if it moved meanwhile.
+    _move(order, order.status, order.status, now)
+    line.backordered_qty = plan.quantity
+    line.backorder_date = plan.expected
+    if plan.quantity:
+        message = notify.in_buyer_language(order, lambda: _(
+            "%(sku)s: %(qty)s units on backorder, expected on %(date)s.", sku=line.sku,
+            qty=plan.quantity, date=_format_date(plan.expected)))
+    else:
+        message = notify.in_buyer_language(order, lambda: _(
+            "%(sku)s: no longer on backorder.", sku=line.sku))
+    # A note, not a status change: the buyer's timeline shows it without a new status.
+    notify.record(order, actor, "note", None, message, now)
+
+
+def _format_date(value) -> str:
+    from flask_babel import format_date
+
+    return format_date(value, "long")

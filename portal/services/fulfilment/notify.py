@@ -1,0 +1,56 @@
+"""What the buyer sees of a transition: a timeline entry and an email, in their language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from werkzeug.routing import BuildError
+
+from portal.extensions import db
+from portal.models import Order, OrderEvent, OrderStatus, User
+from portal.services.fulfilment.rules import status_label
+from portal.services.mail import external_url, queue_email
+
+
+def buyer_language(order: Order) -> str:
+    buyer = order.placed_by
+    return (buyer.language if buyer else None) or order.company.language or current_app.config[
+        "BABEL_DEFAULT_LOCALE"]
+
+
+def order_link(order: Order) -> str:
+    # The customer's order page belongs to the orders feature; keep a plain path if its
+    # endpoint is not there.
+    try:
+        path = url_for("orders.detail", order_id=order.id)
+    except BuildError:
+        path = f"/orders/{order.id}"
+    return external_url(path)
+
+
+def record(order: Order, actor: User, kind: str, status: OrderStatus | None, message: str,
+           now: datetime) -> OrderEvent:
+    """Add one timeline entry and queue the buyer's email, both in this transaction.
+
+    `status` is the status the order moved to, or None for a note (a backorder) that leaves
+    the status as it was.
+    """
+    event = OrderEvent(order_id=order.id, at=now, actor_id=actor.id, kind=kind, status=status,
+                       message=message)
+    db.session.add(event)
+    buyer = order.placed_by
+    if buyer is not None and not buyer.disabled:
+        language = buyer_language(order)
+        with force_locale(language):
+            label = status_label(status or order.status)
+        queue_email("order_status", buyer.email, language, "order_status", order=order,
+                    buyer=buyer, status_text=label, message=message, link=order_link(order))
+    return event
+
+
+def in_buyer_language(order: Order, build) -> str:
+    """Run `build()` (which calls gettext) in the buyer's language: the text is stored."""
+    with force_locale(buyer_language(order)):
+        return str(build())
