@@ -1,5 +1,6 @@
 """French is the default language: every English message used in the code has a translation."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -11,12 +12,27 @@ ROOT = Path(__file__).resolve().parents[2] / "portal"
 CALL = re.compile(r"""(?<![\w.])(?:_|_l|gettext|lazy_gettext)\(\s*(["'])((?:\\.|(?!\1).)*?)\1""", re.S)
 
 
+GETTEXT_NAMES = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "lazy_ngettext"}
+
+
+def _python_messages(path: Path):
+    """Messages of gettext calls in Python code (adjacent literals joined by the parser)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and node.args:
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            first = node.args[0]
+            if name in GETTEXT_NAMES and isinstance(first, ast.Constant) and isinstance(
+                    first.value, str):
+                yield first.value
+
+
 def used_messages() -> dict[str, str]:
     found = {}
-    files = [*ROOT.rglob("*.py"), *ROOT.rglob("*.html"), *ROOT.rglob("*.txt")]
-    for path in files:
-        if "migrations" in path.parts:
-            continue
+    for path in ROOT.rglob("*.py"):
+        if "migrations" not in path.parts:
+            for text in _python_messages(path):
+                found.setdefault(text, str(path.relative_to(ROOT)))
+    for path in [*ROOT.rglob("*.html"), *ROOT.rglob("*.txt")]:
         for match in CALL.finditer(path.read_text(encoding="utf-8")):
             text = match.group(2)
             if "\\" in text:
