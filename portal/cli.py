@@ -60,7 +60,7 @@ def approval_reminders_command():
     click.echo(f"sent {count} reminder(s)")
 
 
-@main.command("mail-sink")
+@main.command("mail-sink", with_appcontext=False)
 @click.option("--port", default=1025, show_default=True)
 def mail_sink_command(port: int):
     """A local SMTP server that prints every message (for the demo and development)."""
@@ -94,7 +94,7 @@ def _demo_environment(instance: Path) -> dict:
     return env
 
 
-@main.command("demo")
+@main.command("demo", with_appcontext=False)
 @click.option("--port", default=8000, show_default=True)
 @click.option("--no-serve", is_flag=True, help="Only build the database.")
 def demo_command(port: int, no_serve: bool):
