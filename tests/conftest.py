@@ -9,10 +9,9 @@ import os
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import text
-
 from flask import g
 from flask.testing import FlaskClient
+from sqlalchemy import text
 
 from portal import create_app
 from portal.extensions import db
@@ -69,51 +68,82 @@ def _pg_url() -> str:
     return url
 
 
+# One app per (backend, settings), shared by the tests: building an app compiles ~100 URL
+# rules (0.1-0.4 s), which dominated the suite. Each test still starts on an empty database,
+# a fresh rate-limit store and the app's original settings.
+_APPS: dict = {}
+
+
+def _shared_app(backend: str, extra: dict, tmp_path_factory):
+    key = (backend, repr(sorted(extra.items())))
+    if key not in _APPS:
+        if backend == "postgresql":
+            if not PG_URL:
+                if IN_CI:
+                    pytest.fail("CI=true but PORTAL_TEST_DATABASE_URL is not set")
+                pytest.skip("PORTAL_TEST_DATABASE_URL not set")
+            url = _pg_url()
+        else:
+            url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        application = _make_app(base_config(SQLALCHEMY_DATABASE_URI=url, **extra))
+        with application.app_context():
+            if backend == "postgresql" and not any(k[0] == "postgresql" for k in _APPS):
+                db.drop_all()
+            db.create_all()
+        _APPS[key] = application
+    return _APPS[key]
+
+
+def _empty_database(backend: str) -> None:
+    tables = db.metadata.sorted_tables
+    if backend == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+        # The catalog's full-text table lives outside the models; stale rows would match.
+        if db.session.execute(text(
+                "SELECT 1 FROM sqlite_master WHERE name = 'product_fts'")).first():
+            db.session.execute(text("DELETE FROM product_fts"))
+    db.session.commit()
+
+
 @pytest.fixture(scope="session")
-def _pg_schema():
-    """Create the schema once per session on PostgreSQL; tests then truncate."""
-    if not PG_URL:
-        if IN_CI:
-            pytest.fail("CI=true but PORTAL_TEST_DATABASE_URL is not set")
-        pytest.skip("PORTAL_TEST_DATABASE_URL not set")
-    app = create_app(base_config(SQLALCHEMY_DATABASE_URI=_pg_url()))
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        db.engine.dispose()
+def _pg_schema(tmp_path_factory):
+    """The PostgreSQL URL, with the schema created (skips without PostgreSQL, fails in CI)."""
+    _shared_app("postgresql", {}, tmp_path_factory)
     return _pg_url()
 
 
 def _truncate_all():
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    db.session.commit()
+    _empty_database("postgresql")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dispose_engines():
+    yield
+    for application in _APPS.values():
+        with application.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def app(request, tmp_path):
-    """A fresh portal with an empty database, on each configured backend."""
-    extra = getattr(request, "param_config", None) or {}
+def app(request, tmp_path_factory):
+    """The portal with an empty database, on each configured backend."""
+    from portal.extensions import limiter
+
     marker = request.node.get_closest_marker("config")
-    if marker:
-        extra = marker.kwargs
-    if request.param == "postgresql":
-        url = request.getfixturevalue("_pg_schema")
-        application = _make_app(base_config(SQLALCHEMY_DATABASE_URI=url, **extra))
-        with application.app_context():
-            _truncate_all()
-            yield application
-            db.session.remove()
-            _truncate_all()
-            db.engine.dispose()
-    else:
-        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
-        application = _make_app(base_config(SQLALCHEMY_DATABASE_URI=url, **extra))
-        with application.app_context():
-            db.create_all()
-            yield application
-            db.session.remove()
-            db.engine.dispose()
+    extra = dict(marker.kwargs) if marker else {}
+    application = _shared_app(request.param, extra, tmp_path_factory)
+    settings = dict(application.config)
+    with application.app_context():
+        _empty_database(request.param)
+        limiter.reset()
+        yield application
+        db.session.remove()
+    application.config.clear()
+    application.config.update(settings)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from portal.services.accounts import issue_token
 from tests.conftest import htmx_headers, login
 
 
-
 @pytest.fixture
 def client(app):
     """These tests read English messages: the browser asks for English."""

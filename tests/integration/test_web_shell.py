@@ -8,7 +8,6 @@ from portal import create_app
 from tests.conftest import base_config, login
 
 
-
 @pytest.fixture
 def client(app):
     """These tests read English messages: the browser asks for English."""

@@ -9,7 +9,8 @@ from babel.messages.pofile import read_po
 from portal.i18n import TRANSLATIONS_DIR, catalog_for
 
 ROOT = Path(__file__).resolve().parents[2] / "portal"
-CALL = re.compile(r"""(?<![\w.])(?:_|_l|gettext|lazy_gettext)\(\s*(["'])((?:\\.|(?!\1).)*?)\1""", re.S)
+CALL = re.compile(
+    r"""(?<![\w.])(?:_|_l|gettext|lazy_gettext)\(\s*(["'])((?:\\.|(?!\1).)*?)\1""", re.S)
 
 
 GETTEXT_NAMES = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "lazy_ngettext"}
