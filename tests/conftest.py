@@ -97,8 +97,12 @@ def _shared_app(backend: str, extra: dict, tmp_path_factory):
 def _empty_database(backend: str) -> None:
     tables = db.metadata.sorted_tables
     if backend == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # DELETE beats TRUNCATE on a few rows per table (TRUNCATE rewrites every table file).
+        statements = [f'DELETE FROM "{t.name}"' for t in reversed(tables)]
+        statements += [f"SELECT setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), 1, false)"
+                       for t in tables if "id" in t.c and t.c.id.autoincrement is not False
+                       and len(t.primary_key.columns) == 1]
+        db.session.execute(text(";\n".join(statements)))
     else:
         for table in reversed(tables):
             db.session.execute(table.delete())
