@@ -275,8 +275,10 @@ def place_order(user, form: CheckoutForm, now: datetime, on_behalf_by=None) -> P
             note=view.line.note, shipped_qty=0, backordered_qty=0))
     db.session.flush()
     approval.route_new_order(order, user, now)
-    order.events.append(OrderEvent(at=now, actor_id=(on_behalf_by or user).id, kind="status",
-                                   status=order.status, message=""))
+    if order.status != OrderStatus.PENDING_APPROVAL:
+        # An order sent for approval already got its timeline entry (who approves, and why).
+        order.events.append(OrderEvent(at=now, actor_id=(on_behalf_by or user).id,
+                                       kind="status", status=order.status, message=""))
     if place.jobsite_id:
         user.last_jobsite_id = place.jobsite_id
     for view in summary.orderable:
