@@ -5,13 +5,14 @@ database, once more on it (the `app` fixture is parametrized). Under CI=true a m
 PostgreSQL fails instead of skipping.
 """
 
+import functools
 import os
 from types import SimpleNamespace
 
 import pytest
 from flask import g
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from portal import create_app
 from portal.extensions import db
@@ -61,11 +62,44 @@ def _make_app(config: dict):
     return application
 
 
+@functools.cache
 def _pg_url() -> str:
+    """The test database; each xdist worker gets its own copy (<name>_<worker>)."""
     url = PG_URL
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base, name = url.rsplit("/", 1)
+    target = f"{name}_{worker}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        found = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                   {"name": target}).first()
+        if not found:
+            connection.execute(text(f'CREATE DATABASE "{target}"'))
+    engine.dispose()
+    return f"{base}/{target}"
+
+
+@pytest.fixture
+def figure(request):
+    """Report a measured figure (shown at the end of the run, also from xdist workers)."""
+
+    def report(text: str) -> None:
+        request.node.user_properties.append(("figure", text))
+
+    return report
+
+
+def pytest_terminal_summary(terminalreporter):
+    figures = [value for report in terminalreporter.stats.get("passed", [])
+               for key, value in getattr(report, "user_properties", []) if key == "figure"]
+    if figures:
+        terminalreporter.section("figures")
+        for text in figures:
+            terminalreporter.write_line(text)
 
 
 # One app per (backend, settings), shared by the tests: building an app compiles ~100 URL
@@ -98,7 +132,7 @@ def _empty_database(backend: str) -> None:
     tables = db.metadata.sorted_tables
     if backend == "postgresql":
         # DELETE beats TRUNCATE on a few rows per table (TRUNCATE rewrites every table file).
-        statements = [f'DELETE FROM "{t.name}"' for t in reversed(tables)]
+        statements = [f'DELETE FROM "{t.name}"' for t in reversed(tables)]  # noqa: S608
         statements += [f"SELECT setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), 1, false)"
                        for t in tables if "id" in t.c and t.c.id.autoincrement is not False
                        and len(t.primary_key.columns) == 1]

@@ -77,7 +77,7 @@ def _decide(app, user_id, request_id, action, barrier, results, index):
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("actions", [("approve", "approve"), ("approve", "reject")])
-def test_two_approvers_deciding_at_once_make_exactly_one_decision(pg_app, actions):
+def test_two_approvers_deciding_at_once_make_exactly_one_decision(figure, pg_app, actions):
     approvers, buyer, product = _setup()
     exactly_one, failures = 0, []
     for _ in range(ROUNDS):
@@ -104,5 +104,5 @@ def test_two_approvers_deciding_at_once_make_exactly_one_decision(pg_app, action
             exactly_one += 1
         else:
             failures.append((results, decided.status, status, events))
-    print(f"\n{'/'.join(actions)}: {ROUNDS} rounds, exactly one decision in {exactly_one}")
+    figure(f"{'/'.join(actions)}: {ROUNDS} rounds, exactly one decision in {exactly_one}")
     assert exactly_one == ROUNDS, failures[:5]

@@ -52,7 +52,7 @@ def _place(app, buyer_id, product_id, barrier, results, index):
 
 
 @pytest.mark.postgres
-def test_two_orders_at_once_cannot_both_slip_under_the_monthly_budget(pg_app):
+def test_two_orders_at_once_cannot_both_slip_under_the_monthly_budget(figure, pg_app):
     company = f.company("Budget Co")
     branch = f.unit(company, "Agence")
     f.user(company, Role.APPROVER, unit_id=branch.id)
@@ -78,6 +78,6 @@ def test_two_orders_at_once_cannot_both_slip_under_the_monthly_budget(pg_app):
             Order.placed_by_id == buyer.id))
         if placed == 2 and submitted <= 1:
             safe += 1
-    print(f"\nbudget race: {ROUNDS} rounds of two orders of 0.6 X, "
+    figure(f"budget race: {ROUNDS} rounds of two orders of 0.6 X, "
           f"at most one without approval in {safe}")
     assert safe == ROUNDS, outcomes[:5]

@@ -50,7 +50,7 @@ def _burst(app, clients, data) -> list:
 
 
 @pytest.mark.postgres
-def test_double_submit_makes_exactly_one_order_per_token(postgres_only, world):
+def test_double_submit_makes_exactly_one_order_per_token(figure, postgres_only, world):
     app, buyer, site = postgres_only, world.a.buyer, world.a.sites[0]
     clients = [app.test_client() for _ in range(SUBMITS)]
     for client in clients:
@@ -68,4 +68,4 @@ def test_double_submit_makes_exactly_one_order_per_token(postgres_only, world):
         assert re.fullmatch(r"CMD-\d{4}-\d{6}", placed[0].number)
     orders = db.session.scalar(select(func.count(Order.id)))
     assert orders == TRIALS
-    print(f"double-submit: {TRIALS} trials × {SUBMITS} submits → {orders} orders")
+    figure(f"double-submit: {TRIALS} trials × {SUBMITS} submits → {orders} orders")

@@ -25,7 +25,7 @@ def _counts() -> tuple:
 
 @pytest.mark.parametrize(("module", "name"), STEPS)
 def test_a_failure_at_any_checkout_step_leaves_nothing_behind_and_a_retry_works(
-        app, client, world, monkeypatch, module, name):
+        figure, app, client, world, monkeypatch, module, name):
     import importlib
 
     login(client, world.a.buyer)
@@ -61,7 +61,7 @@ def test_a_failure_at_any_checkout_step_leaves_nothing_behind_and_a_retry_works(
     assert retried.status_code == again.status_code == 303
     assert retried.headers["Location"] == again.headers["Location"]
     assert db.session.scalar(select(func.count()).select_from(Order)) == rows_before[0] + 1
-    print(f"\nfault in {name}: no orphan rows, cart intact, retry placed one order")
+    figure(f"fault in {name}: no orphan rows, cart intact, retry placed one order")
 
 
 def test_database_unreachable_answers_503_with_retry_after_and_keeps_the_cart(

@@ -99,7 +99,7 @@ def _snapshot() -> tuple:
     )
 
 
-def test_company_a_cannot_reach_any_object_of_company_b(app, world):
+def test_company_a_cannot_reach_any_object_of_company_b(figure, app, world):
     ids = _company_b_objects(world)
     before = _snapshot()
     b_users = (world.b.buyer, world.b.admin, world.b.approver, world.b.viewer)
@@ -131,7 +131,7 @@ def test_company_a_cannot_reach_any_object_of_company_b(app, world):
     after = _snapshot()
     db.session.expire_all()
     user_states_after = [(u.role, u.disabled, u.order_limit_cents) for u in b_users]
-    print(f"\ncross-tenant sweep: {len(rules)} routes, {made} requests, "
+    figure(f"cross-tenant sweep: {len(rules)} routes, {made} requests, "
           f"non-404 answers {len(leaks)}, B rows changed {int(before != after)}")
     assert not leaks, leaks[:20]
     assert before == after

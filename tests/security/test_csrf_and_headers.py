@@ -17,7 +17,7 @@ def _signed_in_client(app, user):
 
 
 @pytest.mark.config(WTF_CSRF_ENABLED=True)
-def test_every_state_changing_route_refuses_a_request_without_csrf_token(app, world):
+def test_every_state_changing_route_refuses_a_request_without_csrf_token(figure, app, world):
     checked, accepted = 0, []
     for user in (None, world.a.buyer, world.a.admin, world.staff):
         client = _signed_in_client(app, user) if user else app.test_client()
@@ -29,11 +29,11 @@ def test_every_state_changing_route_refuses_a_request_without_csrf_token(app, wo
                     checked += 1
                     if response.status_code != 400:
                         accepted.append((method, rule.rule, response.status_code))
-    print(f"\nCSRF sweep: {checked} requests without token, accepted {len(accepted)}")
+    figure(f"CSRF sweep: {checked} requests without token, accepted {len(accepted)}")
     assert not accepted
 
 
-def test_every_page_carries_the_security_headers(app, world):
+def test_every_page_carries_the_security_headers(figure, app, world):
     client = app.test_client()
     login(client, world.a.buyer)
     checked, problems = 0, []
@@ -48,7 +48,7 @@ def test_every_page_carries_the_security_headers(app, world):
                 or "unsafe-inline" in csp or headers.get("X-Content-Type-Options") != "nosniff"
                 or "no-store" not in headers.get("Cache-Control", "")):
             problems.append((rule.rule, response.status_code))
-    print(f"\nheader conformance: {checked} routes, non-conforming {len(problems)}")
+    figure(f"header conformance: {checked} routes, non-conforming {len(problems)}")
     assert not problems
 
 

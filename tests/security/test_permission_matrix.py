@@ -30,7 +30,7 @@ def test_the_matrix_file_matches_the_declarations_in_the_code(app):
     )
 
 
-def test_each_role_gets_exactly_what_the_matrix_says(app, world):
+def test_each_role_gets_exactly_what_the_matrix_says(figure, app, world):
     users = {
         "company_admin": world.a.admin, "approver": world.a.approver, "buyer": world.a.buyer,
         "viewer": world.a.viewer, "staff_admin": world.staff, "sales_rep": world.rep,
@@ -57,6 +57,6 @@ def test_each_role_gets_exactly_what_the_matrix_says(app, world):
             should_deny = expected[rule.endpoint][role] == "deny"
             if denied != should_deny:
                 mismatches.append((role, rule.endpoint, method, response.status_code))
-    print(f"\npermission matrix: {len(rules)} endpoints × {len(matrix.ROLES)} roles, "
+    figure(f"permission matrix: {len(rules)} endpoints × {len(matrix.ROLES)} roles, "
           f"{requests} requests, mismatches {len(mismatches)}")
     assert not mismatches, mismatches
