@@ -25,7 +25,7 @@ from tests import factories as f
 from tests.conftest import _truncate_all, base_config
 from tests.integration import approvals_builders as b
 
-ROUNDS = 100
+ROUNDS = 500  # × 2 pairs of actions = 1,000 races
 
 
 @pytest.fixture

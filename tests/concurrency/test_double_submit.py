@@ -16,14 +16,16 @@ from portal.models import Order
 from tests.conftest import login
 from tests.integration.ordering_builders import cart_with, checkout_token
 
-TRIALS = 20
+TRIALS = 200
 SUBMITS = 10
+
+
+# Concurrency is proved on PostgreSQL only (SQLite serialises writers).
+pytestmark = pytest.mark.parametrize("app", ["postgresql"], indirect=True)
 
 
 @pytest.fixture
 def postgres_only(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrency is proved on PostgreSQL (SQLite serialises writers)")
     return app
 
 
