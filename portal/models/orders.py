@@ -39,6 +39,8 @@ class Order(db.Model):
         Index("ix_orders_company_placed", "company_id", "placed_at"),
         Index("ix_orders_company_status", "company_id", "status"),
         Index("ix_orders_placed_by", "placed_by_id", "placed_at"),
+        # The fulfilment queue: open orders, oldest first, across all companies.
+        Index("ix_orders_status_placed", "status", "placed_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)

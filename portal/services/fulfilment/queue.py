@@ -38,30 +38,26 @@ def statuses_for(choice: str) -> tuple[OrderStatus, ...]:
 
 
 def queue(statuses, warehouse_id: int | None = None, page: int = 1) -> QueuePage:
-    """One query for the page: counts come from a grouped subquery, not per row."""
-    totals = (
-        select(OrderLine.order_id,
-               func.count(OrderLine.id).label("lines"),
-               func.sum(OrderLine.quantity - OrderLine.shipped_qty).label("remaining"))
-        .group_by(OrderLine.order_id).subquery()
-    )
-    stmt = (
-        select(Order, totals.c.lines, totals.c.remaining)
-        .outerjoin(totals, totals.c.order_id == Order.id)
-        .options(joinedload(Order.company))
-        .where(Order.status.in_(statuses))
-    )
+    """Three bounded queries: the page's order ids (index on status, placed_at), the orders,
+    and their line counts — never a grouping over every order line of the database."""
+    ids = select(Order.id).where(Order.status.in_(statuses))
     if warehouse_id:
         # Kept simple: the warehouse holds some stock of at least one of the order's products.
-        stmt = stmt.where(exists().where(
+        ids = ids.where(exists().where(
             OrderLine.order_id == Order.id, Stock.product_id == OrderLine.product_id,
             Stock.warehouse_id == warehouse_id, Stock.quantity > 0))
     page = max(page, 1)
-    found = db.session.execute(
-        stmt.order_by(Order.placed_at, Order.id).offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE + 1)
-    ).all()
-    rows = [QueueRow(order, lines or 0, remaining or 0) for order, lines, remaining in found]
+    page_ids = list(db.session.scalars(
+        ids.order_by(Order.placed_at, Order.id).offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)))
+    orders = {o.id: o for o in db.session.scalars(
+        select(Order).where(Order.id.in_(page_ids)).options(joinedload(Order.company)))}
+    totals = {order_id: (lines, remaining) for order_id, lines, remaining in db.session.execute(
+        select(OrderLine.order_id, func.count(OrderLine.id),
+               func.sum(OrderLine.quantity - OrderLine.shipped_qty))
+        .where(OrderLine.order_id.in_(page_ids)).group_by(OrderLine.order_id))}
+    rows = [QueueRow(orders[i], totals.get(i, (0, 0))[0] or 0, totals.get(i, (0, 0))[1] or 0)
+            for i in page_ids]
     return QueuePage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
 
 
