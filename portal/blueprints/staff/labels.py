@@ -4,9 +4,10 @@ from flask_babel import lazy_gettext as _l
 
 from portal.blueprints.staff import bp
 from portal.blueprints.staff.forms import chosen_label
-from portal.models import OrderStatus, Role
+from portal.models import Role
 from portal.services.applications import trade_label
 from portal.services.customers import status_label, terms_label
+from portal.services.orders import STATUS_LABELS
 
 ROLE_LABELS = {
     Role.COMPANY_ADMIN: _l("Company admin"),
@@ -17,16 +18,8 @@ ROLE_LABELS = {
     Role.SALES_REP: _l("Sales rep"),
     Role.FULFILMENT: _l("Fulfilment"),
 }
-ORDER_STATUS_LABELS = {
-    OrderStatus.PENDING_APPROVAL: _l("Waiting for approval"),
-    OrderStatus.REJECTED: _l("Rejected"),
-    OrderStatus.SUBMITTED: _l("Submitted"),
-    OrderStatus.CONFIRMED: _l("Confirmed"),
-    OrderStatus.PARTIALLY_SHIPPED: _l("Partially shipped"),
-    OrderStatus.SHIPPED: _l("Shipped"),
-    OrderStatus.DELIVERED: _l("Delivered"),
-    OrderStatus.CANCELLED: _l("Cancelled"),
-}
+# One wording for order statuses, shared with the customers' order pages.
+ORDER_STATUS_LABELS = STATUS_LABELS
 
 
 @bp.app_template_global()
