@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from portal import create_app
 from portal.extensions import db
 from portal.models import (
     ApprovalRequest,
@@ -22,22 +21,9 @@ from portal.models import (
 )
 from portal.services import decisions
 from tests import factories as f
-from tests.conftest import _truncate_all, base_config
 from tests.integration import approvals_builders as b
 
 ROUNDS = 500  # × 2 pairs of actions = 1,000 races
-
-
-@pytest.fixture
-def pg_app(request):
-    url = request.getfixturevalue("_pg_schema")  # skips without PostgreSQL (fails under CI)
-    app = create_app(base_config(SQLALCHEMY_DATABASE_URI=url))
-    with app.app_context():
-        _truncate_all()
-        yield app
-        db.session.remove()
-        _truncate_all()
-        db.engine.dispose()
 
 
 def _setup():

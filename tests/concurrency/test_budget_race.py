@@ -9,28 +9,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from portal import create_app
 from portal.extensions import db
 from portal.models import Order, OrderStatus, Product, Role, User
 from portal.services.approval import route_new_order
 from tests import factories as f
-from tests.conftest import _truncate_all, base_config
 from tests.integration import approvals_builders as b
 
 ROUNDS = 50
 BUDGET = 100_000
-
-
-@pytest.fixture
-def pg_app(request):
-    url = request.getfixturevalue("_pg_schema")  # skips without PostgreSQL (fails under CI)
-    app = create_app(base_config(SQLALCHEMY_DATABASE_URI=url))
-    with app.app_context():
-        _truncate_all()
-        yield app
-        db.session.remove()
-        _truncate_all()
-        db.engine.dispose()
 
 
 def _place(app, buyer_id, product_id, barrier, results, index):
