@@ -95,12 +95,20 @@ def _fill_fts(conn) -> None:
     )
 
 
+def brand_list_changed() -> None:
+    """Products changed: the cached brand lists of the search filter are stale."""
+    from portal.services.catalog import _brands_cache
+
+    _brands_cache.clear()
+
+
 def rebuild_search_index() -> int:
     """Recompute every product's search text and, on SQLite, refill the FTS table.
 
     Call after seeding or a bulk import (which bypass the ORM events). Changes the session;
     the caller commits. Returns the number of products whose text changed.
     """
+    brand_list_changed()
     columns = [getattr(Product, name) for name in _TEXT_FIELDS]
     rows = db.session.execute(select(Product.id, Product.search_text, *columns)).all()
     changed = []
@@ -123,6 +131,9 @@ def rebuild_search_index() -> int:
 
 @event.listens_for(Session, "before_flush")
 def _refresh_search_text(session, flush_context, instances):
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Product):
+            brand_list_changed()
     for obj in list(session.new) + list(session.dirty):
         if isinstance(obj, Product):
             fresh = search_text_for(obj)
