@@ -13,7 +13,8 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-OUT = BENCH_DIR / "out"
+# BENCH_OUT moves every output (databases, JSON, reports) elsewhere, e.g. for a second data set.
+OUT = Path(os.environ.get("BENCH_OUT") or BENCH_DIR / "out")
 
 SQLITE_PATH = OUT / "bench.sqlite3"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"

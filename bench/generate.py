@@ -21,7 +21,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import bench
-from bench import accounts_data, catalog_data, orders_data
+from bench import accounts_data, catalog_data, lists_data, orders_data, rules_data
 
 BULK_ARGON2 = {"time_cost": 1, "memory_cost": 8 * 1024, "parallelism": 1}
 
@@ -187,10 +187,10 @@ def fill(writer, scale: catalog_data.Scale, now: datetime, timings: dict) -> dic
         tiers.flush()
 
     phase("contract prices", contracts)
-    accounts_data.approval_rules(writer, ids, people)
-    accounts_data.applications(writer, rng, now, ids, people)
+    rules_data.approval_rules(writer, ids, people)
+    rules_data.applications(writer, rng, now, ids, people)
     phase("orders", lambda: orders_data.orders(writer, rng, scale, now, ids, cat, people))
-    phase("lists and carts", lambda: orders_data.lists_and_carts(writer, rng, scale, now, ids,
+    phase("lists and carts", lambda: lists_data.lists_and_carts(writer, rng, scale, now, ids,
                                                                  cat, people))
     return dict(writer.counts)
 

@@ -220,9 +220,20 @@ def run(kind: str, only: list[str] | None = None, n: int = 200,
         results.append(row)
         _print(row)
     record = {"db": kind, "scale": _scale(kind), "date": datetime.now(UTC).isoformat(),
-              "pages": results}
+              "pages": _merged(kind, results) if only else results}
     (bench.OUT / f"run-{kind}.json").write_text(json.dumps(record, indent=2))
     return record
+
+
+def _merged(kind: str, fresh: list[dict]) -> list[dict]:
+    """With --only, the new rows replace theirs in the last full run; the others stay."""
+    path = bench.OUT / f"run-{kind}.json"
+    if not path.exists():
+        return fresh
+    by_name = {row["name"]: row for row in fresh}
+    kept = json.loads(path.read_text())["pages"]
+    merged = [by_name.pop(row["name"], row) for row in kept]
+    return merged + list(by_name.values())
 
 
 def _html(client, url: str) -> str | None:

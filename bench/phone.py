@@ -167,9 +167,16 @@ def run_phone(kind: str, runs: int = 5, only=None) -> dict:
                 taps = _taps(phone, ctx, runs)
         finally:
             phone.close()
+    path = bench.OUT / f"phone-{kind}.json"
+    if only and path.exists():
+        # --only: the new rows replace theirs in the last full run; the others stay.
+        last = json.loads(path.read_text())
+        fresh = {p["name"]: p for p in pages}
+        pages = [fresh.pop(p["name"], p) for p in last["pages"]] + list(fresh.values())
+        taps = taps or last.get("taps", {})
     record = {"db": kind, "date": datetime.now(UTC).isoformat(), "network": NETWORK,
               "cpu_slowdown": CPU_SLOWDOWN, "runs": runs, "pages": pages, "taps": taps}
-    (bench.OUT / f"phone-{kind}.json").write_text(json.dumps(record, indent=2))
+    path.write_text(json.dumps(record, indent=2))
     return record
 
 
