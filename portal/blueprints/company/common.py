@@ -1,6 +1,6 @@
 """Helpers shared by the company administration views."""
 
-from flask import flash, redirect
+from flask import flash, redirect, request
 from flask_babel import get_locale
 
 from portal.extensions import db
@@ -23,6 +23,20 @@ def save_or_render(form, template: str, action, success: str, target: str, **con
             return redirect(target, 303)
     status = 422 if form.is_submitted() else 200
     return render(template, form=form, status_code=status, **context)
+
+
+def confirm_then_do(template: str, action, success: str, target: str, **context):
+    """GET: the confirmation page (works without JS); POST: run the use case, commit, 303."""
+    if request.method == "GET":
+        return render(template, error="", **context)
+    try:
+        action()
+    except DomainError as exc:
+        db.session.rollback()
+        return render(template, error=str(exc), status_code=422, **context)
+    db.session.commit()
+    flash(success, "success")
+    return redirect(target, 303)
 
 
 def amount_input(cents: int | None) -> str:

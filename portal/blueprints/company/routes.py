@@ -4,18 +4,22 @@ Only company admins reach these pages; every user id is looked up within their c
 another company's user is a 404 like a missing one.
 """
 
-from flask import flash, redirect, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.access import allow, scoped_or_404
 from portal.blueprints.company import bp, cards  # noqa: F401  (cards: the home card)
-from portal.blueprints.company.common import amount_input, save_or_render, unit_choices
+from portal.blueprints.company.common import (
+    amount_input,
+    confirm_then_do,
+    save_or_render,
+    unit_choices,
+)
 from portal.blueprints.company.forms import UserForm, int_or_none
-from portal.extensions import db
 from portal.models import CUSTOMER_ROLES, Role, User
 from portal.rendering import render
-from portal.services import DomainError, company_admin
+from portal.services import company_admin
 from portal.services.approval import role_label
 from portal.services.company_admin import UserData
 
@@ -89,14 +93,7 @@ def enable_user(user_id: int):
 
 
 def _toggle_user(user: User, disabled: bool, success: str):
-    """GET: the confirmation page (works without JS); POST: do it."""
-    if request.method == "GET":
-        return render("company/user_disable.html", user=user, error="")
-    try:
-        company_admin.set_user_disabled(current_user, user, disabled)
-    except DomainError as exc:
-        db.session.rollback()
-        return render("company/user_disable.html", user=user, error=str(exc), status_code=422)
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("company.index"), 303)
+    return confirm_then_do(
+        "company/user_disable.html",
+        lambda: company_admin.set_user_disabled(current_user, user, disabled),
+        success, url_for("company.index"), user=user)

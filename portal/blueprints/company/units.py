@@ -1,17 +1,21 @@
 """Company administration: the units tree (divisions, branches, jobsites) and jobsite details."""
 
-from flask import flash, redirect, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.access import allow, scoped_or_404
 from portal.blueprints.company import bp
-from portal.blueprints.company.common import amount_input, save_or_render, unit_choices
+from portal.blueprints.company.common import (
+    amount_input,
+    confirm_then_do,
+    save_or_render,
+    unit_choices,
+)
 from portal.blueprints.company.forms import UnitForm, int_or_none
-from portal.extensions import db
 from portal.models import Role, Unit, UnitKind
 from portal.rendering import render
-from portal.services import DomainError, company_admin
+from portal.services import company_admin
 from portal.services.company_admin import UnitData
 
 TEXT_FIELDS = ("line1", "line2", "postal_code", "city", "site_contact_name",
@@ -86,14 +90,7 @@ def restore_unit(unit_id: int):
 
 
 def _archive(unit: Unit, archived: bool, success: str):
-    """GET: the confirmation page (works without JS); POST: do it."""
-    if request.method == "GET":
-        return render("company/unit_archive.html", unit=unit, error="")
-    try:
-        company_admin.set_unit_archived(current_user, unit, archived)
-    except DomainError as exc:
-        db.session.rollback()
-        return render("company/unit_archive.html", unit=unit, error=str(exc), status_code=422)
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("company.units"), 303)
+    return confirm_then_do(
+        "company/unit_archive.html",
+        lambda: company_admin.set_unit_archived(current_user, unit, archived),
+        success, url_for("company.units"), unit=unit)
