@@ -6,7 +6,8 @@ import time
 
 from playwright.sync_api import expect
 
-from e2e.conftest import PHONE, SCREENSHOTS, sign_in
+from e2e.conftest import SCREENSHOTS, sign_in
+from e2e.ordering_helpers import empty_cart, new_phone_page
 
 # Prices are read on the page; these SKUs are sold by the unit (no case, no multiple).
 OVER_LIMIT_LINES = "MIT-TH-CHR 10\nRAD-T11-600 12"  # about 1,450 € HT
@@ -38,19 +39,6 @@ def wait_for_mail(mailbox, to: str, needle: str, seconds: float = 60):
                          f"{len(mailbox.messages)} emails in all")
 
 
-def empty_cart(page, base_url: str) -> None:
-    page.goto(base_url + "/cart/")
-    remove = page.get_by_role("main").get_by_role("button", name=re.compile(r"^Retirer "))
-    for _ in range(60):
-        count = remove.count()
-        if count == 0:
-            break
-        remove.first.click()
-        expect(remove).to_have_count(count - 1)
-    page.goto(base_url + "/cart/")
-    expect(page.get_by_text("Votre panier est vide.")).to_be_visible()
-
-
 def fill_cart_by_paste(page, base_url: str, lines: str) -> float:
     """Quick order: paste, check (prices shown), add all. Returns the checked total HT."""
     page.goto(base_url + "/quick-order/")
@@ -74,11 +62,6 @@ def place_to_jobsite(page, jobsite: str, po: str) -> str:
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text(re.compile(r"Commande \S+"))
     return heading.inner_text().removeprefix("Commande ").strip()
-
-
-def new_phone(browser):
-    context = browser.new_context(**PHONE, locale="fr-FR")
-    return context, context.new_page()
 
 
 def test_buyer_over_his_limit_sees_who_approves_and_the_manager_trims_and_approves_by_email(
@@ -106,7 +89,7 @@ def test_buyer_over_his_limit_sees_who_approves_and_the_manager_trims_and_approv
     _message, body = wait_for_mail(mailbox, "manager@demo.test", number)
     link = re.search(r"http://\S+/approvals/\d+", body)
     assert link, body
-    context, manager = new_phone(browser)
+    context, manager = new_phone_page(browser, None, live_server)
     try:
         manager.goto(link.group(0))
         expect(manager).to_have_url(re.compile(r"/login"))
@@ -153,7 +136,7 @@ def test_a_6000_euro_order_needs_the_manager_then_the_company_admin(
     order_url = page.url
 
     wait_for_mail(mailbox, "manager@demo.test", number)
-    context, manager = new_phone(browser)
+    context, manager = new_phone_page(browser, None, live_server)
     try:
         sign_in(manager, live_server, "manager@demo.test")
         manager.goto(live_server + "/approvals/")
@@ -168,7 +151,7 @@ def test_a_6000_euro_order_needs_the_manager_then_the_company_admin(
     expect(page.get_by_role("main").locator(".order-status")).to_contain_text(
         "En attente de validation")
     wait_for_mail(mailbox, "admin@demo.test", number)
-    context, admin = new_phone(browser)
+    context, admin = new_phone_page(browser, None, live_server)
     try:
         sign_in(admin, live_server, "admin@demo.test")
         admin.goto(live_server + "/approvals/")
@@ -208,7 +191,7 @@ def test_admin_invites_a_buyer_who_signs_in_then_is_disabled_and_loses_his_sessi
 
     _message, body = wait_for_mail(mailbox, email, "/password/set/")
     link = re.search(r"http://\S+/password/set/\S+", body).group(0)
-    context, newcomer = new_phone(browser)
+    context, newcomer = new_phone_page(browser, None, live_server)
     try:
         newcomer.goto(link)
         newcomer.get_by_label("Nouveau mot de passe", exact=True).fill("chantier propre 2026 ok")

@@ -6,20 +6,9 @@ import re
 from playwright.sync_api import expect
 
 from e2e.conftest import sign_in
-from e2e.test_approvals import empty_cart, new_phone, snap, wait_for_mail
-
-
-def luhn_complete(first_13: str) -> str:
-    """The 14-digit SIRET whose last digit makes the Luhn sum a multiple of 10."""
-    for check in "0123456789":
-        digits = first_13 + check
-        total = 0
-        for index, char in enumerate(reversed(digits)):
-            n = int(char) * (2 if index % 2 else 1)
-            total += n - 9 if n > 9 else n
-        if total % 10 == 0:
-            return digits
-    raise AssertionError("no check digit")
+from e2e.ordering_helpers import empty_cart, new_phone_page
+from e2e.test_approvals import snap, wait_for_mail
+from portal.demo.seed import luhn_complete
 
 
 def test_visitor_applies_on_a_phone_and_staff_approves_in_two_taps(
@@ -41,7 +30,7 @@ def test_visitor_applies_on_a_phone_and_staff_approves_in_two_taps(
     expect(page.get_by_role("heading", name="Merci, votre demande est envoyée")).to_be_visible()
     shot("apply-sent")
 
-    context, staff = new_phone(browser)
+    context, staff = new_phone_page(browser, None, live_server)
     try:
         sign_in(staff, live_server, "staff@demo.test")
         # Tap 1: the home card's link to the queue; tap 2: Approve on the card.
@@ -75,7 +64,7 @@ def test_warehouse_ships_a_dealer_order_in_two_parts_and_the_dealer_sees_both_tr
     order_url = page.url
     number = page.get_by_role("heading", level=1).inner_text().removeprefix("Commande ").strip()
 
-    context, hands = new_phone(browser)
+    context, hands = new_phone_page(browser, None, live_server)
     try:
         sign_in(hands, live_server, "warehouse@demo.test")
         hands.get_by_role("link", name="Ouvrir la file logistique").click()
