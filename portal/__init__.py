@@ -23,7 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _check_secret_key(app)
     _configure_database(app)
 
-    from portal import assets, database, errors, i18n, security, web  # noqa: F401
+    from portal import assets, database, errors, i18n, security, ui, web  # noqa: F401
     from portal.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets.init_app(app)
     errors.init_app(app)
     web.init_app(app)
+    ui.init_app(app)
     login_manager.init_app(app)
 
     from portal.blueprints import register_blueprints

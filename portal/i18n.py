@@ -13,6 +13,7 @@ from babel.support import NullTranslations, Translations
 from flask import current_app, request, session
 from flask_babel import Domain, get_locale
 from flask_login import current_user
+from jinja2 import pass_context
 
 from portal.extensions import babel
 
@@ -50,9 +51,33 @@ def catalog_for(locale: str) -> NullTranslations:
     return merged
 
 
+@cache
+def _catalog_of(locale) -> NullTranslations:
+    return catalog_for(str(locale))
+
+
+def current_catalog() -> NullTranslations:
+    """The catalog of the locale in force (the request's, or one forced for an email)."""
+    return _catalog_of(get_locale())
+
+
 class PoDomain(Domain):
     def get_translations(self):
-        return catalog_for(str(get_locale()))
+        return current_catalog()
+
+
+# Templates call gettext ten times per cart line: Flask-Babel's callables look the domain,
+# the locale and its name up on every call (about 25 us). A render finds its catalog once
+# (`translations` in the template context, see portal.web); macros imported without context
+# look it up.
+@pass_context
+def _gettext(context, string):
+    return (context.get("translations") or current_catalog()).ugettext(string)
+
+
+@pass_context
+def _ngettext(context, singular, plural, n):
+    return (context.get("translations") or current_catalog()).ungettext(singular, plural, n)
 
 
 def select_locale() -> str:
@@ -71,3 +96,5 @@ def select_locale() -> str:
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
     babel.domain_instance = PoDomain()
+    app.jinja_env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext,
+                                            newstyle=True)

@@ -5,19 +5,12 @@ import logging
 import secrets
 
 from flask import g, request
-from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 
+from portal.formatting import money
+
 log = logging.getLogger("portal")
-
-
-def money(cents: int | None, currency: str = "EUR") -> str:
-    """Integer cents to a locale-formatted amount; never goes through a float."""
-    if cents is None:
-        return ""
-    from decimal import Decimal
-
-    return format_currency(Decimal(cents) / 100, currency)
 
 
 def _start_request():
@@ -50,7 +43,10 @@ def _compress(response):
 def _template_globals():
     from flask_babel import get_locale
 
+    from portal.i18n import current_catalog
+
     return {
+        "translations": current_catalog(),
         "current_lang": str(get_locale()),
         "money": money,
         "format_date": format_date,

@@ -17,7 +17,7 @@ def role_label(role) -> str:
 
 def short_money(cents: int | None, currency: str = "EUR") -> str:
     """Money without the cents when there are none: "1 000 €" reads faster than "1 000,00 €"."""
-    from portal.web import money
+    from portal.formatting import money
 
     if cents is None or cents % 100:
         return money(cents, currency)

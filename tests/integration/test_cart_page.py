@@ -99,6 +99,28 @@ def test_a_line_note_is_saved(client, buyer, world):
     assert too_long.status_code == 422
 
 
+def test_a_note_typed_before_a_tap_on_the_stepper_is_saved_with_the_quantity(
+        client, buyer, world):
+    # The line is one form: a tap on + posts the note field too.
+    (line,) = cart_with(buyer, (world.products["cement"], 3))
+    answer = client.post(f"/cart/line/{line.id}/qty",
+                         data={"set": "4", "quantity": "3", "note": "Livrer au lot B"},
+                         headers={**htmx_headers(), **EN})
+    assert answer.status_code == 200 and "Note saved." in answer.get_data(as_text=True)
+    assert lines_of(buyer)["CIM-35"] == (4, "Livrer au lot B")
+
+
+def test_a_refused_quantity_keeps_the_note_typed_and_changes_nothing(client, buyer, world):
+    (line,) = cart_with(buyer, (world.products["cement"], 3, "old"))
+    answer = client.post(f"/cart/line/{line.id}/qty",
+                         data={"quantity": "-2", "note": "Livrer au lot B"},
+                         headers={**htmx_headers(), **EN})
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert 'value="Livrer au lot B"' in body and 'value="-2"' in body
+    assert lines_of(buyer)["CIM-35"] == (3, "old")
+
+
 def test_remove_then_undo_puts_the_same_line_back(client, buyer, world):
     line, _other = cart_with(buyer, (world.products["cement"], 3, "lot B"),
                              (world.products["screws"], 5))

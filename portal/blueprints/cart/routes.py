@@ -32,7 +32,7 @@ def _line_or_404(line_id: int):
 
 
 def _answer(line_id: int | None, error: str = "", notice: str = "", removed=None,
-            typed: str = ""):
+            typed: str = "", typed_note: str | None = None):
     """After a change: htmx gets the line (+ totals, badge); a plain post goes back to the
     cart, or sees it again with the error (422)."""
     status = 422 if error else 200
@@ -40,7 +40,7 @@ def _answer(line_id: int | None, error: str = "", notice: str = "", removed=None
         return redirect(url_for("cart.index"), 303)
     summary = cart_summary.summarize(current_user, datetime.now(UTC))
     context = {"summary": summary, "error": error, "notice": notice, "error_line": line_id,
-               "typed": typed, "cart_count": summary.count}
+               "typed": typed, "typed_note": typed_note, "cart_count": summary.count}
     if not wants_fragment():
         return render("cart/index.html", status_code=status, undo=None, **context)
     return render("cart/_line_update.html", status_code=status, oob=True, removed=removed,
@@ -59,16 +59,29 @@ def index():
 @bp.post("/line/<int:line_id>/qty")
 @allow(BUYERS)
 def quantity(line_id: int):
+    """The line's form: quantity typed or tapped, and the note when the form carries one
+    (a note typed just before a tap on + is kept, not lost)."""
     line = _line_or_404(line_id)
-    raw = request.form.get("set") or request.form.get("quantity", "")
+    form = request.form
+    raw = form.get("set") or form.get("quantity", "")
+    typed_note = form.get("note")
+    note_changed = (typed_note is not None
+                    and " ".join(typed_note.split()) != (line.note or ""))
     try:
-        change = cart_service.set_quantity(line, raw)
+        change = (cart_service.set_quantity(line, raw)
+                  if raw or typed_note is None else None)
+        if note_changed:
+            cart_service.set_note(line, typed_note)
     except DomainError as e:
         db.session.rollback()
-        return _answer(line_id, error=str(e), typed=raw[:12])
+        return _answer(line_id, error=str(e), typed=raw[:12],
+                       typed_note=(typed_note or "")[:500])
     db.session.commit()
-    notice = _("Rounded up to %(n)s: sold in steps of %(step)s.", n=change.quantity,
-               step=line.product.order_multiple) if change.snapped else ""
+    if change and change.snapped:
+        notice = _("Rounded up to %(n)s: sold in steps of %(step)s.", n=change.quantity,
+                   step=line.product.order_multiple)
+    else:
+        notice = _("Note saved.") if note_changed else ""
     return _answer(line_id, notice=notice)
 
 

@@ -1,0 +1,35 @@
+"""Small pieces of markup called on every line of long lists (a cart of 100 lines calls them
+hundreds of times): plain Python globals, about ten times cheaper than Jinja macros."""
+
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+_PATHS = {
+    "search": '<circle cx="10.5" cy="10.5" r="6.5"/><path d="M15.5 15.5 21 21"/>',
+    "bolt": '<path d="M13 2 4 14h7l-1 8 9-12h-7z"/>',
+    "list": '<path d="M8 6h13M8 12h13M8 18h13M3 6h1M3 12h1M3 18h1"/>',
+    "orders": '<path d="M3 7l9-4 9 4v10l-9 4-9-4zM3 7l9 4 9-4M12 11v10"/>',
+    "cart": '<path d="M3 4h2l2.5 11h11L21 7H6.5"/><circle cx="9" cy="19.5" r="1.5"/>'
+            '<circle cx="17" cy="19.5" r="1.5"/>',
+    "home": '<path d="M3 11 12 4l9 7v9h-6v-6H9v6H3z"/>',
+    "check": '<path d="M4 12l5 5L20 6"/>',
+    "plus": '<path d="M12 5v14M5 12h14"/>',
+    "minus": '<path d="M5 12h14"/>',
+}
+# Our own constant SVG, never user input.
+ICONS = {name: Markup('<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" '  # noqa: S704
+                      f'focusable="false">{paths}</svg>') for name, paths in _PATHS.items()}
+
+
+def icon(name: str) -> Markup:
+    """A decorative line icon (hidden from assistive technology: the control names itself)."""
+    return ICONS[name]
+
+
+def csrf() -> Markup:
+    """The CSRF field of a plain form (htmx sends the same token in a header)."""
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals.update(icon=icon, csrf=csrf)
