@@ -102,6 +102,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        from portal.models.base import exists_on
+
+        dialect = connection.dialect.name
+        conf_args.setdefault("include_object", lambda obj, name, kind, reflected, compare_to:
+                             exists_on(obj, dialect))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -44,3 +44,8 @@ __all__ = [
     "ShipmentLine", "ShoppingList", "ShoppingListLine", "Stock", "TokenPurpose", "Unit",
     "UnitKind", "User", "UserToken", "VisibilityRule", "Warehouse",
 ]
+
+from portal.extensions import db as _db  # noqa: E402
+from portal.models.base import enable_trigrams  # noqa: E402
+
+enable_trigrams(_db.metadata)

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, Enum
+from sqlalchemy import DDL, DateTime, Enum, Index, MetaData, event
 from sqlalchemy.types import TypeDecorator
 
 
@@ -38,3 +38,24 @@ def str_enum(enum_cls: type[StrEnum], name: str):
         length=24,
         values_callable=lambda e: [m.value for m in e],
     )
+
+
+def trigram_index(name: str, column: str) -> Index:
+    """A PostgreSQL trigram index (pg_trgm, GIN): LIKE/ILIKE '%word%' without a scan.
+
+    PostgreSQL only: SQLite searches the catalog through FTS5 and its other scans are small.
+    """
+    return Index(name, column, postgresql_using="gin",
+                 postgresql_ops={column: "gin_trgm_ops"}).ddl_if(dialect="postgresql")
+
+
+def enable_trigrams(metadata: MetaData) -> None:
+    """create_all() (tests) needs the extension the trigram indexes use; migrations make it too."""
+    event.listen(metadata, "before_create",
+                 DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
+
+
+def exists_on(obj, dialect: str) -> bool:
+    """False for schema objects made on another database only (for Alembic's comparisons)."""
+    condition = getattr(obj, "_ddl_if", None)
+    return condition is None or condition.dialect in (None, dialect)

@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import UTCDateTime, trigram_index, utcnow
 
 
 class Category(db.Model):
@@ -40,6 +40,7 @@ class Product(db.Model):
         CheckConstraint("case_pack >= 1", name="case_pack_positive"),
         CheckConstraint("order_multiple >= 1", name="order_multiple_positive"),
         Index("ix_products_category_active", "category_id", "active"),
+        trigram_index("ix_products_search_trgm", "search_text"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(String(40), unique=True)

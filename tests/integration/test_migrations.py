@@ -7,6 +7,7 @@ from flask_migrate import upgrade
 
 from portal import create_app
 from portal.extensions import db
+from portal.models.base import exists_on
 from tests.conftest import PG_URL, base_config
 
 
@@ -14,8 +15,11 @@ def _differences(app):
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
+            dialect = connection.dialect.name
             context = MigrationContext.configure(
                 connection, opts={"compare_type": True,
+                                  "include_object": lambda obj, name, kind, reflected, other:
+                                      exists_on(obj, dialect),
                                   "include_name": lambda name, kind, parent: not (
                                       kind == "table" and name and name.startswith("product_fts"))})
             diff = compare_metadata(context, db.metadata)
