@@ -121,6 +121,19 @@ def test_a_refused_quantity_keeps_the_note_typed_and_changes_nothing(client, buy
     assert lines_of(buyer)["CIM-35"] == (3, "old")
 
 
+def test_a_boosted_line_form_gets_its_line_and_a_boosted_page_form_the_page(
+        client, buyer, world):
+    # The cart's forms are boosted by their list and aim at their own line.
+    (line,) = cart_with(buyer, (world.products["cement"], 3))
+    boosted = {**htmx_headers(), "HX-Boosted": "true"}
+    line_swap = client.post(f"/cart/line/{line.id}/qty", data={"set": "4"},
+                            headers={**boosted, "HX-Target": f"line-{line.id}"})
+    body = line_swap.get_data(as_text=True)
+    assert line_swap.status_code == 200 and body.startswith(f'<li id="line-{line.id}"')
+    whole_page = client.post(f"/cart/line/{line.id}/qty", data={"set": "5"}, headers=boosted)
+    assert whole_page.status_code == 303
+
+
 def test_remove_then_undo_puts_the_same_line_back(client, buyer, world):
     line, _other = cart_with(buyer, (world.products["cement"], 3, "lot B"),
                              (world.products["screws"], 5))
