@@ -200,8 +200,11 @@ def after_load(kind: str, timings: dict) -> None:
     app = bench.make_app(kind)
     with app.app_context():
         from portal.extensions import db
-        from portal.services import search
+        from portal.services import order_search, search
 
+        bench.log("  order search texts...")
+        order_search.refresh()
+        db.session.commit()
         rebuild = getattr(search, "rebuild_search_index", None)
         if rebuild is not None:
             changed = rebuild()

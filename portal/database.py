@@ -1,4 +1,4 @@
-"""Per-connection SQLite settings: foreign keys, WAL, busy timeout."""
+"""Per-connection SQLite settings: foreign keys, WAL, busy timeout, Unicode lower()."""
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -16,3 +16,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLite's own lower() folds ASCII only; searches lowercase with Python's rules.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value

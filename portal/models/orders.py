@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.accounts import Company, PaymentTerms, Unit, User
-from portal.models.base import UTCDateTime, str_enum, utcnow
+from portal.models.base import UTCDateTime, str_enum, trigram_index, utcnow
 from portal.models.catalog import Product, Warehouse
 
 
@@ -41,6 +41,7 @@ class Order(db.Model):
         Index("ix_orders_placed_by", "placed_by_id", "placed_at"),
         # The fulfilment queue: open orders, oldest first, across all companies.
         Index("ix_orders_status_placed", "status", "placed_at"),
+        trigram_index("ix_orders_search_trgm", "search_text"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -69,6 +70,8 @@ class Order(db.Model):
     submit_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Order-history search looks here (see services/order_search.py).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     company: Mapped[Company] = relationship()
     unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])

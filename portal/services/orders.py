@@ -37,6 +37,7 @@ from portal.models import (
     UnitKind,
     User,
 )
+from portal.services import order_search
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 80
@@ -232,11 +233,6 @@ def decode_cursor(raw: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def history_page(user, filters: HistoryFilters, cursor: str | None = None,
                  limit: int = PAGE_SIZE) -> HistoryPage:
     """One page of the user's orders, newest first, in one statement (line counts included).
@@ -261,17 +257,7 @@ def history_page(user, filters: HistoryFilters, cursor: str | None = None,
     if filters.jobsite_id:
         stmt = stmt.where(Order.jobsite_id == filters.jobsite_id)
     if filters.q:
-        pattern = _like(filters.q)
-        # A scan of this company's orders (and, for PostgreSQL, one pass over the lines):
-        # about 50 ms at 20,000 orders. A trigram index would make it instant.
-        in_lines = exists().where(
-            OrderLine.order_id == Order.id,
-            or_(OrderLine.sku.ilike(pattern, escape="\\"),
-                OrderLine.name.ilike(pattern, escape="\\")),
-        )
-        stmt = stmt.where(or_(Order.number.ilike(pattern, escape="\\"),
-                              Order.po_number.ilike(pattern, escape="\\"),
-                              Order.notes.ilike(pattern, escape="\\"), in_lines))
+        stmt = stmt.where(order_search.matching(filters.q))
     after = decode_cursor(cursor)
     if after is not None:
         at, last_id = after

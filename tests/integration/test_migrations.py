@@ -40,7 +40,7 @@ def test_migrations_build_the_models_schema_on_postgresql():
     admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1),
                           isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS portal_migration_check"))
+        connection.execute(text("DROP DATABASE IF EXISTS portal_migration_check WITH (FORCE)"))
         connection.execute(text("CREATE DATABASE portal_migration_check"))
     admin.dispose()
     url = PG_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)

@@ -100,6 +100,21 @@ def test_history_filters_by_status_and_text(client, world, orders, query, expect
     assert numbers_on(client.get(f"/orders/?{query}")) == expected
 
 
+def test_history_text_search_ignores_case_in_any_language_and_follows_line_changes(
+        client, world, orders):
+    # Lines are renamed here as a trim or a correction would: the search follows the lines.
+    from portal.models import Order
+
+    order = db.session.get(Order, orders["colleague_site2"].id)
+    order.lines[0].name = "ÉCROU À ŒIL"
+    db.session.commit()
+    login(client, world.a.admin)
+    assert numbers_on(client.get("/orders/?q=écrou à œil")) == [order.number]
+    db.session.delete(order.lines[0])
+    db.session.commit()
+    assert numbers_on(client.get("/orders/?q=écrou")) == []
+
+
 def test_history_filters_by_jobsite_among_the_visible_ones(client, world, orders):
     login(client, world.a.admin)
     site2 = world.a.sites[1]
