@@ -1,0 +1,90 @@
+"""The key pages of UX.md's accessibility and Lighthouse budgets, on the demo data set.
+
+Shared by the axe-core scan (e2e/test_accessibility.py) and `python -m bench lighthouse`.
+A path may name ids ({product_id}, ...) that `demo_ids()` reads from the demo database. Two
+pages need a state first (`needs`): "cart" (the user's cart holds lines, added by pasting
+`CART_PASTE` into quick order) and "checked" (quick order after checking `BAD_PASTE`, a
+POST: the scan can show it, Lighthouse, which only loads URLs, cannot).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+BUYER = "buyer@demo.test"
+# A buyer no other browser test signs in as: his cart can be filled without disturbing them.
+CART_BUYER = "contact@garnier-plomberie.demo.test"
+ROLE_HOMES = ["buyer@demo.test", "manager@demo.test", "admin@demo.test", "chef@demo.test",
+              "dealer@demo.test", "staff@demo.test", "rep@demo.test", "warehouse@demo.test"]
+
+GLOVES = "GAN-NIT-M-SEC"  # on every customer group's price list
+CART_PASTE = "GAN-NIT-M-SEC 10\nMAC-PEL 2\nMAC-PIO 1"
+# One good line, an unknown SKU, a quantity that is not a number, a discontinued-looking SKU.
+BAD_PASTE = "GAN-NIT-M-SEC 10\nNOPE-404 3\nMAC-PEL deux\nMAC-PIO 0"
+
+
+@dataclass(frozen=True)
+class KeyPage:
+    name: str
+    user: str | None
+    path: str
+    needs: str = ""  # "", "cart" or "checked"
+
+
+KEY_PAGES = [
+    KeyPage("sign_in", None, "/login"),
+    KeyPage("apply", None, "/apply/"),
+    *[KeyPage(f"home_{email.split('@')[0]}", email, "/") for email in ROLE_HOMES],
+    KeyPage("catalog", BUYER, "/catalog/"),
+    KeyPage("category", BUYER, "/catalog/c/{category_id}"),
+    KeyPage("search", BUYER, "/catalog/search?q=gants"),
+    KeyPage("product", BUYER, "/catalog/p/{product_id}"),
+    KeyPage("quick_order", BUYER, "/quick-order/"),
+    KeyPage("quick_order_errors", BUYER, "/quick-order/", needs="checked"),
+    KeyPage("cart", CART_BUYER, "/cart/", needs="cart"),
+    KeyPage("checkout", CART_BUYER, "/checkout/", needs="cart"),
+    KeyPage("orders", BUYER, "/orders/"),
+    KeyPage("order", BUYER, "/orders/{order_id}"),
+    KeyPage("reorder", BUYER, "/orders/{order_id}/reorder"),
+    KeyPage("lists", BUYER, "/lists/"),
+    KeyPage("list", BUYER, "/lists/{list_id}"),
+    KeyPage("account", BUYER, "/account/"),
+    KeyPage("approvals", "manager@demo.test", "/approvals/"),
+    KeyPage("approval", "manager@demo.test", "/approvals/{approval_id}"),
+    KeyPage("company_users", "admin@demo.test", "/company/"),
+    KeyPage("company_units", "admin@demo.test", "/company/units"),
+    KeyPage("company_rules", "admin@demo.test", "/company/rules"),
+    KeyPage("staff_dashboard", "staff@demo.test", "/staff/"),
+    KeyPage("staff_applications", "staff@demo.test", "/staff/applications"),
+    KeyPage("staff_customers", "staff@demo.test", "/staff/customers"),
+    KeyPage("staff_customer", "staff@demo.test", "/staff/customers/{company_id}"),
+    KeyPage("imports", "staff@demo.test", "/staff/imports/"),
+    KeyPage("catalog_admin", "staff@demo.test", "/staff/catalog/"),
+    KeyPage("fulfilment", "warehouse@demo.test", "/staff/fulfilment/"),
+    KeyPage("fulfilment_order", "warehouse@demo.test", "/staff/fulfilment/orders/{open_order_id}"),
+]
+
+
+def demo_ids(db: sqlite3.Connection) -> dict[str, int]:
+    """Ids the key pages name, read from the demo database (SQLite)."""
+
+    def one(sql: str, *args) -> int:
+        row = db.execute(sql, args).fetchone()
+        assert row is not None, f"the demo data has no row for: {sql}"
+        return row[0]
+
+    buyer = one("SELECT id FROM users WHERE email = ?", BUYER)
+    company = one("SELECT company_id FROM users WHERE id = ?", buyer)
+    return {
+        "product_id": one("SELECT id FROM products WHERE sku = ?", GLOVES),
+        "category_id": one("SELECT category_id FROM products WHERE sku = ?", GLOVES),
+        "order_id": one("SELECT id FROM orders WHERE placed_by_id = ? AND status = 'delivered' "
+                        "ORDER BY placed_at DESC LIMIT 1", buyer),
+        "list_id": one("SELECT id FROM shopping_lists WHERE owner_id = ? ORDER BY id", buyer),
+        "approval_id": one("SELECT id FROM approval_requests WHERE company_id = ? "
+                           "AND status = 'pending' ORDER BY id", company),
+        "company_id": company,
+        "open_order_id": one("SELECT id FROM orders WHERE status = 'confirmed' "
+                             "ORDER BY placed_at DESC LIMIT 1"),
+    }

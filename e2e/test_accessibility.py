@@ -1,0 +1,117 @@
+"""axe-core on every key page (e2e/key_pages.py) at 360 × 640, in French and in English.
+
+axe is injected with `page.evaluate` (the DevTools protocol: the portal's CSP, which forbids
+inline and foreign scripts, stays as it is). Besides axe's default rules, the scan turns on
+two it leaves off: `target-size` (WCAG 2.2 AA, 24 px targets or spacing) and `duplicate-id`.
+Budget from UX.md: no serious or critical violation on any page. Each page must also fit the
+phone's width (WCAG 1.4.10 reflow): a page wider than the screen widens the layout viewport,
+and the fixed bottom bars then sit below what the phone shows.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from e2e.conftest import PHONE, sign_in
+from e2e.key_pages import BAD_PASTE, CART_PASTE, KEY_PAGES, demo_ids
+from e2e.ordering_helpers import demo_db
+from tests.conftest import figure
+
+__all__ = ["demo_db", "figure"]  # the fixtures, imported for pytest
+
+OPTIONS = {
+    "resultTypes": ["violations"],
+    "rules": {"target-size": {"enabled": True}, "duplicate-id": {"enabled": True},
+              "duplicate-id-active": {"enabled": True}},
+}
+BLOCKING = {"serious", "critical"}
+# The few words the scan types or taps, and the footer button that switches to the language.
+WORDS = {
+    "fr": {"paste": "Coller des lignes", "check": "Vérifier les lignes",
+           "add": "Tout ajouter au panier", "switch": "Français"},
+    "en": {"paste": "Paste lines", "check": "Check lines", "add": "Add all to cart",
+           "switch": "English"},
+}
+AXE = Axe()
+
+
+def _describe(violation: dict) -> str:
+    nodes = "; ".join(f"{' '.join(n['target'])}: {n['html'][:120]}"
+                      for n in violation["nodes"][:3])
+    return f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])}×): {nodes}"
+
+
+def _switch_language(page, lang: str) -> None:
+    page.get_by_role("contentinfo").get_by_role("button", name=WORDS[lang]["switch"]).click()
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+def _paste(page, words: dict, lines: str, button: str) -> None:
+    page.get_by_label(words["paste"]).fill(lines)
+    # The sticky bar's button (the form also starts with a hidden twin answering Enter).
+    page.get_by_role("button", name=words[button]).last.click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser, live_server):
+    """Each person's cookies, signed in once for both languages (argon2 costs a second)."""
+    states = {}
+
+    def state(email: str | None) -> dict | None:
+        if email and email not in states:
+            context = browser.new_context(**PHONE, locale="fr-FR")
+            sign_in(context.new_page(), live_server, email)
+            states[email] = context.storage_state()
+            context.close()
+        return states.get(email)
+
+    return state
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_key_page_has_no_serious_or_critical_axe_violation(
+        browser, live_server, demo_db, signed_in, figure, lang):
+    ids = demo_ids(demo_db)
+    words = WORDS[lang]
+    found, rules, scanned, others = {}, set(), 0, 0
+    contexts = {}  # one phone per person
+    try:
+        for key in KEY_PAGES:
+            if key.user not in contexts:
+                page = browser.new_context(**PHONE, locale="fr-FR",
+                                           storage_state=signed_in(key.user)).new_page()
+                contexts[key.user] = page
+                page.goto(live_server + ("/" if key.user else "/login"))
+                if lang != "fr":
+                    _switch_language(page, lang)
+            page = contexts[key.user]
+            if key.needs == "cart":
+                page.goto(live_server + "/quick-order/")
+                _paste(page, words, CART_PASTE, "add")
+            answer = page.goto(live_server + key.path.format(**ids))
+            assert answer.status == 200, f"{key.name}: {answer.status}"
+            if key.needs == "checked":
+                _paste(page, words, BAD_PASTE, "check")
+                expect(page.get_by_role("alert").first).to_be_visible()
+            expect(page.locator("html")).to_have_attribute("lang", lang)
+            result = AXE.run(page, options=OPTIONS).response
+            scanned += 1
+            rules |= {r["id"] for kind in ("passes", "violations", "incomplete")
+                      for r in result[kind]}
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["viewport"]["width"]:  # the fixed bottom bars leave the screen
+                found.setdefault(key.name, []).append(f"scrolls sideways: {width} px wide")
+            for violation in result["violations"]:
+                if violation["impact"] in BLOCKING:
+                    found.setdefault(key.name, []).append(_describe(violation))
+                else:
+                    others += 1
+    finally:
+        for user, page in contexts.items():
+            if user and lang != "fr":
+                _switch_language(page, "fr")  # the language is stored on the account
+            page.context.close()
+    figure(f"axe ({lang}): {scanned} pages, {len(rules)} rules applied, "
+           f"{sum(map(len, found.values()))} serious/critical, {others} moderate/minor")
+    assert not found, "\n".join(f"{name}: {v}" for name, vs in found.items() for v in vs)
