@@ -17,6 +17,8 @@ ROOT = BENCH_DIR.parent
 OUT = Path(os.environ.get("BENCH_OUT") or BENCH_DIR / "out")
 
 SQLITE_PATH = OUT / "bench.sqlite3"
+# `portal seed-demo`'s data set, rebuilt by `python -m bench lighthouse`.
+DEMO_SQLITE_PATH = OUT / "demo.sqlite3"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_URL = "postgresql://postgres@127.0.0.1:5432/portal_bench"
 
@@ -44,7 +46,9 @@ def database_url(kind: str) -> str:
         return f"sqlite:///{SQLITE_PATH}"
     if kind == "postgresql":
         return PG_URL
-    raise SystemExit(f"unknown database kind {kind!r}: sqlite or postgresql")
+    if kind == "demo":
+        return f"sqlite:///{DEMO_SQLITE_PATH}"
+    raise SystemExit(f"unknown database kind {kind!r}: sqlite, postgresql or demo")
 
 
 def app_environment(kind: str) -> dict:

@@ -1,4 +1,5 @@
-"""`python -m bench <part>`: generate, run, load, weight, phone, explain, report, all."""
+"""`python -m bench <part>`: generate, run, load, weight, phone, explain, lighthouse, report,
+all."""
 
 from __future__ import annotations
 
@@ -37,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--only", default="", help="comma-separated page names")
     explain.add_argument("--min-ms", type=float, default=5.0)
     explain.add_argument("--profile", action="store_true", help="cProfile one request too")
+    lighthouse = part("lighthouse", "Lighthouse (npm, mobile) scores of every key page, on the "
+                                    "demo data set", db=False)
+    lighthouse.add_argument("--runs", type=int, default=1,
+                            help="runs per page; the median performance run is kept")
+    lighthouse.add_argument("--only", default="", help="comma-separated key page names")
     part("report", "write bench/out/results.md and results.json from the saved parts", db=False)
     every = part("all", "generate (unless the database exists), run, explain, load, weight, "
                         "phone, report")
@@ -78,6 +84,10 @@ def main(argv: list[str] | None = None) -> None:
         from bench.explain import run_explain
 
         run_explain(args.db, only=_names(args.only), min_ms=args.min_ms, profile=args.profile)
+    elif args.part == "lighthouse":
+        from bench.lighthouse import run_lighthouse
+
+        run_lighthouse(runs=args.runs, only=_names(args.only))
     elif args.part == "report":
         from bench.report import write_report
 

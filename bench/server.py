@@ -117,11 +117,11 @@ class HttpSession:
         status, _headers, payload = self.request("GET", url)
         return payload.decode() if status == 200 else None
 
-    def sign_in(self, email: str) -> str:
+    def sign_in(self, email: str, password: str = bench.PASSWORD) -> str:
         """Sign in; returns the CSRF token of the signed-in session."""
         token = forms.csrf_token(self.html("/login") or "")
         status, _h, _b = self.request("POST", "/login", {
-            "email": email, "password": bench.PASSWORD, "csrf_token": token, "next": ""})
+            "email": email, "password": password, "csrf_token": token, "next": ""})
         if status != 303:
             raise SystemExit(f"Sign-in as {email} over HTTP failed ({status}).")
         return forms.csrf_token(self.html("/") or "")
