@@ -1,17 +1,25 @@
 """Error pages that work for full pages and htmx swaps alike.
 
 For an htmx request the answer is a short message swapped into the page's alert region
-(HX-Retarget), so a tap never ends in silence. A lost login answers 401 + HX-Redirect, an
-expired CSRF token HX-Refresh, so the browser reloads instead of swapping a page into a slot.
+(HX-Retarget), so a tap never ends in silence; a boosted form that fails on our side (5xx)
+gets the same, so the form and what was typed in it stay on screen. A lost login answers
+401 + HX-Redirect, an expired CSRF token HX-Refresh, so the browser reloads instead of
+swapping a page into a slot.
+
+When the database is unreachable the 503 page is drawn from memory only: no query runs while
+it renders (the user's language is kept, the header shows no account facts), and a plain
+form's fields come back in a "Send again" form so nothing typed is lost without JavaScript.
 """
 
 import logging
 from datetime import UTC, datetime
 
-from flask import g, request, url_for
+from flask import g, make_response, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from jinja2_fragments.flask import render_block
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from portal.extensions import db, limiter, login_manager
@@ -36,16 +44,20 @@ def _titles():
     }
 
 
-def error_response(code: int, detail: str = "", headers: dict | None = None):
+def error_response(code: int, detail: str = "", headers: dict | None = None,
+                   template: str = "errors/error.html", **extra):
     title = _titles().get(code, _titles()[500])
-    context = {"code": code, "title": title, "detail": detail, "request_id": g.get("request_id")}
+    context = {"code": code, "title": title, "detail": detail, "request_id": g.get("request_id"),
+               **extra}
     htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
-        response = render("errors/error.html", block="alert", status_code=code, **context)
+    if htmx and (not htmx.boosted or (request.method != "GET" and code >= 500)):
+        response = make_response(render_block("errors/error.html", "alert", **context), code)
+        response.headers.add("Vary", "HX-Request")
         response.headers["HX-Retarget"] = "#alerts"
-        response.headers["HX-Reswap"] = "innerHTML"
+        # Scrolled into view: a tap low on a long page must not fail out of sight.
+        response.headers["HX-Reswap"] = "innerHTML show:window:top"
     else:
-        response = render("errors/error.html", status_code=code, **context)
+        response = render(template, status_code=code, **context)
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
@@ -84,11 +96,37 @@ def _server_error(e):
 
 
 def _database_down(e):
-    db.session.rollback()
     log.warning("database unavailable during request %s: %s", g.get("request_id"), e)
+    _forget_the_database()
     return error_response(
-        503, _("Nothing was lost. Please try again in a moment."), headers={"Retry-After": "10"}
+        503, _("Nothing was lost. Please try again in a moment."),
+        headers={"Retry-After": "10", "Cache-Control": "no-store"},
+        template="errors/unavailable.html", resend=_fields_to_resend(),
     )
+
+
+def _forget_the_database() -> None:
+    """Let the error page render without a query: any query now fails again, and a failure
+    while rendering an error page would end in the server's bare 500."""
+    try:
+        get_locale()  # chosen (and kept for this request) while the user is still in memory
+    except SQLAlchemyError:
+        pass  # the user could not be loaded: the session's or the browser's language
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        pass
+    g._login_user = login_manager.anonymous_user()
+
+
+def _fields_to_resend() -> list[tuple[str, str]]:
+    """A plain form's fields, to send again from the 503 page (never files nor passwords)."""
+    if request.method != "POST" or getattr(request, "htmx", None) or request.files:
+        return []
+    fields = list(request.form.items(multi=True))
+    if any("password" in name for name, _value in fields):
+        return []  # typed again rather than written into a page
+    return fields
 
 
 def _service_unavailable(e):
