@@ -26,6 +26,8 @@ class Defaults:
     MAIL_PASSWORD = ""
     # Flask-Limiter storage: memory:// for one process, redis://host:6379 for several.
     RATELIMIT_STORAGE_URI = "memory://"
+    # Redis unreachable: count in memory (per process) until it answers again, not a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
     # Reset links live one hour, invitations seven days.
     RESET_TOKEN_HOURS = 1
