@@ -48,8 +48,7 @@ def _switch_language(page, lang: str) -> None:
 
 def _paste(page, words: dict, lines: str, button: str) -> None:
     page.get_by_label(words["paste"]).fill(lines)
-    # The sticky bar's button (the form also starts with a hidden twin answering Enter).
-    page.get_by_role("button", name=words[button]).last.click()
+    page.get_by_role("button", name=words[button]).click()
     page.wait_for_load_state()
 
 
