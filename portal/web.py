@@ -1,4 +1,5 @@
-"""Request-wide helpers: request ids and logs, template globals, HTML compression."""
+"""Request-wide helpers: request ids and logs, ids in URLs, a refusal of NUL characters,
+template globals, HTML compression."""
 
 import gzip
 import logging
@@ -7,14 +8,41 @@ import secrets
 from flask import g, request
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from portal.formatting import money
 
 log = logging.getLogger("portal")
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in a URL: a number no id can reach matches no route (a 404), instead of a
+    query the database refuses (PostgreSQL: out of range; SQLite: too large)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def _start_request():
     g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
+
+
+def _refuse_nul():
+    """NUL is never text a person typed, and PostgreSQL cannot store it: a form carrying one
+    (in any field or file name) is refused with a message before any view runs."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return None
+    names = (f.filename or "" for _key, f in request.files.items(multi=True))
+    values = (v for _key, v in request.form.items(multi=True))
+    if not any("\x00" in text for text in (*values, *names)):
+        return None
+    from flask_babel import gettext as _
+
+    from portal.errors import error_response
+
+    return error_response(400, _("What you sent contains an invisible NUL character. "
+                                 "Remove it and try again."))
 
 
 def _finish_request(response):
@@ -68,9 +96,11 @@ def navigation_context() -> dict:
 
 
 def init_app(app):
+    app.url_map.converters["int"] = IdConverter  # before the blueprints add their routes
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.before_request(_start_request)
+    app.before_request(_refuse_nul)
     app.after_request(_finish_request)
     app.context_processor(_template_globals)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")

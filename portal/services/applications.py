@@ -166,7 +166,8 @@ def submit_application(data: ApplicationData, language: str) -> AccountApplicati
                       status=CompanyStatus.PENDING, language=language, phone=data.phone.strip())
     db.session.add(company)
     db.session.flush()
-    db.session.add(Address(company_id=company.id, label=company.name, is_billing=True,
+    # An address label holds 120 characters; a company name up to 160.
+    db.session.add(Address(company_id=company.id, label=company.name[:120], is_billing=True,
                            line1=data.address_line.strip(), postal_code=data.postal_code.strip(),
                            city=data.city.strip()))
     user = User(email=email, name=data.contact_name.strip(), company_id=company.id,

@@ -221,7 +221,8 @@ def restore_line(user: User, product_id, raw_quantity, note) -> CartLine:
     keeps its line. The product must still be visible to the user.
     """
     product = None
-    if isinstance(product_id, str) and product_id.isascii() and product_id.isdigit():
+    if (isinstance(product_id, str) and product_id.isascii() and product_id.isdigit()
+            and len(product_id) < 10):
         product = db.session.scalar(visible_products(user).where(Product.id == int(product_id)))
     if product is None:
         raise DomainError(_("This product is no longer available."))

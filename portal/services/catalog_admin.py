@@ -207,7 +207,7 @@ def _clash(price_list_id: int, product_id: int, min_qty: int, tier_id: int | Non
 def add_tier(product: Product, actor, raw_list: str, raw_min: str, raw_price: str) -> PriceTier:
     raw_list = (raw_list or "").strip()
     price_list = (db.session.get(PriceList, int(raw_list))
-                  if raw_list.isascii() and raw_list.isdigit() else None)
+                  if raw_list.isascii() and raw_list.isdigit() and len(raw_list) < 10 else None)
     if price_list is None:
         raise FormInvalid({"price_list": _("choose a price list")})
     min_qty, cents = _tier_values(raw_min, raw_price)

@@ -186,7 +186,7 @@ def save_unit(admin, data: UnitData, unit: Unit | None = None) -> Unit:
     if data.line1.strip() or kind == UnitKind.JOBSITE:
         address = unit.address or Address(company_id=admin.company_id, line1="",
                                           postal_code="", city="", country="FR")
-        address.label = unit.name
+        address.label = unit.name[:120]  # a unit name holds 160 characters, a label 120
         address.line1, address.line2 = data.line1.strip()[:200], data.line2.strip()[:200]
         address.postal_code, address.city = data.postal_code.strip()[:20], data.city.strip()[:120]
         unit.address = address

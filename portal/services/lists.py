@@ -31,13 +31,12 @@ from portal.models import (
     User,
 )
 from portal.services import DomainError
-from portal.services.cart import validate_quantity
+from portal.services.cart import clean_note, validate_quantity
 from portal.services.pricing import snap_quantity, step_quantity
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
 from portal.services.visibility import visible_products
 
 MAX_LIST_NAME = 120
-MAX_NOTE = 500
 
 
 # -- Who sees and edits which list -----------------------------------------------------------
@@ -276,7 +275,7 @@ def update_line(user: User, shopping_list: ShoppingList, line_id: int, quantity_
         quantity = snapped
     line.quantity = quantity
     if note is not None:
-        line.note = " ".join(note.split())[:MAX_NOTE]
+        line.note = clean_note(note)  # a longer note is refused, not cut
     db.session.flush()
     return message
 

@@ -225,7 +225,8 @@ def decode_cursor(raw: str | None) -> tuple[datetime, int] | None:
     if not raw or len(raw) > 40:
         return None
     micros, _sep, order_id = raw.partition(".")
-    if not (micros.isascii() and micros.isdigit() and order_id.isascii() and order_id.isdigit()):
+    if not (micros.isascii() and micros.isdigit() and order_id.isascii() and order_id.isdigit()
+            and len(order_id) < 10):
         return None
     try:
         return _EPOCH + timedelta(microseconds=int(micros)), int(order_id)

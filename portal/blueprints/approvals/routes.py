@@ -139,7 +139,7 @@ def bulk():
     raw_ids = request.form.getlist("request_id")
     if not raw_ids or len(raw_ids) > MAX_BULK:
         return _bulk_error(_("Select the orders to approve (up to %(n)s).", n=MAX_BULK))
-    if not all(r.isascii() and r.isdigit() and len(r) < 12 for r in raw_ids):
+    if not all(r.isascii() and r.isdigit() and len(r) < 10 for r in raw_ids):
         abort(404)
     try:
         result = decisions.bulk_approve(current_user, [int(r) for r in dict.fromkeys(raw_ids)],

@@ -22,7 +22,8 @@ from portal.services import cart_summary, ordering
 from portal.services.acting import acting_staff
 from portal.services.visibility import can_order
 
-# Longest text kept from each field (what is typed stays, bounded; the rules say the rest).
+# Longest text shown back in each field (what is typed stays, bounded). The rules judge the
+# whole text: a cut could turn "2027-01-26      x" into a valid date.
 FIELDS = {"place": 40, "requested_date": 20, "po_number": 200, "notes": 4000, "token": 100}
 
 
@@ -83,7 +84,9 @@ def index():
 @allow(BUYERS)
 def place():
     _require_ordering()
-    form = ordering.CheckoutForm(**{k: request.form.get(k, "")[:n] for k, n in FIELDS.items()})
+    typed = {k: request.form.get(k, "") for k in FIELDS}
+    form = ordering.CheckoutForm(**typed)
+    shown = ordering.CheckoutForm(**{k: typed[k][:n] for k, n in FIELDS.items()})
     existing = ordering.find_by_token(current_user, form.token)
     if existing is not None:
         return _placed(existing, replay=True)
@@ -93,7 +96,7 @@ def place():
         db.session.commit()
     except ordering.CheckoutInvalid as e:
         db.session.rollback()
-        return _page(form, e.errors, status=422)
+        return _page(shown, e.errors, status=422)
     except (ordering.EmptyCart, IntegrityError) as e:
         # A replay racing the first submit: its order is there now (or the cart is empty).
         db.session.rollback()

@@ -47,6 +47,13 @@ class Collected:
     error: str = ""
 
 
+def _bounded(text: str, size: int) -> str:
+    """What was typed, cut to `size` with a "…" when longer: a cut value never reads as a
+    valid one ("5           x" is not the quantity 5)."""
+    text = text.strip()
+    return text if len(text) <= size else text[:size] + "…"
+
+
 def typed_rows(form) -> list[Row]:
     """Rows in index order, with a tapped replacement or quantity applied."""
     rows = []
@@ -57,7 +64,7 @@ def typed_rows(form) -> list[Row]:
         n = int(match.group(1))
         sku = form.get(f"replace-{n}") or form.get(key, "")
         quantity = form.get(f"snap-{n}") or form.get(f"qty-{n}", "")
-        rows.append(Row(n, sku.strip()[:MAX_SKU], quantity.strip()[:MAX_QTY_TEXT]))
+        rows.append(Row(n, _bounded(sku, MAX_SKU), _bounded(quantity, MAX_QTY_TEXT)))
     return sorted(rows, key=lambda r: r.index)
 
 

@@ -10,6 +10,7 @@ because guessing would silently store wrong letters in names and addresses.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -50,11 +51,20 @@ class Table:
     row_count: int
 
 
+def _utf16_without_bom(raw: bytes) -> bool:
+    """Latin text saved as UTF-16 without a byte order mark: every other byte is a zero."""
+    sample = raw[:4000]
+    half = len(sample) // 2
+    return half >= 4 and max(sample[0::2].count(0), sample[1::2].count(0)) >= 0.9 * half
+
+
 def decode(raw: bytes) -> str:
     if not raw or not raw.strip(b" \t\r\n\xef\xbb\xbf"):
         raise ImportRefused(_("The file is empty."))
     if raw[:4] == b"PK\x03\x04":
         raise ImportRefused(_("This is a spreadsheet workbook (.xlsx), not a CSV file. In Excel, use “Save as” and choose “CSV UTF-8”."))  # noqa: E501
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_without_bom(raw):
+        raise ImportRefused(_("The file is UTF-16 text (Excel's “Unicode text”). Re-save it as UTF-8 (in Excel: “CSV UTF-8”) and send it again."))  # noqa: E501
     if b"\x00" in raw:
         raise ImportRefused(_("This is not a CSV file: it contains binary data."))
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -102,7 +112,14 @@ def _reader(text: str, delimiter: str):
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
 
 
+def _some(names: list[str], shown: int = 10) -> str:
+    """Names for a message: the first few (a header of 100,000 columns is not listed)."""
+    return ", ".join(names[:shown]) + (" …" if len(names) > shown else "")
+
+
 def check_header(cells: list[str], spec: Spec) -> tuple[str, ...]:
+    if any(d in cell for cell in cells for d in DELIMITERS):
+        raise ImportRefused(_("The first line mixes separators: use only one of ; , or tab between the column names."))  # noqa: E501
     names = [normalize_name(c) for c in cells]
     while names and not names[-1]:
         names.pop()  # spreadsheets often end every line with an empty cell
@@ -118,16 +135,16 @@ def check_header(cells: list[str], spec: Spec) -> tuple[str, ...]:
         seen.add(name)
     if duplicates:
         raise ImportRefused(_("These columns appear twice: %(names)s.",
-                              names=", ".join(duplicates)))
+                              names=_some(duplicates)))
     unknown = [n for n in names if n not in spec.columns]
     forbidden = [n for n in unknown if n in FORBIDDEN_NAMES or n.endswith("_id")
                  or "password" in n]
     if forbidden:
         raise ImportRefused(_("These columns cannot be imported: %(names)s (ids, roles, statuses and passwords are never set from a file).",  # noqa: E501
-                              names=", ".join(forbidden)))
+                              names=_some(forbidden)))
     if unknown:
         raise ImportRefused(_("Unknown columns: %(names)s. Expected columns: %(expected)s.",
-                              names=", ".join(unknown), expected=", ".join(spec.columns)))
+                              names=_some(unknown), expected=", ".join(spec.columns)))
     missing = [n for n in spec.columns if n in spec.required and n not in names]
     if missing:
         raise ImportRefused(_("Required columns are missing: %(names)s.",

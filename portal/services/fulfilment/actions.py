@@ -156,7 +156,8 @@ def _warehouse(raw) -> Warehouse | None:
     text = str(raw or "").strip()
     if not text:
         return None
-    warehouse = db.session.get(Warehouse, int(text)) if text.isascii() and text.isdigit() else None
+    warehouse = (db.session.get(Warehouse, int(text))
+                 if text.isascii() and text.isdigit() and len(text) < 10 else None)
     if warehouse is None:
         raise ShipmentInvalid(_("Choose a warehouse from the list."))
     return warehouse
