@@ -71,8 +71,14 @@ def seed_demo() -> dict[str, int]:
         return demo_ids(db)
 
 
-def _cookie(server: Gunicorn, sessions: dict, page: KeyPage) -> str:
-    """The Cookie header of the page's user, signed in once; the cart filled if needed."""
+class Failed(Exception):
+    """Lighthouse could not load or audit the page (e.g. it answered 500)."""
+
+
+def _cookie(server: Gunicorn, sessions: dict, page: KeyPage, path: str) -> str:
+    """The Cookie header of the page's user, signed in once (the cart filled if needed) and
+    fresh: the page is asked for once first, which renews the session's idle clock (staff
+    sessions end after 30 idle minutes, less than a run with --runs 3 takes)."""
     if page.user is None:
         return ""
     if page.user not in sessions:
@@ -84,6 +90,9 @@ def _cookie(server: Gunicorn, sessions: dict, page: KeyPage) -> str:
             if status >= 400:
                 raise SystemExit(f"Filling the cart of {page.user} failed ({status}).")
         sessions[page.user] = session
+    status, _h, _b = sessions[page.user].request("GET", path)
+    if status != 200:
+        raise Failed(f"{path} answered {status} to {page.user}")
     return sessions[page.user].cookie_header
 
 
@@ -97,10 +106,6 @@ def _failing(report: dict) -> list[dict]:
                 found.append({"category": category, "id": ref["id"], "score": audit["score"],
                               "title": audit["title"], "value": audit.get("displayValue", "")})
     return found
-
-
-class Failed(Exception):
-    """Lighthouse could not load or audit the page (e.g. it answered 500)."""
 
 
 def run_one(binary: Path, url: str, cookie: str, output: Path) -> dict:
@@ -129,13 +134,17 @@ def _summary(report: dict) -> dict:
             "final_url": report["finalDisplayedUrl"], "warnings": report.get("runWarnings", [])}
 
 
-def measure(binary: Path, server: Gunicorn, page: KeyPage, ids: dict, cookie: str,
+def measure(binary: Path, server: Gunicorn, page: KeyPage, ids: dict, sessions: dict,
             runs: int) -> dict:
-    url = server.base + page.path.format(**ids)
+    path = page.path.format(**ids)
+    url = server.base + path
     samples = []
     for n in range(runs):
         output = HOME / f"{page.name}{'' if n == 0 else f'-{n + 1}'}.report.json"
-        samples.append(_summary(run_one(binary, url, cookie, output)))
+        report = run_one(binary, url, _cookie(server, sessions, page, path), output)
+        if report["finalDisplayedUrl"] != url:  # e.g. sent to the sign-in page
+            raise Failed(f"landed on {report['finalDisplayedUrl']}")
+        samples.append(_summary(report))
     # The run with the median performance score speaks for the page (the others vary less).
     samples.sort(key=lambda s: s["scores"]["performance"])
     row = samples[len(samples) // 2]
@@ -181,9 +190,8 @@ def run_lighthouse(runs: int = 1, only=None) -> dict:
             if page.needs == "checked":
                 skipped.append(page.name)
                 continue
-            cookie = _cookie(server, sessions, page)
             try:
-                row = measure(binary, server, page, ids, cookie, runs)
+                row = measure(binary, server, page, ids, sessions, runs)
             except Failed as failed:
                 errors.append({"name": page.name, "error": str(failed)})
                 bench.log(f"lighthouse {page.name:<20} FAILED: {failed}")
