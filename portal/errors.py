@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from portal.extensions import db, limiter, login_manager
-from portal.rendering import render
+from portal.rendering import render, wants_fragment
 
 log = logging.getLogger("portal.errors")
 
@@ -49,8 +49,10 @@ def error_response(code: int, detail: str = "", headers: dict | None = None,
     title = _titles().get(code, _titles()[500])
     context = {"code": code, "title": title, "detail": detail, "request_id": g.get("request_id"),
                **extra}
+    # A swap of part of the page (boosted cart lines too) gets the alert; so does a boosted
+    # form post that failed on our side, whose page keeps what was typed.
     htmx = getattr(request, "htmx", None)
-    if htmx and (not htmx.boosted or (request.method != "GET" and code >= 500)):
+    if wants_fragment() or (htmx and request.method != "GET" and code >= 500):
         response = make_response(render_block("errors/error.html", "alert", **context), code)
         response.headers.add("Vary", "HX-Request")
         response.headers["HX-Retarget"] = "#alerts"

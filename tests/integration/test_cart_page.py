@@ -134,6 +134,16 @@ def test_a_boosted_line_form_gets_its_line_and_a_boosted_page_form_the_page(
     assert whole_page.status_code == 303
 
 
+def test_a_boosted_line_form_on_a_line_gone_elsewhere_gets_the_alert_not_a_page(
+        client, buyer, world):
+    (line,) = cart_with(buyer, (world.products["cement"], 3))
+    client.post(f"/cart/line/{line.id}/remove")
+    gone = client.post(f"/cart/line/{line.id}/qty", data={"set": "4"},
+                       headers={**htmx_headers(f"line-{line.id}"), "HX-Boosted": "true"})
+    assert gone.status_code == 404 and gone.headers["HX-Retarget"] == "#alerts"
+    assert "<html" not in gone.get_data(as_text=True)
+
+
 def test_remove_then_undo_puts_the_same_line_back(client, buyer, world):
     line, _other = cart_with(buyer, (world.products["cement"], 3, "lot B"),
                              (world.products["screws"], 5))
