@@ -193,9 +193,23 @@ def set_quantity(line: CartLine, raw) -> QuantityChange:
     return QuantityChange(requested, quantity)
 
 
-def set_note(line: CartLine, raw) -> None:
-    line.note = clean_note(raw)
+def set_note(line: CartLine, raw) -> bool:
+    """Store the note typed; True when it changed what was stored."""
+    note = clean_note(raw)
+    changed = note != (line.note or "")
+    line.note = note
     db.session.flush()
+    return changed
+
+
+def update_line(line: CartLine, raw_quantity: str, raw_note: str | None
+                ) -> tuple[QuantityChange | None, bool]:
+    """The line's form: its quantity (left alone when the form has only a note) and its
+    note when the form carries one. Returns the quantity change and whether the note changed."""
+    change = (set_quantity(line, raw_quantity)
+              if raw_quantity or raw_note is None else None)
+    note_changed = set_note(line, raw_note) if raw_note is not None else False
+    return change, note_changed
 
 
 @dataclass(frozen=True)

@@ -65,13 +65,8 @@ def quantity(line_id: int):
     form = request.form
     raw = form.get("set") or form.get("quantity", "")
     typed_note = form.get("note")
-    note_changed = (typed_note is not None
-                    and " ".join(typed_note.split()) != (line.note or ""))
     try:
-        change = (cart_service.set_quantity(line, raw)
-                  if raw or typed_note is None else None)
-        if note_changed:
-            cart_service.set_note(line, typed_note)
+        change, note_changed = cart_service.update_line(line, raw, typed_note)
     except DomainError as e:
         db.session.rollback()
         return _answer(line_id, error=str(e), typed=raw[:12],
