@@ -125,6 +125,9 @@ def demo_command(port: int, no_serve: bool):
     for email, who in DEMO_ACCOUNTS:
         click.echo(f"  {email:22} {who}")
     click.echo("Emails (password reset, invitations) are printed here by the local mail sink.\n")
+    # Stopped by a signal rather than Ctrl+C (a service manager, `kill`): the same clean-up,
+    # or gunicorn, the mail sink and the mail sender would outlive the command.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         children[-1].wait()
     except KeyboardInterrupt:
