@@ -75,6 +75,9 @@ class ApprovalRequest(db.Model):
     approver_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     approver_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
+    # Why, as data (reason codes, amounts, names per language), put into words in the
+    # reader's language by approval_words.request_reason; `reason` is the older text.
+    reason_data: Mapped[list | None] = mapped_column(JSON)
     status: Mapped[ApprovalStatus] = mapped_column(str_enum(ApprovalStatus, "approval_status"))
     content_version: Mapped[int] = mapped_column(Integer, default=1)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

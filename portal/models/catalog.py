@@ -54,6 +54,8 @@ class Product(db.Model):
     # Unit of measure code: "each", "kg", "m", "l", "m2", "bag", "roll" ...
     uom: Mapped[str] = mapped_column(String(12), default="each")
     case_pack: Mapped[int] = mapped_column(Integer, default=1)
+    # What a case physically is ("bag of 25", "pallet of 40"); see services/packs.py.
+    pack_kind: Mapped[str] = mapped_column(String(12), default="case", server_default="case")
     # The step a quantity moves by: 1 (sold by the unit), half a case, or a full case.
     order_multiple: Mapped[int] = mapped_column(Integer, default=1)
     lead_time_days: Mapped[int] = mapped_column(Integer, default=2)
@@ -71,6 +73,7 @@ class Product(db.Model):
 
     def __init__(self, **kw):
         kw.setdefault("case_pack", 1)
+        kw.setdefault("pack_kind", "case")
         kw.setdefault("order_multiple", kw["case_pack"])
         kw.setdefault("lead_time_days", 2)
         kw.setdefault("discontinued", False)

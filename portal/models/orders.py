@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    JSON,
     Integer,
     String,
     Text,
@@ -103,6 +104,9 @@ class OrderLine(db.Model):
     # Frozen at order time: what was bought, at which price.
     sku: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
+    # The English name frozen alongside (`name` holds the French one): each reader sees the
+    # line in their language (see services/line_names.py).
+    name_en: Mapped[str | None] = mapped_column(String(200))
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price_cents: Mapped[int] = mapped_column(Integer)
     line_total_cents: Mapped[int] = mapped_column(Integer)
@@ -125,6 +129,11 @@ class OrderEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(32))  # status, approval, trim, shipment, note
     status: Mapped[OrderStatus | None] = mapped_column(str_enum(OrderStatus, "order_status"))
+    # What happened, as a code and its parameters, put into words in the reader's language
+    # (services/order_events.py). Rows written before codes existed keep their text in
+    # `message`, shown as it was.
+    code: Mapped[str | None] = mapped_column(String(40))
+    params: Mapped[dict | None] = mapped_column(JSON)
     message: Mapped[str] = mapped_column(Text, default="")
 
     order: Mapped[Order] = relationship(back_populates="events")
