@@ -81,7 +81,7 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def _demo_environment(instance: Path) -> dict:
+def _demo_environment(instance: Path, port: int = 8000) -> dict:
     env = dict(os.environ)
     secret_file = instance / "demo-secret-key"
     if not secret_file.exists():
@@ -90,8 +90,22 @@ def _demo_environment(instance: Path) -> dict:
     env.setdefault("PORTAL_SESSION_COOKIE_SECURE", "0")  # plain http on loopback
     env.setdefault("PORTAL_REMEMBER_COOKIE_SECURE", "0")
     env.setdefault("PORTAL_MAIL_PORT", "1025")
+    # Links in the demo's emails must open the server this command starts, whatever --port
+    # says; an address set on purpose (variable or instance config) still wins.
+    if "PORTAL_BASE_URL" not in env and not _instance_sets(instance, "BASE_URL"):
+        env["PORTAL_BASE_URL"] = f"http://127.0.0.1:{port}"
     env["PORTAL_INSTANCE_PATH"] = str(instance)
     return env
+
+
+def _instance_sets(instance: Path, name: str) -> bool:
+    """Whether instance/config.py assigns `name` (read as the app reads it)."""
+    path = instance / "config.py"
+    if not path.exists():
+        return False
+    values: dict = {}
+    exec(compile(path.read_text(), str(path), "exec"), values)  # noqa: S102 - the app runs it too
+    return name in values
 
 
 @main.command("demo", with_appcontext=False)
@@ -103,7 +117,7 @@ def demo_command(port: int, no_serve: bool):
     instance.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         (instance / f"portal.sqlite3{suffix}").unlink(missing_ok=True)
-    env = _demo_environment(instance)
+    env = _demo_environment(instance, port)
     env.pop("PORTAL_DATABASE_URL", None)
     portal_cmd = [sys.executable, "-m", "portal"]
     click.echo("Creating the database (migrations) and loading the demo data...")
