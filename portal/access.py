@@ -26,8 +26,13 @@ STAFF = tuple(STAFF_ROLES)
 MATRIX: dict[str, frozenset] = {}
 
 
-def allow(*audience) -> Callable:
-    """Declare and enforce who may call this view. Anonymous users are sent to sign in."""
+def allow(*audience, when: Callable | None = None) -> Callable:
+    """Declare and enforce who may call this view. Anonymous users are sent to sign in.
+
+    `when(user)` is a further condition on the signed-in user (e.g. an active company for
+    ordering): the bottom bar asks the same declaration through `may_open`, so it never
+    offers a page that would answer 403.
+    """
     allowed = frozenset(a for group in audience for a in (group if isinstance(group, tuple)
                                                           else (group,)))
 
@@ -44,12 +49,29 @@ def allow(*audience) -> Callable:
                     return login_manager.unauthorized()
                 if SIGNED_IN not in allowed and current_user.role not in allowed:
                     abort(403)
+                if when is not None and not when(current_user):
+                    abort(403)
             return view(*args, **kwargs)
 
         wrapped.allowed_roles = allowed
+        wrapped.allowed_when = when
         return wrapped
 
     return decorator
+
+
+def may_open(user, endpoint: str) -> bool:
+    """Whether `user` (signed in) passes the `@allow` declaration of `endpoint`."""
+    from flask import current_app
+
+    view = current_app.view_functions.get(endpoint)
+    allowed = getattr(view, "allowed_roles", None)
+    if allowed is None:
+        return False
+    if PUBLIC not in allowed and SIGNED_IN not in allowed and user.role not in allowed:
+        return False
+    when = getattr(view, "allowed_when", None)
+    return when is None or bool(when(user))
 
 
 def roles_for_endpoint(app, endpoint: str) -> frozenset | None:

@@ -15,6 +15,10 @@ _PATHS = {
     "check": '<path d="M4 12l5 5L20 6"/>',
     "plus": '<path d="M12 5v14M5 12h14"/>',
     "minus": '<path d="M5 12h14"/>',
+    "truck": '<path d="M2 6h12v10H2zM14 10h4l4 4v2h-8"/><circle cx="6" cy="18" r="2"/>'
+             '<circle cx="18" cy="18" r="2"/>',
+    "users": '<circle cx="9" cy="8" r="3.5"/><path d="M2 20c0-4 3-6 7-6s7 2 7 6"/>'
+             '<path d="M16 4.5a3.5 3.5 0 0 1 0 7M18 14c2.5.5 4 2.5 4 6"/>',
 }
 # Our own constant SVG, never user input.
 ICONS = {name: Markup('<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" '  # noqa: S704
@@ -32,4 +36,6 @@ def csrf() -> Markup:
 
 
 def init_app(app) -> None:
-    app.jinja_env.globals.update(icon=icon, csrf=csrf)
+    from portal.services.navigation import current_tab
+
+    app.jinja_env.globals.update(icon=icon, csrf=csrf, current_tab=current_tab)

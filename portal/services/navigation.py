@@ -1,9 +1,57 @@
-"""Facts shown on every page for a signed-in user: company, current jobsite, cart count."""
+"""Facts shown on every page for a signed-in user: company, current jobsite, cart count, and
+the tabs of the bottom bar."""
 
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from portal.access import may_open
 from portal.extensions import db
 from portal.models import Cart, CartLine, User
+
+
+@dataclass(frozen=True)
+class Tab:
+    endpoint: str
+    label: object  # a lazy string: the bar is rendered in the reader's language
+    icon: str
+    # Endpoint prefixes of the pages this tab is "current" on (the longest match wins).
+    sections: tuple[str, ...]
+
+
+CUSTOMER_TABS = (
+    Tab("catalog.index", _l("Catalog"), "search", ("catalog.",)),
+    Tab("quick_order.index", _l("Quick order"), "bolt", ("quick_order.",)),
+    Tab("lists.index", _l("Lists"), "list", ("lists.",)),
+    Tab("orders.index", _l("Orders"), "orders", ("orders.",)),
+    Tab("approvals.index", _l("Approvals"), "check", ("approvals.",)),
+    Tab("cart.index", _l("Cart"), "cart", ("cart.", "checkout.")),
+)
+STAFF_TABS = (
+    Tab("home.index", _l("Home"), "home", ("home.",)),
+    Tab("staff.index", _l("Back office"), "orders", ("staff.", "catalog_admin.", "imports.")),
+    Tab("staff.customers", _l("Customers"), "users", ("staff.customer", "staff.edit_customer")),
+    Tab("fulfilment.index", _l("Fulfilment"), "truck", ("fulfilment.",)),
+    Tab("catalog.index", _l("Catalog"), "search", ("catalog.",)),
+)
+
+
+def bottom_tabs(user: User) -> tuple[Tab, ...]:
+    """The tabs of pages this user may open: asked of the views' own `@allow` declarations,
+    so a tab never leads to "you may not do that"."""
+    tabs = STAFF_TABS if user.is_staff else CUSTOMER_TABS
+    return tuple(tab for tab in tabs if may_open(user, tab.endpoint))
+
+
+def current_tab(tabs, endpoint: str | None) -> str | None:
+    """The endpoint of the tab the page at `endpoint` belongs to, if any."""
+    best, length = None, 0
+    for tab in tabs:
+        for prefix in tab.sections:
+            if endpoint and endpoint.startswith(prefix) and len(prefix) > length:
+                best, length = tab.endpoint, len(prefix)
+    return best
 
 
 def cart_count(user: User) -> int:
@@ -19,4 +67,5 @@ def header_facts(user: User) -> dict:
         "company": user.company.name if user.company else None,
         "jobsite": user.last_jobsite.name if user.last_jobsite else None,
         "cart_count": cart_count(user),
+        "tabs": bottom_tabs(user),
     }

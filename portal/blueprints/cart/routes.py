@@ -48,10 +48,8 @@ def _answer(line_id: int | None, error: str = "", notice: str = "", removed=None
 
 
 @bp.get("/")
-@allow(BUYERS)
+@allow(BUYERS, when=can_order)
 def index():
-    if not can_order(current_user):
-        abort(403)
     summary = cart_summary.summarize(current_user, datetime.now(UTC))
     return render("cart/index.html", summary=summary, undo=session.pop(UNDO_KEY, None))
 

@@ -61,9 +61,8 @@ def _checked():
 
 
 @bp.get("/")
-@allow(BUYERS)
+@allow(BUYERS, when=can_order)
 def index():
-    _require_ordering()
     return _page()
 
 
