@@ -198,7 +198,6 @@ def test_admin_invites_a_buyer_who_signs_in_then_is_disabled_and_loses_his_sessi
         newcomer.get_by_label("Répétez le nouveau mot de passe").fill("chantier propre 2026 ok")
         newcomer.get_by_role("button", name="Enregistrer mon mot de passe").click()
         expect(newcomer.get_by_text("Votre mot de passe est enregistré")).to_be_visible()
-        sign_in(newcomer, live_server, email, "chantier propre 2026 ok")
         expect(newcomer.get_by_role("heading", level=1)).to_have_text("Bonjour Nouveau")
         snap(newcomer, "company-newcomer-home")
 

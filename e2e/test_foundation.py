@@ -73,7 +73,18 @@ def test_password_reset_email_arrives_and_its_link_works_once(page, live_server,
     page.get_by_label("Nouveau mot de passe", exact=True).fill("un chantier bien rangé 2026")
     page.get_by_label("Répétez le nouveau mot de passe").fill("un chantier bien rangé 2026")
     page.get_by_role("button", name="Enregistrer mon mot de passe").click()
+    # Signed in at once, on their home (not the sign-in form): a pending account's bottom
+    # bar offers only pages it may open.
     expect(page.get_by_text("Votre mot de passe est enregistré")).to_be_visible()
+    expect(page).to_have_url(live_server + "/")
+    expect(page.get_by_text("Votre compte est en cours de validation")).to_be_visible()
+    bar = page.get_by_role("navigation", name="Principal")
+    expect(bar.get_by_role("link", name="Commande rapide")).to_have_count(0)
+    expect(bar.get_by_role("link", name="Panier")).to_have_count(0)
+    for href in [a.get_attribute("href") for a in bar.get_by_role("link").all()]:
+        assert page.request.get(live_server + href).status == 200, href
+    page.get_by_role("link", name="Compte").click()
+    page.get_by_role("button", name="Se déconnecter").click()
     sign_in(page, live_server, "petit@demo.test", "un chantier bien rangé 2026")
     expect(page.get_by_text("Votre compte est en cours de validation")).to_be_visible()
     # The same link a second time: a clear page and a way to ask again.

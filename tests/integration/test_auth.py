@@ -121,6 +121,7 @@ def test_reset_link_works_once(client, world):
     again = client.post(f"/password/set/{token}", data=data)
     assert again.status_code == 410
     assert "Ask for a new link" in again.get_data(as_text=True)
+    client.post("/logout")
     login(client, world.a.buyer, "brand new secret 77")
 
 

@@ -44,7 +44,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
-    if request.method == "GET":
+    if request.method != "POST":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         user = account_service.authenticate(form.email.data, form.password.data)
@@ -98,16 +98,24 @@ def set_password(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            account_service.set_password_with_token(token, form.password.data)
+            user = account_service.set_password_with_token(token, form.password.data)
         except DomainError as exc:
             db.session.rollback()
             form.password.errors.append(str(exc))
         else:
+            user.last_login_at = datetime.now(UTC)
             db.session.commit()
+            # The link proved the mailbox and the password was just chosen: signed in on a
+            # fresh session (no fixation), like a sign-in, instead of typing it again.
+            lang = session.get("lang")
             logout_user()
             session.clear()
-            flash(_("Your password is set. You can sign in now."), "success")
-            return redirect(url_for("auth.login"), 303)
+            login_user(user)
+            session["seen"] = int(datetime.now(UTC).timestamp())
+            if lang:
+                session["lang"] = lang
+            flash(_("Your password is set. Welcome!"), "success")
+            return redirect(url_for("home.index"), 303)
     status = 422 if form.is_submitted() else 200
     return render("auth/set_password.html", form=form, user=row.user, status_code=status)
 
