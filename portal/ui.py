@@ -36,6 +36,8 @@ def csrf() -> Markup:
 
 
 def init_app(app) -> None:
+    from portal.access import may_open
     from portal.services.navigation import current_tab
 
-    app.jinja_env.globals.update(icon=icon, csrf=csrf, current_tab=current_tab)
+    app.jinja_env.globals.update(icon=icon, csrf=csrf, current_tab=current_tab,
+                                 may_open=may_open)

@@ -64,3 +64,21 @@ def test_the_tab_of_the_page_is_marked_current(client, world):
     page = client.get("/staff/customers").get_data(as_text=True)
     current = re.findall(r'href="([^"]+)" aria-current="page"', NAV.search(page).group(1))
     assert current == ["/staff/customers"]
+
+
+BACK_OFFICE_LINKS = {
+    "staff_admin": ["/staff/customers", "/staff/applications", "/staff/fulfilment/",
+                    "/staff/catalog/", "/staff/imports/"],
+    "sales_rep": ["/staff/customers"],
+    "fulfilment": ["/staff/fulfilment/"],
+}
+
+
+@pytest.mark.parametrize("who", list(BACK_OFFICE_LINKS))
+def test_the_back_office_page_links_to_every_tool_the_person_may_open(client, world, who):
+    login(client, PEOPLE[who](world))
+    page = client.get("/staff/").get_data(as_text=True)
+    links = HREF.findall(re.search(r'<nav class="staff-links"[^>]*>(.*?)</nav>', page,
+                                   re.S).group(1))
+    assert links == BACK_OFFICE_LINKS[who]
+    assert {link: client.get(link).status_code for link in links} == dict.fromkeys(links, 200)
