@@ -130,6 +130,39 @@ def preview_line(past: PastLine, current: Offer | None,
                       stock=target.stock, **then)
 
 
+@dataclass(frozen=True)
+class ChangeSummary:
+    """What changed across a whole preview, for the summary shown above its lines."""
+
+    price: int  # lines whose unit price went up or down
+    stock: int  # lines with less in stock than the quantity
+    replaced: int  # discontinued lines swapped for their replacement
+    gone: int  # lines that cannot be reordered at all
+    affected: tuple[LineChange, ...]  # each changed line once, in the order's order
+    total_then_cents: int  # the past lines as they were paid
+    total_now_cents: int  # the lines that can be ordered now, at today's price
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.affected)
+
+
+GONE = (UNAVAILABLE, DISCONTINUED, NO_PRICE)
+
+
+def summarize_changes(lines: list[LineChange]) -> ChangeSummary:
+    """Counts of each kind of change, the changed lines, and the total then against now."""
+
+    def count(*codes: str) -> int:
+        return sum(1 for line in lines if any(c in codes for c in line.changes))
+
+    return ChangeSummary(
+        price=count(PRICE_UP, PRICE_DOWN), stock=count(LOW_STOCK), replaced=count(REPLACED),
+        gone=count(*GONE), affected=tuple(line for line in lines if line.changes),
+        total_then_cents=sum(line.quantity_then * line.paid_unit_cents for line in lines),
+        total_now_cents=sum(line.line_total_cents for line in lines if line.selectable))
+
+
 def pick_error(quantity: int, order_multiple: int, tiers) -> str | None:
     """Why a quantity typed on the preview cannot be ordered ("min", "multiple") or None."""
     return check_quantity(quantity, order_multiple, 1, tiers)
@@ -148,6 +181,10 @@ class ReorderPreview:
     @property
     def selectable_count(self) -> int:
         return sum(1 for line in self.lines if line.selectable)
+
+    @property
+    def summary(self) -> ChangeSummary:
+        return summarize_changes(self.lines)
 
 
 def build_preview(user, order: Order, lang: str = "fr") -> ReorderPreview:

@@ -207,3 +207,32 @@ def test_an_approver_may_reorder_an_order_of_their_unit(client, world, past):
     assert client.get(f"/orders/{past.id}/reorder").status_code == 200
     assert client.post(f"/orders/{past.id}/reorder", data=form_for(past)).status_code == 303
     assert cart_of(world.a.approver) == {"VIS-440": 10, "CIM-35": 4}
+
+
+def test_preview_sums_up_what_changed_above_the_lines_with_links_to_them(client, world):
+    p = world.products
+    # Screws 0.85 paid, 0.80 now; cement 8.00 paid, 8.50 now and only 40 in stock.
+    order = ob.order(world.a.buyer, [(p["screws"], 10, 85), (p["cement"], 50, 800)])
+    world.a.buyer.language = "en"
+    db.session.commit()
+    login(client, world.a.buyer)
+    body = client.get(f"/orders/{order.id}/reorder").get_data(as_text=True)
+    summary = body[body.index('class="card reorder-summary"'):body.index('class="reorder-lines"')]
+    assert "2 lines changed price" in summary
+    assert "1 line not fully in stock" in summary
+    assert "replaced" not in summary
+    assert "Total excl. VAT now: €433.00 (it was €408.50)." in summary
+    for line in order.lines:
+        assert f'href="#rl-{line.id}"' in summary
+        assert f'id="rl-{line.id}"' in body
+
+
+def test_preview_of_an_unchanged_order_says_nothing_changed(client, world):
+    p = world.products
+    order = ob.order(world.a.buyer, [(p["screws"], 10, 80)])
+    world.a.buyer.language = "en"
+    db.session.commit()
+    login(client, world.a.buyer)
+    body = client.get(f"/orders/{order.id}/reorder").get_data(as_text=True)
+    assert "Nothing changed: same products, same prices, all in stock." in body
+    assert 'href="#rl-' not in body
