@@ -187,6 +187,25 @@ def _locale():
     return get_locale() or "fr"
 
 
+def lock_unit_budgets(ctx: Context, rules: list[RuleSpec], jobsite_id, unit_id) -> None:
+    """Lock every budgeted unit this order draws on (its chain, parents included), before
+    their month-to-date spend is read: orders of different buyers that share a unit budget
+    are then routed one after the other, each seeing the ones before it.
+
+    Rows are locked in id order, so two orders sharing several budgets cannot deadlock.
+    FOR NO KEY UPDATE, like the buyer's lock: it does not wait on the key-share lock each
+    flushed order holds on its own unit and jobsite rows.
+    """
+    if not any(r.when_over_unit_budget for r in rules):
+        return
+    chain = rules_mod.ordering_chain(jobsite_id if jobsite_id in ctx.units else None,
+                                     unit_id, ctx.parents)
+    budgeted = sorted(u for u in chain if ctx.units[u].budget_cents is not None)
+    if budgeted:
+        db.session.execute(select(Unit.id).where(Unit.id.in_(budgeted)).order_by(Unit.id)
+                           .with_for_update(key_share=True)).all()
+
+
 # -- the interface used by checkout ----------------------------------------------------------
 
 def needs_for_cart(user, subtotal_cents: int, lines, jobsite_id, now) -> list[ApprovalNeed]:
@@ -210,8 +229,9 @@ def needs_for_cart(user, subtotal_cents: int, lines, jobsite_id, now) -> list[Ap
 def route_new_order(order, buyer, now) -> None:
     """Submit the order, or hold it for approval with one request per step.
 
-    Locks the buyer's row first: two orders of one buyer are routed one after the other,
-    so the second sees the first in the month-to-date spend and cannot slip under budget.
+    Locks the buyer's row first, then the budgeted units the order draws on: two orders of
+    one buyer, or of buyers sharing a unit budget, are routed one after the other, so the
+    second sees the first in the month-to-date spend and cannot slip under budget.
     """
     if order.status is None:
         order.status = OrderStatus.PENDING_APPROVAL  # provisional: lets the flush run
@@ -225,6 +245,7 @@ def route_new_order(order, buyer, now) -> None:
     steps: list[RoutedStep] = []
     if rules:
         ctx = load_context(order.company_id)
+        lock_unit_budgets(ctx, rules, order.jobsite_id, order.unit_id or buyer.unit_id)
         line_rows = db.session.execute(
             select(OrderLine.line_total_cents, Product.category_id)
             .join(Product, Product.id == OrderLine.product_id).where(OrderLine.order_id == order.id)
