@@ -1,4 +1,6 @@
-"""My account: language, password, sign out."""
+"""My account: language, password, sign out; a buyer's own limits and budget."""
+
+from datetime import UTC, datetime
 
 from flask import flash, redirect, session, url_for
 from flask_babel import gettext as _
@@ -14,6 +16,7 @@ from portal.extensions import db
 from portal.rendering import render
 from portal.services import DomainError
 from portal.services.accounts import change_password
+from portal.services.buyer_limits import limits_of
 
 
 class PasswordForm(FlaskForm):
@@ -48,4 +51,5 @@ def index():
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("account.index"), 303)
     status = 422 if form.is_submitted() else 200
-    return render("account/index.html", form=form, status_code=status)
+    return render("account/index.html", form=form, status_code=status,
+                  limits=limits_of(current_user, datetime.now(UTC)))
