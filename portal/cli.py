@@ -20,12 +20,16 @@ def main():
 
 
 @main.command("seed-demo")
+@click.option("--now", "now", type=click.DateTime(), default=None,
+              help="End the order history at this UTC time instead of the clock's.")
 @with_appcontext
-def seed_demo_command():
+def seed_demo_command(now):
     """Load the deterministic demo data set into an empty, migrated database."""
+    from datetime import UTC
+
     from portal.demo import seed
 
-    counts = seed.seed_demo()
+    counts = seed.seed_demo(now.replace(tzinfo=UTC) if now else None)
     click.echo("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
@@ -40,7 +44,7 @@ def send_mail_command(loop: bool, interval: float):
     while True:
         sent = send_pending()
         if sent:
-            click.echo(f"sent {sent} email(s)")
+            click.echo(f"sent {sent} email" + ("s" if sent > 1 else ""))
         if not loop:
             break
         time.sleep(interval)
@@ -57,7 +61,7 @@ def approval_reminders_command():
 
     count = send_reminders(datetime.now(UTC))
     db.session.commit()
-    click.echo(f"sent {count} reminder(s)")
+    click.echo(f"sent {count} reminder" + ("" if count == 1 else "s"))
 
 
 @main.command("mail-sink", with_appcontext=False)

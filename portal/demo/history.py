@@ -470,11 +470,32 @@ class HistoryBuilder:
             drafts.append(order)
         return drafts
 
+    def scripted_martin(self, company: dict) -> list[OrderDraft]:
+        """Paul's latest order: on its way in two parcels, each with its tracking number.
+
+        Placed on the last working day at least two days back, so that whatever the day and
+        hour of seeding it has had time to be confirmed and shipped (the timeline is squeezed
+        to end before now).
+        """
+        paul = next(u for u in company["users"] if u["key"] == "paul")
+        day = self.today - timedelta(days=2)
+        while day.weekday() >= 5:
+            day -= timedelta(days=1)
+        placed = datetime.combine(day, time(8, 10), UTC)
+        age = (self.now - placed).total_seconds() / 86400
+        lines = self.draft_lines(company, age, count=10)
+        order = OrderDraft(company, paul, None, placed, OrderStatus.SHIPPED, lines)
+        order.wants_po = True
+        self.build_timeline(order, 1.0)
+        return [order]
+
     def build(self) -> list[OrderDraft]:
         drafts = []
         for company in self.companies:
             if company["key"] == "durand":
                 drafts.extend(self.scripted_durand(company))
+            elif company["key"] == "martin":
+                drafts.extend(self.scripted_martin(company))
         scripted = len(drafts)
         drafts.extend(self.random_orders())
         for d in drafts[scripted:]:

@@ -1,6 +1,7 @@
 """`portal seed-demo`: what someone trying the demo would notice, and that it is repeatable."""
 
 from collections import defaultdict
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -47,6 +48,11 @@ DEMO_ROLES = {
 }
 
 
+# A fixed day: what these tests check must not depend on the calendar (the scenarios that
+# could are checked on many dates in test_demo_scenarios.py).
+SEEDED_AT = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
+
+
 def _make_app(path):
     return create_app({
         "TESTING": True,
@@ -62,7 +68,7 @@ def _seeded(path):
     app = _make_app(path)
     with app.app_context():
         db.create_all()
-        counts = seed_demo()
+        counts = seed_demo(SEEDED_AT)
     return app, counts
 
 
