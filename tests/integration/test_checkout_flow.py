@@ -284,3 +284,22 @@ def test_unit_rows_of_other_companies_never_leak_into_the_form(client, buyer, wo
     for site in world.b.sites:
         assert site_key(site) not in body
     assert db.session.get(Unit, world.b.sites[0].id).company_id == world.b.company.id
+
+
+def test_the_error_summary_names_each_wrong_field_with_a_link_and_takes_the_focus(
+        client, buyer, world):
+    world.a.company.po_required = True
+    db.session.commit()
+    cart_with(buyer, (world.products["cement"], 2))
+    data = {"token": checkout_token(client), "place": "jobsite:999999", "po_number": ""}
+    answer = client.post("/checkout/", data=data, headers=EN)
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    summary = body[body.index('id="error-summary"'):body.index("</ul>", body.index(
+        'id="error-summary"'))]
+    assert "autofocus" in summary
+    assert '<a href="#po_number">PO number: Enter your PO number' in summary
+    assert '<a href="#place-1">Ship to: Choose a delivery place.</a>' in summary
+    assert 'id="place-1"' in body
+    # What the buyer must fill comes before the delivery cards, not under them.
+    assert body.index('id="po_number"') < body.index('name="place"')
