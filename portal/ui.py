@@ -35,9 +35,24 @@ def csrf() -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
 
 
+def tracking_link(carrier: str, number: str) -> Markup:
+    """A tracking number as a link to its carrier's page; plain text for an unknown carrier."""
+    from flask import current_app
+    from flask_babel import gettext
+
+    from portal.services.tracking import tracking_url
+
+    url = tracking_url(carrier, number, current_app.config.get("CARRIER_TRACKING_URLS"))
+    if url is None:
+        return Markup('<code class="tracking-number">%s</code>') % number
+    return Markup('<a class="tracking-link" href="%s" target="_blank" rel="noopener noreferrer">'
+                  '<code class="tracking-number">%s</code><span class="sr"> (%s)</span></a>'
+                  ) % (url, number, gettext("opens %(carrier)s tracking", carrier=carrier))
+
+
 def init_app(app) -> None:
     from portal.access import may_open
     from portal.services.navigation import current_tab
 
     app.jinja_env.globals.update(icon=icon, csrf=csrf, current_tab=current_tab,
-                                 may_open=may_open)
+                                 may_open=may_open, tracking_link=tracking_link)
