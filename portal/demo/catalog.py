@@ -45,6 +45,8 @@ class ProductSpec:
     unit_price_cents: int
     discontinued: bool = False
     replacement_sku: str | None = None
+    kind: str = ""  # family and first option: what the product is for (all sizes, brands)
+    variant: int = 0  # position of its second option (a size, a pack) in the family
 
 
 def percent_bp(cents: int, basis_points: int) -> int:
@@ -197,23 +199,35 @@ def build_products(rng) -> list[ProductSpec]:
                         order_multiple=_order_multiple(rng, fam["sell"], case_pack),
                         lead_time_days=rng.randint(lo, hi),
                         unit_price_cents=price,
+                        kind=f"{fam['sku']}-{a.code}",
+                        variant=b_opts.index(b) if b else 0,
                     ))
     return products
 
 
+def replacement_candidates(old: ProductSpec, products: list[ProductSpec]) -> list[ProductSpec]:
+    """Products that can stand in for `old`, best first: the same kind only (a set accelerator
+    is never replaced by an antifreeze), the same size from another brand before the nearest
+    other size or pack."""
+    same_kind = [p for p in products if p.kind == old.kind and p is not old
+                 and not p.discontinued and p.replacement_sku is None]
+    same_kind.sort(key=lambda p: (abs(p.variant - old.variant), p.sku))
+    best = [p for p in same_kind if p.variant == same_kind[0].variant] if same_kind else []
+    return best
+
+
 def choose_discontinued(rng, products: list[ProductSpec], count: int) -> None:
-    """Mark `count` products discontinued, each replaced by an active one of its family."""
+    """Mark `count` products discontinued, each replaced by an active one of the same kind."""
     by_family: dict[str, list[ProductSpec]] = {}
     for p in products:
         by_family.setdefault(p.family, []).append(p)
-    families = [f for f, members in by_family.items() if len(members) >= 4]
+    families = [f for f, members in by_family.items() if len(members) >= 4
+                and any(replacement_candidates(p, members) for p in members)]
     chosen = 0
     for family in rng.sample(families, min(count, len(families))):
         members = by_family[family]
-        old = rng.choice(members)
-        candidates = [p for p in members if p is not old and not p.discontinued
-                      and p.replacement_sku is None]
-        new = rng.choice(candidates)
+        old = rng.choice([p for p in members if replacement_candidates(p, members)])
+        new = rng.choice(replacement_candidates(old, members))
         old.discontinued = True
         old.replacement_sku = new.sku
         chosen += 1

@@ -149,6 +149,20 @@ def test_discontinued_products_point_to_an_active_replacement(demo):
         assert not new.discontinued and new.active and new.category_id == p.category_id
 
 
+def test_each_demo_replacement_is_the_same_kind_of_product(demo):
+    """Same category and same use: the SKU's family and first option (ADJ-ACC is a set
+    accelerator in any can size; ADJ-ANT an antifreeze) match; only a size, a pack or the
+    brand differs."""
+    replaced = db.session.execute(
+        select(Product.sku, Product.category_id, Product.replacement_id)
+        .where(Product.discontinued.is_(True))).all()
+    assert len(replaced) >= 20
+    for sku, category_id, replacement_id in replaced:
+        new = db.session.get(Product, replacement_id)
+        assert new.category_id == category_id, (sku, new.sku)
+        assert new.sku.split("-")[:2] == sku.split("-")[:2], (sku, new.sku)
+
+
 def test_stock_has_out_of_stock_and_low_items(demo):
     totals = dict(db.session.execute(
         select(Stock.product_id, func.sum(Stock.quantity)).group_by(Stock.product_id)).all())
