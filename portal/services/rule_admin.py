@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.models import ApprovalRule, ApprovalStep, Category, Role, UnitKind, User
 from portal.services import DomainError
 from portal.services.audit import record
+from portal.services.catalog import CategoryTree
 from portal.services.company_admin import own_unit
 from portal.services.visibility import visible_category_ids
 
@@ -55,6 +56,12 @@ def nameable_approvers(company_id: int) -> list[User]:
         select(User).where(User.company_id == company_id, User.disabled.is_(False),
                            User.role.in_((Role.APPROVER, Role.COMPANY_ADMIN)))
         .order_by(User.name, User.id)))
+
+
+def category_choices(admin, lang: str) -> list[tuple[int, str]]:
+    """The categories a rule may name, as the company's catalog shows them: its visible
+    part of the tree, in tree order, each indented under its parent."""
+    return CategoryTree(admin, lang).options()
 
 
 def rule_categories(admin) -> list[Category]:

@@ -32,10 +32,9 @@ def _rule_form(rule: ApprovalRule | None = None) -> RuleForm:
     company_id = current_user.company_id
     form.scope.choices = unit_choices(company_id, _("The whole company"))
     form.jobsite.choices = unit_choices(company_id, _("Any jobsite"), kinds=(UnitKind.JOBSITE,))
-    english = str(get_locale()) == "en"
     form.category.choices = [("", _("Any category"))] + [
-        (str(c.id), c.name_en if english else c.name_fr)
-        for c in rule_admin.rule_categories(current_user)]
+        (str(cid), label) for cid, label in rule_admin.category_choices(current_user,
+                                                                        str(get_locale()))]
     for name in STEPS:
         getattr(form, name).choices = _approver_choices()
     if rule is not None and request.method == "GET":
