@@ -71,8 +71,10 @@ GROUPS = [
     ("CHR", "Cafés, hôtels, restaurants", "CHR"),
     ("REVENDEURS", "Revendeurs et négociants", "BASE"),
 ]
-# The hospitality group sees its own categories plus safety gear and cleaning.
+# The hospitality group sees its own categories plus safety gear and cleaning; the
+# construction group likewise (no food or tableware offered to a builder). Dealers see all.
 CHR_VISIBLE_TOPS = ["arts-table", "cuisine", "emballages", "epicerie", "epi", "hygiene"]
+BTP_VISIBLE_TOPS = [slug for slug, _, _, sector in TOP_CATEGORIES if sector in ("btp", "both")]
 CONSTRUCTION_TOPS = [slug for slug, _, _, sector in TOP_CATEGORIES if sector == "btp"]
 BULK_TABLES = [Product, PriceTier, Order, OrderLine, OrderEvent, Shipment, ShipmentLine,
                ApprovalRequest]
@@ -280,9 +282,10 @@ class DemoSeeder:
             db.session.add(g)
             db.session.flush()
             self.group_id[code] = g.id
-        for slug in CHR_VISIBLE_TOPS:
-            db.session.add(VisibilityRule(customer_group_id=self.group_id["CHR"],
-                                          category_id=self.category_id[slug]))
+        for code, tops in (("CHR", CHR_VISIBLE_TOPS), ("BTP", BTP_VISIBLE_TOPS)):
+            for slug in tops:
+                db.session.add(VisibilityRule(customer_group_id=self.group_id[code],
+                                              category_id=self.category_id[slug]))
         db.session.flush()
 
     # ------------------------------------------------------------------ accounts

@@ -301,3 +301,17 @@ def test_two_fresh_databases_get_the_same_catalog_and_prices(demo, tmp_path):
         db.session.remove()
     assert counts["products"] == demo["products"]
     assert first == second
+
+
+def test_a_builder_is_offered_no_food_category(demo):
+    from portal.services.catalog import CategoryTree
+    from portal.services.rule_admin import category_choices
+
+    admin = db.session.scalar(select(User).where(User.email == "admin@demo.test"))
+    chef = db.session.scalar(select(User).where(User.email == "chef@demo.test"))
+    tops = {c.slug for c in CategoryTree(admin, "fr").top()}
+    assert {"gros-oeuvre", "quincaillerie", "epi", "hygiene"} <= tops
+    assert not tops & {"epicerie", "arts-table", "cuisine", "emballages"}
+    labels = [label for _id, label in category_choices(admin, "fr")]
+    assert "Épicerie sèche" not in labels and "Gros œuvre" in labels
+    assert "epicerie" in {c.slug for c in CategoryTree(chef, "fr").top()}
