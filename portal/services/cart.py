@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -48,18 +49,61 @@ def validate_quantity(product: Product, tiers, quantity: int) -> None:
                                    snap_quantity(max(smallest, quantity), step))
 
 
+def _upsert(model):
+    """INSERT ... ON CONFLICT for the database in use (both dialects spell it the same)."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model)
+
+
 def cart_for(user: User) -> Cart:
-    """The user's cart, created on first use."""
+    """The user's cart, created on first use.
+
+    Two first adds at once (a double tap) both find no cart: the later insert does nothing
+    instead of failing on the unique user_id, and both go on with the one cart.
+    """
     cart = db.session.scalar(select(Cart).where(Cart.user_id == user.id))
     if cart is None:
-        cart = Cart(user_id=user.id, company_id=user.company_id)
-        db.session.add(cart)
-        db.session.flush()
+        db.session.execute(_upsert(Cart).values(user_id=user.id, company_id=user.company_id)
+                           .on_conflict_do_nothing(index_elements=[Cart.user_id]))
+        cart = db.session.scalar(select(Cart).where(Cart.user_id == user.id))
     return cart
 
 
+def _add_lines(cart: Cart, rows: dict[int, tuple[int, str]]) -> dict[int, int]:
+    """Add {product id: (quantity, note)} to the cart in one statement; {product id: line id}.
+
+    A new product gets a line at the end; a product already there has the quantity added by
+    the database itself (quantity = quantity + n), so simultaneous adds all count, and an
+    add that would pass MAX_QUANTITY changes nothing (it is missing from the answer).
+    A note replaces the line's note only when one is given.
+    """
+    last = db.session.scalar(select(func.max(CartLine.position)).where(CartLine.cart_id == cart.id))
+    first = (last if last is not None else -1) + 1
+    insert = _upsert(CartLine).values([
+        {"cart_id": cart.id, "product_id": product_id, "quantity": quantity, "note": note,
+         "position": first + n}
+        for n, (product_id, (quantity, note)) in enumerate(rows.items())])
+    added = insert.excluded
+    statement = insert.on_conflict_do_update(
+        index_elements=[CartLine.cart_id, CartLine.product_id],
+        set_={"quantity": CartLine.quantity + added.quantity,
+              "note": case((added.note != "", added.note), else_=CartLine.note)},
+        where=CartLine.quantity + added.quantity <= MAX_QUANTITY,
+    ).returning(CartLine.product_id, CartLine.id)
+    found = {product_id: line_id for product_id, line_id in db.session.execute(statement)}
+    if len(found) != len(rows):
+        raise DomainError(_("The quantity cannot exceed %(max)s.", max=MAX_QUANTITY))
+    # Lines already in the session keep their old quantity otherwise.
+    db.session.scalars(select(CartLine).where(CartLine.id.in_(found.values()))
+                       .execution_options(populate_existing=True)).all()
+    return found
+
+
 def add_to_cart(user: User, product: Product, quantity: int, note: str = "") -> CartLine:
-    """Add `quantity` of a (visible) product to the user's cart, or increase its line."""
+    """Add `quantity` of a (visible) product to the user's cart, or increase its line.
+
+    Atomic: two adds at the same instant (a double tap, two phones) both count.
+    """
     if not can_order(user):
         raise DomainError(_("Your account cannot order."))
     if product.discontinued:
@@ -69,24 +113,8 @@ def add_to_cart(user: User, product: Product, quantity: int, note: str = "") -> 
         raise DomainError(_("This product has no price for your account yet. Please contact us."))
     validate_quantity(product, prices.tiers, quantity)
     cart = cart_for(user)
-    line = db.session.scalar(
-        select(CartLine).where(CartLine.cart_id == cart.id, CartLine.product_id == product.id)
-    )
-    if line is None:
-        last = db.session.scalar(
-            select(func.max(CartLine.position)).where(CartLine.cart_id == cart.id)
-        )
-        line = CartLine(cart_id=cart.id, product_id=product.id, quantity=quantity,
-                        note=note[:500], position=(last if last is not None else -1) + 1)
-        db.session.add(line)
-    else:
-        if line.quantity + quantity > MAX_QUANTITY:
-            raise DomainError(_("The quantity cannot exceed %(max)s.", max=MAX_QUANTITY))
-        line.quantity += quantity
-        if note:
-            line.note = note[:500]
-    db.session.flush()
-    return line
+    found = _add_lines(cart, {product.id: (quantity, note[:500])})
+    return db.session.get(CartLine, found[product.id])
 
 
 def cart_line_count(user: User) -> int:
@@ -139,7 +167,9 @@ def cart_lines(user: User) -> list[CartLine]:
 def add_many(user: User, items: Iterable[tuple[Product, int, str]]) -> int:
     """add_to_cart's rules for many products at once: one price query, one cart load.
 
-    Everything is checked before anything changes: one bad item and nothing is added.
+    Everything is checked before anything changes: one bad item and nothing is added. The
+    adds themselves are one atomic statement (see _add_lines); a product listed twice is
+    added once with both quantities.
     """
     items = list(items)
     if not can_order(user):
@@ -151,25 +181,15 @@ def add_many(user: User, items: Iterable[tuple[Product, int, str]]) -> int:
             raise DomainError(_("%(sku)s cannot be ordered any more.", sku=product.sku))
         validate_quantity(product, prices.tiers, quantity)
         clean_note(note)
-    cart = cart_for(user)
-    lines = {line.product_id: line for line in db.session.scalars(
-        select(CartLine).where(CartLine.cart_id == cart.id))}
-    position = max((line.position for line in lines.values()), default=-1)
+    if not items:
+        return 0
+    rows: dict[int, tuple[int, str]] = {}
     for product, quantity, note in items:
-        line = lines.get(product.id)
-        if line is None:
-            position += 1
-            line = lines[product.id] = CartLine(cart_id=cart.id, product_id=product.id,
-                                                quantity=quantity, note=clean_note(note),
-                                                position=position)
-            db.session.add(line)
-        else:
-            if line.quantity + quantity > MAX_QUANTITY:
-                raise DomainError(_("The quantity cannot exceed %(max)s.", max=MAX_QUANTITY))
-            line.quantity += quantity
-            if note:
-                line.note = clean_note(note)
-    db.session.flush()
+        before, before_note = rows.get(product.id, (0, ""))
+        if before + quantity > MAX_QUANTITY:
+            raise DomainError(_("The quantity cannot exceed %(max)s.", max=MAX_QUANTITY))
+        rows[product.id] = (before + quantity, clean_note(note) or before_note)
+    _add_lines(cart_for(user), rows)
     return len(items)
 
 
@@ -245,13 +265,11 @@ def restore_line(user: User, product_id, raw_quantity, note) -> CartLine:
                    max(step, MAX_QUANTITY // step * step))
     note = clean_note(note)
     cart = cart_for(user)
-    line = db.session.scalar(
-        select(CartLine).where(CartLine.cart_id == cart.id, CartLine.product_id == product.id))
-    if line is not None:
-        return line
     last = db.session.scalar(select(func.max(CartLine.position)).where(CartLine.cart_id == cart.id))
-    line = CartLine(cart_id=cart.id, product_id=product.id, quantity=quantity, note=note,
-                    position=(last if last is not None else -1) + 1)
-    db.session.add(line)
-    db.session.flush()
-    return line
+    # Two taps on Undo at once: the later insert does nothing, both answer with the line.
+    db.session.execute(_upsert(CartLine).values(
+        cart_id=cart.id, product_id=product.id, quantity=quantity, note=note,
+        position=(last if last is not None else -1) + 1,
+    ).on_conflict_do_nothing(index_elements=[CartLine.cart_id, CartLine.product_id]))
+    return db.session.scalar(
+        select(CartLine).where(CartLine.cart_id == cart.id, CartLine.product_id == product.id))
