@@ -109,6 +109,7 @@ def test_every_key_page_has_no_serious_or_critical_axe_violation(
     finally:
         for user, page in contexts.items():
             if user and lang != "fr":
+                page.goto(live_server + "/")  # a page with the footer's language switch
                 _switch_language(page, "fr")  # the language is stored on the account
             page.context.close()
     figure(f"axe ({lang}): {scanned} pages, {len(rules)} rules applied, "

@@ -1,0 +1,210 @@
+"""Gloved thumbs and screen readers on every key page (e2e/key_pages.py) at 360 × 640.
+
+UX.md asks for tap targets of at least 48 × 48 px with 8 px between targets that sit side by
+side, and for no two controls of a page sharing an accessible name (a screen reader's list of
+buttons, or a test's `get_by_role(name=...)`, must tell "Moins" of one product from another's).
+Checked in French and in English, signed in as each demo role, like the axe-core scan.
+
+Sizes are the boxes Chromium lays out; visually hidden controls (clipped to nothing, such as
+a form's Enter-key twin) are not targets. A checkbox or radio inside its label counts as its
+label (a tap on the label ticks the box). Links inside a sentence are exempt, as in WCAG 2.5.8:
+their size is the text's. Accessible names are Chromium's own, read from its accessibility
+tree through the DevTools protocol.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.conftest import PHONE, sign_in
+from e2e.key_pages import BAD_PASTE, CART_PASTE, KEY_PAGES, demo_ids
+from e2e.ordering_helpers import demo_db
+from tests.conftest import figure
+
+__all__ = ["demo_db", "figure"]  # the fixtures, imported for pytest
+
+TAP = 48
+GAP = 8
+SLACK = 0.5  # sub-pixel layout rounding
+CONTROL_ROLES = {"button", "link", "textbox", "searchbox", "combobox", "listbox", "checkbox",
+                 "radio", "spinbutton", "slider", "switch", "menuitem", "tab"}
+WORDS = {
+    "fr": {"paste": "Coller des lignes", "check": "Vérifier les lignes",
+           "add": "Tout ajouter au panier", "switch": "Français"},
+    "en": {"paste": "Paste lines", "check": "Check lines", "add": "Add all to cart",
+           "switch": "English"},
+}
+
+# Every target on screen: its box, what a person would call it, and the fixed bar it rides in
+# (boxes in different fixed layers are never side by side, whatever their coordinates say).
+TARGETS_JS = """() => {
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, '
+    + '[role=button], [role=link], [tabindex]:not([tabindex="-1"])';
+  const describe = (el) => {
+    const text = (el.getAttribute('aria-label') || el.innerText || el.value || el.name
+                  || el.id || '').replace(/\\s+/g, ' ').trim();
+    return `<${el.tagName.toLowerCase()}> "${text.slice(0, 50)}"`;
+  };
+  const layer = (el) => {
+    for (let node = el; node && node !== document.body; node = node.parentElement) {
+      if (getComputedStyle(node).position === 'fixed') return node;
+    }
+    return null;
+  };
+  const inSentence = (el) => {
+    if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
+    const parent = el.parentElement;
+    return [...parent.childNodes].some(
+      (n) => n !== el && n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+  };
+  const layers = [];
+  const found = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (el.disabled && el.tagName !== 'BUTTON') continue;
+    if (el.closest('[inert], [aria-hidden=true]')) continue;
+    // Inside a closed <details>, or hidden by CSS: not there for a thumb.
+    if (!el.checkVisibility({visibilityProperty: true})) continue;
+    if (getComputedStyle(el).clip !== 'auto') continue;  // visually hidden (class "sr")
+    let box = el.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2) continue;  // not rendered, or visually hidden text
+    if (box.right <= 0 || box.left >= innerWidth) continue;  // parked off screen (skip link)
+    if (inSentence(el)) continue;
+    let target = el;
+    if ((el.type === 'checkbox' || el.type === 'radio') && el.closest('label')) {
+      target = el.closest('label');
+      box = target.getBoundingClientRect();
+    }
+    const fixed = layer(target);
+    let index = layers.indexOf(fixed);
+    if (index < 0) { layers.push(fixed); index = layers.length - 1; }
+    found.push({what: describe(el), layer: index, left: box.left, right: box.right,
+                top: box.top + (fixed ? 0 : scrollY), bottom: box.bottom + (fixed ? 0 : scrollY),
+                width: box.width, height: box.height, node: target});
+  }
+  // One box per element (a label holding its input is one target).
+  const unique = found.filter((t, i) => found.findIndex((u) => u.node === t.node) === i);
+  return unique.map(({node, ...rest}) => rest);
+}"""
+
+
+def _contains(a: dict, b: dict) -> bool:
+    return (a["left"] <= b["left"] + SLACK and a["right"] >= b["right"] - SLACK
+            and a["top"] <= b["top"] + SLACK and a["bottom"] >= b["bottom"] - SLACK)
+
+
+def target_problems(targets: list[dict]) -> list[str]:
+    """Targets under 48 × 48 px, and neighbours in a row closer than 8 px (each told once,
+    with how many times it occurs on the page)."""
+    problems = [f"{t['what']} is {t['width']:.0f} × {t['height']:.0f} px"
+                for t in targets if t["width"] < TAP - SLACK or t["height"] < TAP - SLACK]
+    for i, a in enumerate(targets):
+        for b in targets[i + 1:]:
+            if a["layer"] != b["layer"] or _contains(a, b) or _contains(b, a):
+                continue
+            overlap = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            gap = max(a["left"], b["left"]) - min(a["right"], b["right"])
+            if overlap > SLACK and gap < GAP - SLACK:
+                problems.append(f"{a['what']} and {b['what']} are {gap:.0f} px apart")
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem] = counts.get(problem, 0) + 1
+    return [f"{n} × {p}" if n > 1 else p for p, n in counts.items()]
+
+
+def duplicate_names(page) -> list[str]:
+    """Accessible names that more than one control of the page carries."""
+    session = page.context.new_cdp_session(page)
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+    seen: dict[tuple[str, str], list[str]] = {}
+    for node in nodes:
+        role = node.get("role", {}).get("value")
+        name = " ".join(str(node.get("name", {}).get("value", "")).split())
+        if node.get("ignored") or role not in CONTROL_ROLES or not name:
+            continue
+        seen.setdefault((role, name.casefold()), []).append(name)
+    found = []
+    for (role, _), names in seen.items():
+        if len(names) < 2:
+            continue
+        if role == "link":  # two links to one place (a card's and the bottom bar's) are one way
+            hrefs = page.get_by_role("link", name=names[0], exact=True).evaluate_all(
+                "links => links.map((a) => a.href)")
+            if len(set(hrefs)) <= 1:
+                continue
+        found.append(f'{len(names)} × {role} "{names[0]}"')
+    return found
+
+
+def _switch_language(page, lang: str) -> None:
+    page.get_by_role("contentinfo").get_by_role("button", name=WORDS[lang]["switch"]).click()
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+def _paste(page, words: dict, lines: str, button: str) -> None:
+    page.get_by_label(words["paste"]).fill(lines)
+    page.get_by_role("button", name=words[button]).click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser, live_server):
+    """Each person's cookies, signed in once for both languages (argon2 costs a second)."""
+    states = {}
+
+    def state(email: str | None) -> dict | None:
+        if email and email not in states:
+            context = browser.new_context(**PHONE, locale="fr-FR")
+            sign_in(context.new_page(), live_server, email)
+            states[email] = context.storage_state()
+            context.close()
+        return states.get(email)
+
+    return state
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_key_page_has_thumb_sized_targets_and_one_name_per_control(
+        browser, live_server, demo_db, signed_in, figure, lang):
+    ids = demo_ids(demo_db)
+    words = WORDS[lang]
+    found: dict[str, list[str]] = {}
+    contexts = {}  # one phone per person
+    measured = controls = 0
+    try:
+        for key in KEY_PAGES:
+            if key.user not in contexts:
+                page = browser.new_context(**PHONE, locale="fr-FR",
+                                           storage_state=signed_in(key.user)).new_page()
+                contexts[key.user] = page
+                page.goto(live_server + ("/" if key.user else "/login"))
+                if lang != "fr":
+                    _switch_language(page, lang)
+            page = contexts[key.user]
+            if key.needs == "cart":
+                page.goto(live_server + "/quick-order/")
+                _paste(page, words, CART_PASTE, "add")
+            answer = page.goto(live_server + key.path.format(**ids))
+            if answer.status != 200:
+                found[key.name] = [f"answered {answer.status}"]
+                continue
+            if key.needs == "checked":
+                _paste(page, words, BAD_PASTE, "check")
+                expect(page.get_by_role("alert").first).to_be_visible()
+            expect(page.locator("html")).to_have_attribute("lang", lang)
+            targets = page.evaluate(TARGETS_JS)
+            measured += len(targets)
+            problems = target_problems(targets) + duplicate_names(page)
+            controls += 1
+            if problems:
+                found[key.name] = problems
+    finally:
+        for user, page in contexts.items():
+            if user and lang != "fr":
+                page.goto(live_server + "/")  # a page with the footer's language switch
+                _switch_language(page, "fr")  # the language is stored on the account
+            page.context.close()
+    figure(f"ergonomics ({lang}): {controls} pages, {measured} tap targets measured, "
+           f"{sum(map(len, found.values()))} problems")
+    assert not found, "\n".join(f"{name}: {p}" for name, ps in found.items() for p in ps)
