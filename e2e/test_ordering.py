@@ -215,7 +215,7 @@ def test_buyer_keeps_a_list_for_a_jobsite_and_orders_it_in_one_tap(
     expect(page.get_by_role("main")).to_contain_text(GLOVES)
     shot("list-jobsite")
     page.get_by_role("button", name="Tout ajouter au panier").click()
-    expect(page.get_by_text("1 ligne(s) ajoutée(s) à votre panier.")).to_be_visible()
+    expect(page.get_by_text("1 ligne ajoutée à votre panier.")).to_be_visible()
     page.goto(live_server + "/cart/")
     cart = page.get_by_role("list", name="Lignes du panier").get_by_role("listitem")
     expect(cart).to_have_count(1)

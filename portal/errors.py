@@ -15,7 +15,7 @@ import logging
 from datetime import UTC, datetime
 
 from flask import g, make_response, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from jinja2_fragments.flask import render_block
@@ -87,7 +87,8 @@ def _rate_limited(e):
     if current is not None:
         seconds = max(1, int(current.reset_at - datetime.now(UTC).timestamp()))
     minutes = max(1, round(seconds / 60))
-    retry = _("Please try again in %(minutes)s minute(s).", minutes=minutes)
+    retry = ngettext("Please try again in %(num)s minute.", "Please try again in %(num)s minutes.",
+                     minutes)
     return error_response(429, retry, headers={"Retry-After": str(seconds)})
 
 

@@ -1,4 +1,4 @@
-"""Money formatting that stays fast on long pages.
+"""Money and dates in the reader's locale; money formatting that stays fast on long pages.
 
 Babel's format_currency costs about 0.25 ms a call: a cart of 100 lines spent a third of its
 time there. The shape of an amount (symbol, separators, their places) depends only on the
@@ -9,11 +9,14 @@ two samples, and applied with string operations. Anything the shape cannot expre
 
 import functools
 import re
+from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
+from babel import Locale
+from babel import dates as babel_dates
 from babel.numbers import format_currency as babel_format_currency
-from flask_babel import get_locale
+from flask_babel import get_locale, to_user_timezone
 
 _SAMPLE = re.compile(r"(\D*)1(\D?)234(\D?)567(\D)89(\D*)")
 
@@ -57,3 +60,39 @@ def money(cents: int | None, currency: str = "EUR") -> str:
     if cents is None:
         return ""
     return money_in(cents, currency, str(get_locale() or "fr"))
+
+
+# -- dates -------------------------------------------------------------------------------------
+# Plain "en" is American English in Babel ("12/4/26, 4:37 PM"); the portal's English readers
+# are European customers, so English dates read the British way unless a territory is chosen.
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
+def format_locale() -> Locale:
+    name = str(get_locale() or "fr")
+    return Locale.parse(FORMAT_LOCALES.get(name, name))
+
+
+def _local(value):
+    return to_user_timezone(value) if isinstance(value, datetime) else value
+
+
+def format_date(value, format: str = "medium") -> str:  # noqa: A002  (Babel's own name)
+    """A date (or the local date of a moment) in the reader's locale: "4 déc. 2026"."""
+    if value is None:
+        return ""
+    return babel_dates.format_date(_local(value), format, locale=format_locale())
+
+
+def format_datetime(value, format: str = "medium") -> str:  # noqa: A002
+    """A moment in the reader's time zone: the locale's medium date and its short time,
+    "4 déc. 2026, 16:37" / "4 Dec 2026, 16:37" (Babel's medium time would add seconds)."""
+    if value is None:
+        return ""
+    locale = format_locale()
+    if format != "medium":
+        return babel_dates.format_datetime(_local(value), format, locale=locale)
+    moment = _local(value)
+    return locale.datetime_formats["medium"].format(
+        babel_dates.format_time(moment, "short", locale=locale),
+        babel_dates.format_date(moment, "medium", locale=locale))

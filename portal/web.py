@@ -6,11 +6,11 @@ import logging
 import secrets
 
 from flask import g, request
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_decimal
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from portal.formatting import money
+from portal.formatting import format_date, format_datetime, money
 
 log = logging.getLogger("portal")
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database

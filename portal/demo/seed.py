@@ -106,6 +106,14 @@ def siret(siren8: str) -> str:
     return luhn_complete(luhn_complete(siren8) + "0001")
 
 
+def pack_kind(uom: str, case_pack: int) -> str:
+    """What one case of a demo product is: bags of cement come on pallets, cable on drums,
+    a 25 kg product in a bag, 20 l in a bucket; anything else in a carton."""
+    if uom == "bag":
+        return "pallet" if case_pack >= 20 else "bundle"
+    return {"m": "drum", "kg": "bag", "l": "bucket"}.get(uom, "case")
+
+
 def one_line(address: tuple) -> str:
     _, line1, line2, postal_code, city = address
     return ", ".join(p for p in (line1, line2, f"{postal_code} {city}") if p)
@@ -196,6 +204,7 @@ class DemoSeeder:
                 "category_id": self.category_id[p.category],
                 "uom": p.uom,
                 "case_pack": p.case_pack,
+                "pack_kind": pack_kind(p.uom, p.case_pack),
                 "order_multiple": p.order_multiple,
                 "lead_time_days": p.lead_time_days,
                 "discontinued": p.discontinued,
@@ -462,7 +471,7 @@ class DemoSeeder:
         for p in self.specs:
             pid = self.product_id[p.sku]
             products.append({
-                "id": pid, "sku": p.sku, "name_fr": p.name_fr,
+                "id": pid, "sku": p.sku, "name_fr": p.name_fr, "name_en": p.name_en,
                 "order_multiple": p.order_multiple, "case_pack": p.case_pack,
                 "unit_price_cents": p.unit_price_cents, "top": self.top_of[p.category],
                 "discontinued": p.discontinued,
@@ -540,7 +549,8 @@ class DemoSeeder:
                 lines.append({
                     "id": line_id, "order_id": order_id, "position": position,
                     "product_id": line.product["id"], "sku": line.product["sku"],
-                    "name": line.product["name_fr"], "quantity": line.quantity,
+                    "name": line.product["name_fr"], "name_en": line.product["name_en"],
+                    "quantity": line.quantity,
                     "unit_price_cents": line.unit_price_cents, "line_total_cents": line.total,
                     "note": "", "shipped_qty": line.shipped_qty,
                     "backordered_qty": line.backordered_qty,

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -27,7 +26,6 @@ from portal.models import (
     ApprovalStatus,
     Category,
     Order,
-    OrderEvent,
     OrderLine,
     OrderStatus,
     Product,
@@ -36,6 +34,7 @@ from portal.models import (
     User,
 )
 from portal.services import approval_rules as rules_mod
+from portal.services import order_events
 from portal.services.approval_rules import (
     Directory,
     OrderFacts,
@@ -46,9 +45,12 @@ from portal.services.approval_rules import (
 )
 from portal.services.approval_words import (  # noqa: F401  (re-exported for views, templates)
     describe_reason,
+    reasons_data,
     reasons_text,
+    request_reason,
     role_label,
     short_money,
+    target_data,
     target_label,
 )
 from portal.services.mail import external_url, queue_email
@@ -172,19 +174,12 @@ def build_facts(ctx: Context, rules: list[RuleSpec], *, buyer: User, total_cents
     categories: frozenset[int] = frozenset()
     if any(r.category_id is not None for r in rules):
         categories, category_names = category_names_and_ancestors(set(category_ids))
-        english = str(_locale()) == "en"
-        names.update({("category", cid): pair[1 if english else 0]
-                      for cid, pair in category_names.items()})
+        # Both names: the reader's language picks one when the reason is put into words.
+        names.update({("category", cid): pair for cid, pair in category_names.items()})
     facts = OrderFacts(total_cents, buyer.id, buyer.order_limit_cents,
                        buyer.monthly_budget_cents, spent, chain, budgets, categories,
                        jobsite_id)
     return facts, names
-
-
-def _locale():
-    from flask_babel import get_locale
-
-    return get_locale() or "fr"
 
 
 def lock_unit_budgets(ctx: Context, rules: list[RuleSpec], jobsite_id, unit_id) -> None:
@@ -268,16 +263,16 @@ def route_new_order(order, buyer, now) -> None:
                 approver_role=s.target.role, approver_unit_id=s.target.unit_id,
                 approver_user_id=s.target.user_id,
                 reason=reasons_text(s.reasons, names, order.currency, to_buyer=False),
+                reason_data=reasons_data(s.reasons, names, order.currency),
                 status=ApprovalStatus.PENDING if s.step == 1 else ApprovalStatus.WAITING,
                 content_version=order.content_version, created_at=now)
             for s in steps]
         db.session.add_all(requests)
         first = steps[0]
-        db.session.add(OrderEvent(
-            order_id=order.id, at=now, actor_id=buyer.id, kind="approval",
-            status=OrderStatus.PENDING_APPROVAL,
-            message=_("Waiting for approval by %(who)s: %(reason)s",
-                      who=target_label(first.target, ctx.people), reason=requests[0].reason)))
+        db.session.add(order_events.new_event(
+            order.id, "approval_waiting",
+            {"who": target_data(first.target, ctx.people), "reasons": requests[0].reason_data},
+            kind="approval", status=OrderStatus.PENDING_APPROVAL, actor_id=buyer.id, at=now))
     db.session.flush()
     notify_approvers(requests[0], order, "approval_needed")
 

@@ -1,4 +1,4 @@
-"""CSV exports of orders, customers and products, streamed row by row.
+"""CSV exports of order lines, customers and products, streamed row by row.
 
 Files open in a French Excel as they are: UTF-8 with a BOM, ';' between cells, decimal commas.
 Every cell that a spreadsheet would read as a formula (starting with = + - @, a tab or a
@@ -10,8 +10,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from datetime import tzinfo
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from portal.extensions import db
@@ -23,8 +26,12 @@ from portal.models import (
     Order,
     OrderLine,
     Product,
+    Shipment,
+    ShipmentLine,
+    Unit,
     User,
 )
+from portal.models.base import UTCDateTime
 
 BOM = "\ufeff"
 DELIMITER = ";"
@@ -68,27 +75,56 @@ def stream(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-ORDER_HEADER = ("number", "company", "status", "placed_at", "placed_by", "po_number",
-                "requested_date", "lines", "subtotal", "tax", "total", "currency")
+# One row per order line: what an accountant or an ERP reads (an order-level total hides
+# what was bought). Dates are local calendar days, amounts excl. VAT in the order's currency.
+ORDER_HEADER = ("order_number", "order_date", "status", "po_number", "company", "sku", "name",
+                "quantity", "unit_price", "line_total", "currency", "delivery_place",
+                "delivery_address", "requested_date", "shipped_quantity", "first_shipped_date",
+                "last_shipped_date", "placed_by", "placed_by_email")
 
 
-def order_rows() -> Iterator[tuple]:
-    counts = (select(OrderLine.order_id, func.count(OrderLine.id).label("n"))
-              .group_by(OrderLine.order_id).subquery())
+def _local_day(moment, tz: tzinfo) -> str:
+    return moment.astimezone(tz).date().isoformat() if moment else ""
+
+
+def order_rows(orders: Select | None = None, tz: tzinfo | None = None) -> Iterator[tuple]:
+    """The lines of `orders` (a SELECT Order already scoped to the reader; None: every
+    order), oldest order first, streamed from the database in batches."""
+    tz = tz or ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"))
+    scope = None if orders is None else orders.with_only_columns(Order.id).scalar_subquery()
+    shipped = (
+        select(ShipmentLine.order_line_id.label("line_id"),
+               type_coerce(func.min(Shipment.shipped_at), UTCDateTime).label("first"),
+               type_coerce(func.max(Shipment.shipped_at), UTCDateTime).label("last"))
+        .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
+        .group_by(ShipmentLine.order_line_id)
+    )
+    if scope is not None:
+        shipped = shipped.where(Shipment.order_id.in_(scope))
+    shipped = shipped.subquery()
+    jobsite = aliased(Unit)
     stmt = (
-        select(Order.number, Company.name, Order.status, Order.placed_at, User.email,
-               Order.po_number, Order.requested_date, counts.c.n, Order.subtotal_cents,
-               Order.tax_cents, Order.total_cents, Order.currency)
+        select(Order.number, Order.placed_at, Order.status, Order.po_number, Company.name,
+               OrderLine.sku, OrderLine.name, OrderLine.quantity, OrderLine.unit_price_cents,
+               OrderLine.line_total_cents, Order.currency, jobsite.name, Order.ship_to,
+               Order.requested_date, OrderLine.shipped_qty, shipped.c.first, shipped.c.last,
+               User.name, User.email)
+        .join(Order, Order.id == OrderLine.order_id)
         .join(Company, Company.id == Order.company_id)
         .join(User, User.id == Order.placed_by_id)
-        .outerjoin(counts, counts.c.order_id == Order.id)
-        .order_by(Order.id)
+        .outerjoin(jobsite, jobsite.id == Order.jobsite_id)
+        .outerjoin(shipped, shipped.c.line_id == OrderLine.id)
+        .order_by(Order.id, OrderLine.position, OrderLine.id)
         .execution_options(yield_per=BATCH)
     )
+    if scope is not None:
+        stmt = stmt.where(OrderLine.order_id.in_(scope))
     for r in db.session.execute(stmt):
-        yield (r[0], r[1], r[2].value, r[3].isoformat(timespec="seconds"), r[4], r[5],
-               r[6].isoformat() if r[6] else "", r[7] or 0, euros(r[8]), euros(r[9]),
-               euros(r[10]), r[11])
+        yield (r[0], _local_day(r[1], tz), r[2].value, r[3], r[4], r[5], r[6], r[7],
+               euros(r[8]), euros(r[9]), r[10], r[11] or "",
+               ", ".join(part.strip() for part in (r[12] or "").splitlines() if part.strip()),
+               r[13].isoformat() if r[13] else "", r[14], _local_day(r[15], tz),
+               _local_day(r[16], tz), r[17], r[18])
 
 
 # The same columns as the customers import, so an export can be edited and imported again.

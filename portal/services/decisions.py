@@ -11,21 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from portal.extensions import db
+from portal.formatting import format_datetime
 from portal.models import (
     ApprovalRequest,
     ApprovalStatus,
     Order,
-    OrderEvent,
     OrderLine,
     OrderStatus,
     Product,
 )
-from portal.services import DomainError, approval
+from portal.services import DomainError, approval, order_events
 from portal.services import approval_trim as trim_rules
 from portal.services.approval_inbox import find_for_decider, may_decide  # noqa: F401
 from portal.services.audit import record
@@ -54,7 +54,7 @@ def _lock_order(req: ApprovalRequest) -> Order:
 def already_decided_message(req: ApprovalRequest) -> str:
     if req.status in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED) and req.decided_by:
         return _("Already decided by %(name)s at %(time)s.", name=req.decided_by.name,
-                 time=format_datetime(req.decided_at, "short"))
+                 time=format_datetime(req.decided_at))
     return _("This request no longer waits for a decision.")
 
 
@@ -82,10 +82,10 @@ def _start(user, req: ApprovalRequest) -> Order:
     return order
 
 
-def _event(order: Order, user, now: datetime, message: str, kind: str = "approval",
-           status: OrderStatus | None = None) -> None:
-    db.session.add(OrderEvent(order_id=order.id, at=now, actor_id=user.id, kind=kind,
-                              status=status, message=message))
+def _event(order: Order, user, now: datetime, code: str, params: dict | None = None,
+           kind: str = "approval", status: OrderStatus | None = None) -> None:
+    db.session.add(order_events.new_event(order.id, code, params, kind=kind, status=status,
+                                          actor_id=user.id, at=now))
 
 
 def _lang(order: Order) -> str:
@@ -106,9 +106,7 @@ def _advance(order: Order, user, now: datetime) -> ApprovalRequest | None:
     following = next((r for r in current if r.status == ApprovalStatus.WAITING), None)
     if following is None:
         order.status = OrderStatus.SUBMITTED
-        with force_locale(_lang(order)):
-            _event(order, user, now, _("Every approval given: the order is submitted."),
-                   kind="status", status=OrderStatus.SUBMITTED)
+        _event(order, user, now, "approvals_done", kind="status", status=OrderStatus.SUBMITTED)
         return None
     following.status = ApprovalStatus.PENDING
     # The age shown to an approver, and the reminders, count from when it reached them.
@@ -116,17 +114,19 @@ def _advance(order: Order, user, now: datetime) -> ApprovalRequest | None:
     following.reminded_at = None
     db.session.flush()
     people = approval.notify_approvers(following, order, "approval_needed")
-    with force_locale(_lang(order)):
-        _event(order, user, now, _("Waiting for approval by %(who)s.",
-                                   who=", ".join(p.name for p in people) or "?"))
+    _event(order, user, now, "approval_waiting",
+           {"who": {"names": ", ".join(p.name for p in people), "role": None}})
     return following
 
 
 def _tell_buyer(order: Order, decider, decision: str, comment: str = "", changes=()) -> None:
     buyer = order.placed_by
+    language = buyer.language or _lang(order)
+    with force_locale(language):
+        words = [order_events.describe(code, params) for code, params in changes]
     queue_email(f"approval_{decision}", buyer.email,
-                buyer.language or _lang(order), "approval_decided", buyer=buyer, order=order,
-                decider=decider, decision=decision, comment=comment, changes=list(changes),
+                language, "approval_decided", buyer=buyer, order=order,
+                decider=decider, decision=decision, comment=comment, changes=words,
                 waiting_more=order.status == OrderStatus.PENDING_APPROVAL,
                 money=approval.short_money)
 
@@ -134,11 +134,8 @@ def _tell_buyer(order: Order, decider, decision: str, comment: str = "", changes
 def approve(user, req: ApprovalRequest, now: datetime, comment: str = "") -> Order:
     order = _start(user, req)
     _claim(req, user, ApprovalStatus.APPROVED, now, comment.strip()[:2000])
-    with force_locale(_lang(order)):
-        message = _("Step %(step)s approved by %(who)s.", step=req.step, who=user.name)
-        if comment.strip():
-            message += " " + _("Comment: %(comment)s", comment=comment.strip()[:2000])
-        _event(order, user, now, message)
+    _event(order, user, now, "step_approved",
+           {"step": req.step, "who": user.name, "comment": comment.strip()[:2000]})
     record(user, "approval.approve", req, {"order": order.number, "step": req.step,
                                            "comment": comment.strip()[:2000]})
     _advance(order, user, now)
@@ -158,9 +155,8 @@ def reject(user, req: ApprovalRequest, comment: str, now: datetime) -> Order:
                ApprovalRequest.status == ApprovalStatus.WAITING)
         .values(status=ApprovalStatus.SUPERSEDED).execution_options(synchronize_session=False))
     order.status = OrderStatus.REJECTED
-    with force_locale(_lang(order)):
-        _event(order, user, now, _("Rejected by %(who)s: %(comment)s", who=user.name,
-                                   comment=comment[:2000]), status=OrderStatus.REJECTED)
+    _event(order, user, now, "rejected", {"who": user.name, "comment": comment[:2000]},
+           status=OrderStatus.REJECTED)
     record(user, "approval.reject", req, {"order": order.number, "step": req.step,
                                           "comment": comment[:2000]})
     _tell_buyer(order, user, "rejected", comment)
@@ -212,14 +208,14 @@ def trim_and_approve(user, req: ApprovalRequest, requested: dict[int, int], now:
     new_version = order.content_version + 1
     _claim(req, user, ApprovalStatus.APPROVED, now, comment.strip()[:2000], new_version)
     lines = {line.id: line for line, _m in rows}
-    words = _apply_trim(order, lines, changes, user, now)
+    changed = _apply_trim(order, lines, changes, user, now)
     _reopen(order, req, new_version, now)
     record(user, "approval.trim", req, {
         "order": order.number, "step": req.step, "comment": comment.strip()[:2000],
         "changes": [{"sku": lines[c.line_id].sku, "from": c.old, "to": c.new} for c in changes]})
     _advance(order, user, now)
-    _tell_buyer(order, user, "trimmed", comment.strip(), words)
-    return words
+    _tell_buyer(order, user, "trimmed", comment.strip(), changed)
+    return [order_events.describe(code, params) for code, params in changed]
 
 
 def _trim_error(code: str) -> str:
@@ -232,24 +228,24 @@ def _trim_error(code: str) -> str:
     }[code]
 
 
-def _apply_trim(order: Order, lines: dict, changes, user, now: datetime) -> list[str]:
-    words = []
+def _apply_trim(order: Order, lines: dict, changes, user,
+                now: datetime) -> list[tuple[str, dict]]:
+    """Apply the changes; returns them as event codes and parameters (said when read)."""
+    done = []
     old_subtotal = order.subtotal_cents
-    with force_locale(_lang(order)):
-        for change in changes:
-            line = lines[change.line_id]
-            label = f"{line.sku} {line.name}"
-            if change.new == 0:
-                text = _("%(product)s removed by %(who)s (was %(old)s).", product=label,
-                         who=user.name, old=change.old)
-                order.lines.remove(line)
-            else:
-                text = _("Quantity of %(product)s changed from %(old)s to %(new)s by %(who)s.",
-                         product=label, old=change.old, new=change.new, who=user.name)
-                line.quantity = change.new
-                line.line_total_cents = line.unit_price_cents * change.new
-            _event(order, user, now, text, kind="trim")
-            words.append(text)
+    for change in changes:
+        line = lines[change.line_id]
+        params = {"sku": line.sku, "name": line.name, "name_en": line.name_en,
+                  "who": user.name, "old": change.old}
+        if change.new == 0:
+            code = "line_removed"
+            order.lines.remove(line)
+        else:
+            code, params["new"] = "line_changed", change.new
+            line.quantity = change.new
+            line.line_total_cents = line.unit_price_cents * change.new
+        _event(order, user, now, code, params, kind="trim")
+        done.append((code, params))
     db.session.flush()
     order.subtotal_cents = sum(line.line_total_cents for line in order.lines)
     if order.tax_cents == vat_cents(old_subtotal):
@@ -258,7 +254,7 @@ def _apply_trim(order: Order, lines: dict, changes, user, now: datetime) -> list
         order.tax_cents = trim_rules.scaled_tax(old_subtotal, order.tax_cents,
                                                order.subtotal_cents)
     order.total_cents = order.subtotal_cents + order.tax_cents
-    return words
+    return done
 
 
 def _reopen(order: Order, kept: ApprovalRequest, new_version: int, now: datetime) -> None:
@@ -280,7 +276,8 @@ def _reopen(order: Order, kept: ApprovalRequest, new_version: int, now: datetime
                 order_id=order.id, company_id=order.company_id, step=old.step,
                 rule_id=old.rule_id, approver_role=old.approver_role,
                 approver_unit_id=old.approver_unit_id, approver_user_id=old.approver_user_id,
-                reason=old.reason, status=ApprovalStatus.WAITING, content_version=new_version,
+                reason=old.reason, reason_data=old.reason_data, status=ApprovalStatus.WAITING,
+                content_version=new_version,
                 created_at=now))
     db.session.flush()
 

@@ -270,7 +270,7 @@ def place_order(user, form: CheckoutForm, now: datetime, on_behalf_by=None) -> P
     for position, view in enumerate(summary.orderable, start=1):
         order.lines.append(OrderLine(
             position=position, product_id=view.product.id, sku=view.product.sku,
-            name=view.product.name_fr, quantity=view.quantity,
+            name=view.product.name_fr, name_en=view.product.name_en, quantity=view.quantity,
             unit_price_cents=view.unit_price_cents, line_total_cents=view.line_total_cents,
             note=view.line.note, shipped_qty=0, backordered_qty=0))
     db.session.flush()

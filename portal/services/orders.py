@@ -37,7 +37,8 @@ from portal.models import (
     UnitKind,
     User,
 )
-from portal.services import order_search
+from portal.services import order_events, order_search
+from portal.services.line_names import line_name
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 80
@@ -311,7 +312,7 @@ def order_view(user, order_id) -> OrderView:
         ).execution_options(populate_existing=True)
     )
     return OrderView(order, timeline(order), waiting_for(order),
-                     {s.id: [(sl.order_line.sku, sl.order_line.name, sl.quantity)
+                     {s.id: [(sl.order_line.sku, line_name(sl.order_line), sl.quantity)
                              for sl in s.lines] for s in order.shipments})
 
 
@@ -325,7 +326,7 @@ def timeline(order: Order) -> list[TimelineEntry]:
         else:
             title = str(EVENT_LABELS.get(event.kind, EVENT_LABELS["note"]))
         tone = status_tone(event.status) if event.status else ""
-        entries.append(TimelineEntry(event.at, title, event.message or "",
+        entries.append(TimelineEntry(event.at, title, order_events.event_text(event),
                                      event.actor.name if event.actor else None, tone))
     return entries
 

@@ -157,7 +157,7 @@ def test_the_french_form_speaks_french(client):
     response = client.post("/apply/", data={**VALID, "legal_id": "73282932000075"},
                            headers={"Accept-Language": "fr"})
     text = html.unescape(response.text)
-    assert "Ce numéro SIRET n'est pas valide : vérifiez ses chiffres." in text
+    assert "Ce numéro SIRET n'est pas valide\u202f: vérifiez ses chiffres." in text
 
 
 def test_applications_are_rate_limited_to_five_an_hour(client):

@@ -16,6 +16,7 @@ from portal.models import (
     Role,
 )
 from portal.services.approval import send_reminders
+from portal.services.order_events import event_text
 from tests import factories as f
 from tests.conftest import htmx_headers, login
 from tests.integration import approvals_builders as b
@@ -103,8 +104,9 @@ def test_rejecting_needs_a_comment_and_tells_the_buyer(client, world, pending):
     assert all(r.status == ApprovalStatus.SUPERSEDED for r in later)
     [mail] = _mails(world.a.buyer.email)
     assert "Trop cher" in mail.body_text
-    messages = db.session.scalars(db.select(OrderEvent.message).where(
-        OrderEvent.order_id == order.id)).all()
+    with client.application.test_request_context():
+        messages = [event_text(e) for e in db.session.scalars(db.select(OrderEvent).where(
+            OrderEvent.order_id == order.id))]
     assert any("Trop cher" in m for m in messages)
 
 
@@ -129,8 +131,9 @@ def test_trimming_recomputes_from_frozen_prices_and_approves(client, world):
     assert order.content_version == 2 and order.status == OrderStatus.SUBMITTED
     assert _reload(req).status == ApprovalStatus.APPROVED
     assert _reload(req).content_version == 2
-    trims = db.session.scalars(db.select(OrderEvent.message).where(
-        OrderEvent.order_id == order.id, OrderEvent.kind == "trim")).all()
+    with client.application.test_request_context():
+        trims = [event_text(e) for e in db.session.scalars(db.select(OrderEvent).where(
+            OrderEvent.order_id == order.id, OrderEvent.kind == "trim"))]
     assert any("10" in m and "6" in m and cement.sku in m for m in trims)
     assert any(screws.sku in m for m in trims)
     [mail] = _mails(world.a.buyer.email)

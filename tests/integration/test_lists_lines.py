@@ -128,7 +128,7 @@ def test_add_to_cart_by_htmx_answers_the_notice_and_the_cart_badge(client, world
                            headers=htmx_headers("list_notice"))
     body = response.get_data(as_text=True)
     assert body.lstrip().startswith('<div id="list_notice"')
-    assert "3 line(s) added to your cart." in body
+    assert "3 lines added to your cart." in body
     assert 'id="cart-badge"' in body and 'hx-swap-oob="true"' in body and ">3<" in body
 
 

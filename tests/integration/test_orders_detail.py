@@ -35,7 +35,7 @@ def test_detail_shows_lines_with_ordered_shipped_and_backordered_quantities(clie
     assert page.status_code == 200
     assert "A-7001" in body and "PO-4471" in body and "Site 1" in body
     assert "En reliquat" in body
-    assert "01/04/2026" in body  # the backorder date, in the user's (French) format
+    assert "1 avr. 2026" in body  # the backorder date, in the French medium format
     assert "0,80" in body and "3,00" in body  # frozen unit prices
 
 

@@ -135,4 +135,4 @@ def test_staff_home_shows_the_back_office_card(client, sales):
     login(client, sales.staff)
     page = client.get("/", headers=EN)
     assert page.status_code == 200
-    assert "Open the back office" in page.text and "1 application(s) to review" in page.text
+    assert "Open the back office" in page.text and "1 application to review" in page.text

@@ -8,7 +8,7 @@ lost the race answers 409 with who decided it and when.
 from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import format_timedelta
+from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -151,7 +151,8 @@ def bulk():
         db.session.rollback()
         return _inbox(error=str(exc), status=409)
     db.session.commit()
-    message = _("%(n)s order(s) approved.", n=len(result.approved))
+    message = ngettext("%(num)s order approved.", "%(num)s orders approved.",
+                       len(result.approved))
     if wants_fragment():
         return _inbox(message=message, error=" ".join(result.refused))
     flash(message, "success")

@@ -5,7 +5,7 @@ without JavaScript it answers 303 back to the list page.
 """
 
 from flask import flash, redirect, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -88,7 +88,8 @@ def to_cart(list_id: int):
     db.session.commit()
     messages = []
     if outcome.added:
-        messages.append((_("%(n)s line(s) added to your cart.", n=outcome.added), "success"))
+        messages.append((ngettext("%(num)s line added to your cart.",
+                                  "%(num)s lines added to your cart.", outcome.added), "success"))
     if outcome.skipped:
         messages.append((_("Left out: %(items)s.", items="; ".join(outcome.skipped)),
                          "warning"))

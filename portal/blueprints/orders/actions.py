@@ -1,7 +1,7 @@
 """Actions on a past order: reorder with a change preview, add its lines to a list."""
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -51,11 +51,13 @@ def reorder_apply(order_id: int):
                       picked=set(picked), message=str(e))
     db.session.commit()
     if action == "replace":
-        flash(_("Your cart now holds %(n)s line(s) from order %(number)s.", n=count,
-                number=preview.order.number), "success")
+        flash(ngettext("Your cart now holds %(num)s line from order %(number)s.",
+                       "Your cart now holds %(num)s lines from order %(number)s.", count,
+                       number=preview.order.number), "success")
     else:
-        flash(_("%(n)s line(s) from order %(number)s added to your cart.", n=count,
-                number=preview.order.number), "success")
+        flash(ngettext("%(num)s line from order %(number)s added to your cart.",
+                       "%(num)s lines from order %(number)s added to your cart.", count,
+                       number=preview.order.number), "success")
     return redirect(url_for("cart.index"), 303)
 
 
@@ -82,8 +84,9 @@ def to_list_apply(order_id: int):
                       lists=lists_service.editable_lists(current_user), error=str(e),
                       new_name=new_name)
     db.session.commit()
-    flash(_("%(n)s line(s) of order %(number)s added to the list.", n=result.added,
-            number=order.number), "success")
+    flash(ngettext("%(num)s line of order %(number)s added to the list.",
+                   "%(num)s lines of order %(number)s added to the list.", result.added,
+                   number=order.number), "success")
     if result.skipped:
         flash(_("Not available any more, left out: %(items)s", items=", ".join(result.skipped)),
               "warning")

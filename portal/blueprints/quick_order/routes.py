@@ -7,7 +7,7 @@ SKUs as they are typed and adds blank rows without reloading the page.
 from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -149,8 +149,9 @@ def save_list():
         db.session.rollback()
         return _page(collected, result, message=str(e), status=422)
     db.session.commit()
-    flash(_("List “%(name)s” saved with %(n)s line(s).", name=saved.name,
-            n=len(result.orderable)), "success")
+    flash(ngettext("List “%(name)s” saved with %(num)s line.",
+                   "List “%(name)s” saved with %(num)s lines.", len(result.orderable),
+                   name=saved.name), "success")
     if result.errors:
         flash(_("Lines left out because of an error: %(n)s.", n=len(result.errors)), "warning")
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import case, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -82,20 +81,19 @@ def _move(order: Order, expected: OrderStatus, new: OrderStatus, now: datetime) 
     set_committed_value(order, "updated_at", now)
 
 
-def _simple(order: Order, actor: User, action: Action, message_fn, now: datetime) -> None:
+def _simple(order: Order, actor: User, action: Action, code: str, now: datetime) -> None:
     _require(order, action, actor)
     new = TARGET[action]
     _move(order, order.status, new, now)
-    notify.record(order, actor, "status", new, notify.in_buyer_language(order, message_fn), now)
+    notify.record(order, actor, "status", new, code, {}, now)
 
 
 def confirm(order: Order, actor: User, now: datetime) -> None:
-    _simple(order, actor, Action.CONFIRM,
-            lambda: _("Your order is confirmed and is being prepared."), now)
+    _simple(order, actor, Action.CONFIRM, "confirmed", now)
 
 
 def mark_delivered(order: Order, actor: User, now: datetime) -> None:
-    _simple(order, actor, Action.DELIVER, lambda: _("Your order was delivered."), now)
+    _simple(order, actor, Action.DELIVER, "delivered", now)
 
 
 def cancel(order: Order, actor: User, reason: str, now: datetime) -> None:
@@ -113,9 +111,8 @@ def cancel(order: Order, actor: User, reason: str, now: datetime) -> None:
                ApprovalRequest.status.in_((ApprovalStatus.PENDING, ApprovalStatus.WAITING)))
         .values(status=ApprovalStatus.SUPERSEDED).execution_options(synchronize_session=False)
     )
-    message = notify.in_buyer_language(
-        order, lambda: _("Your order was cancelled. Reason: %(reason)s", reason=reason))
-    notify.record(order, actor, "status", OrderStatus.CANCELLED, message, now)
+    notify.record(order, actor, "status", OrderStatus.CANCELLED, "cancelled",
+                  {"reason": reason}, now)
 
 
 def _line_states(order: Order) -> list[LineState]:
@@ -146,9 +143,9 @@ def record_shipment(order: Order, actor: User, raw_quantities: dict[int, str], c
         if warehouse is not None:
             _take_stock(line.product_id, warehouse.id, qty)
     units = sum(q for _line, q in plan.quantities)
-    message = notify.in_buyer_language(order, lambda: _shipment_message(
-        len(plan.quantities), units, carrier, tracking, plan.next_status))
-    notify.record(order, actor, "shipment", plan.next_status, message, now)
+    notify.record(order, actor, "shipment", plan.next_status, "shipped", {
+        "lines": len(plan.quantities), "units": units, "carrier": carrier, "tracking": tracking,
+        "partial": plan.next_status == OrderStatus.PARTIALLY_SHIPPED}, now)
     return shipment
 
 
@@ -192,24 +189,6 @@ def _take_stock(product_id: int, warehouse_id: int, qty: int) -> None:
     )
 
 
-def _shipment_message(line_count: int, units: int, carrier: str, tracking: str,
-                      status: OrderStatus) -> str:
-    parts = [ngettext("%(num)s line shipped (%(units)s units).",
-                      "%(num)s lines shipped (%(units)s units).", line_count, units=units)]
-    if carrier and tracking:
-        parts.append(_("Carrier: %(carrier)s, tracking number %(tracking)s.", carrier=carrier,
-                       tracking=tracking))
-    elif carrier:
-        parts.append(_("Carrier: %(carrier)s.", carrier=carrier))
-    elif tracking:
-        parts.append(_("Tracking number %(tracking)s.", tracking=tracking))
-    if status == OrderStatus.PARTIALLY_SHIPPED:
-        parts.append(_("The rest will follow."))
-    else:
-        parts.append(_("Everything has now been shipped."))
-    return " ".join(parts)
-
-
 def backorder_line(order: Order, line: OrderLine, actor: User, raw_qty, raw_date,
                    now: datetime) -> None:
     """Mark part of a line as backordered with an expected date (0 clears it)."""
@@ -221,17 +200,10 @@ def backorder_line(order: Order, line: OrderLine, actor: User, raw_qty, raw_date
     line.backordered_qty = plan.quantity
     line.backorder_date = plan.expected
     if plan.quantity:
-        message = notify.in_buyer_language(order, lambda: _(
-            "%(sku)s: %(qty)s units on backorder, expected on %(date)s.", sku=line.sku,
-            qty=plan.quantity, date=_format_date(plan.expected)))
+        code, params = "backordered", {
+            "sku": line.sku, "qty": plan.quantity,
+            "date": plan.expected.isoformat() if plan.expected else None}
     else:
-        message = notify.in_buyer_language(order, lambda: _(
-            "%(sku)s: no longer on backorder.", sku=line.sku))
+        code, params = "backorder_cleared", {"sku": line.sku}
     # A note, not a status change: the buyer's timeline shows it without a new status.
-    notify.record(order, actor, "note", None, message, now)
-
-
-def _format_date(value) -> str:
-    from flask_babel import format_date
-
-    return format_date(value, "long")
+    notify.record(order, actor, "note", None, code, params, now)

@@ -10,6 +10,7 @@ from werkzeug.routing import BuildError
 
 from portal.extensions import db
 from portal.models import Order, OrderEvent, OrderStatus, User
+from portal.services import order_events
 from portal.services.fulfilment.rules import status_label
 from portal.services.mail import external_url, queue_email
 
@@ -30,27 +31,23 @@ def order_link(order: Order) -> str:
     return external_url(path)
 
 
-def record(order: Order, actor: User, kind: str, status: OrderStatus | None, message: str,
-           now: datetime) -> OrderEvent:
+def record(order: Order, actor: User, kind: str, status: OrderStatus | None, code: str,
+           params: dict | None, now: datetime) -> OrderEvent:
     """Add one timeline entry and queue the buyer's email, both in this transaction.
 
     `status` is the status the order moved to, or None for a note (a backorder) that leaves
-    the status as it was.
+    the status as it was. The entry stores `code` and `params` (see services/order_events);
+    the email says them in the buyer's language.
     """
-    event = OrderEvent(order_id=order.id, at=now, actor_id=actor.id, kind=kind, status=status,
-                       message=message)
+    event = order_events.new_event(order.id, code, params, kind=kind, status=status,
+                                   actor_id=actor.id, at=now)
     db.session.add(event)
     buyer = order.placed_by
     if buyer is not None and not buyer.disabled:
         language = buyer_language(order)
         with force_locale(language):
             label = status_label(status or order.status)
+            message = order_events.describe(code, params)
         queue_email("order_status", buyer.email, language, "order_status", order=order,
                     buyer=buyer, status_text=label, message=message, link=order_link(order))
     return event
-
-
-def in_buyer_language(order: Order, build) -> str:
-    """Run `build()` (which calls gettext) in the buyer's language: the text is stored."""
-    with force_locale(buyer_language(order)):
-        return str(build())

@@ -1,0 +1,107 @@
+"""Timeline entries as data: what happened (a code and its parameters), put into words when read.
+
+An order is read by people of several languages (the buyer, an approver, the seller's staff):
+a text written in the company's language at the time would stay in that language for all.
+Each use case stores a code from `TEXTS` with plain parameters (names, quantities, ISO dates);
+`event_text` says it in the language in force. Rows older than the codes keep their text.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from portal.models import OrderEvent, OrderStatus
+
+
+def _product(p: dict) -> str:
+    from portal.services.line_names import pick_name
+
+    return f"{p.get('sku', '')} {pick_name(p.get('name') or '', p.get('name_en'))}".strip()
+
+
+def _with_comment(text: str, p: dict) -> str:
+    if p.get("comment"):
+        return text + " " + _("Comment: %(comment)s", comment=p["comment"])
+    return text
+
+
+def _waiting(p: dict) -> str:
+    from portal.services.approval_words import reasons_from_data, who_text
+
+    who = who_text(p.get("who") or {})
+    if p.get("reasons"):
+        return _("Waiting for approval by %(who)s: %(reason)s", who=who,
+                 reason=reasons_from_data(p["reasons"]))
+    return _("Waiting for approval by %(who)s.", who=who)
+
+
+def _shipped(p: dict) -> str:
+    parts = [ngettext("%(num)s line shipped (%(units)s units).",
+                      "%(num)s lines shipped (%(units)s units).", p.get("lines", 0),
+                      units=p.get("units", 0))]
+    carrier, tracking = p.get("carrier"), p.get("tracking")
+    if carrier and tracking:
+        parts.append(_("Carrier: %(carrier)s, tracking number %(tracking)s.", carrier=carrier,
+                       tracking=tracking))
+    elif carrier:
+        parts.append(_("Carrier: %(carrier)s.", carrier=carrier))
+    elif tracking:
+        parts.append(_("Tracking number %(tracking)s.", tracking=tracking))
+    parts.append(_("The rest will follow.") if p.get("partial")
+                 else _("Everything has now been shipped."))
+    return " ".join(parts)
+
+
+def _backordered(p: dict) -> str:
+    from portal.formatting import format_date
+
+    when = format_date(date.fromisoformat(p["date"]), "long") if p.get("date") else "?"
+    return ngettext("%(sku)s: %(num)s unit on backorder, expected on %(date)s.",
+                    "%(sku)s: %(num)s units on backorder, expected on %(date)s.",
+                    p.get("qty", 0), sku=p.get("sku", ""), date=when)
+
+
+TEXTS = {
+    "approval_waiting": _waiting,
+    "approvals_done": lambda p: _("Every approval given: the order is submitted."),
+    "step_approved": lambda p: _with_comment(
+        _("Step %(step)s approved by %(who)s.", step=p.get("step"), who=p.get("who")), p),
+    "rejected": lambda p: _("Rejected by %(who)s: %(comment)s", who=p.get("who"),
+                            comment=p.get("comment", "")),
+    "line_removed": lambda p: _("%(product)s removed by %(who)s (was %(old)s).",
+                                product=_product(p), who=p.get("who"), old=p.get("old")),
+    "line_changed": lambda p: _("Quantity of %(product)s changed from %(old)s to %(new)s by "
+                                "%(who)s.", product=_product(p), old=p.get("old"),
+                                new=p.get("new"), who=p.get("who")),
+    "confirmed": lambda p: _("Your order is confirmed and is being prepared."),
+    "delivered": lambda p: _("Your order was delivered."),
+    "cancelled": lambda p: _("Your order was cancelled. Reason: %(reason)s",
+                             reason=p.get("reason", "")),
+    "shipped": _shipped,
+    "backordered": _backordered,
+    "backorder_cleared": lambda p: _("%(sku)s: no longer on backorder.", sku=p.get("sku", "")),
+}
+
+
+def describe(code: str | None, params: dict | None, fallback: str = "") -> str:
+    """The words for `code` in the language in force; `fallback` for unknown or older rows."""
+    build = TEXTS.get(code or "")
+    if build is None:
+        return fallback
+    return str(build(params or {}))
+
+
+def event_text(event: OrderEvent) -> str:
+    return describe(event.code, event.params, event.message or "")
+
+
+def new_event(order_id: int, code: str, params: dict | None, *, kind: str,
+              status: OrderStatus | None, actor_id: int | None, at: datetime) -> OrderEvent:
+    """An event that stores what happened; its words come from `event_text` when read."""
+    if code not in TEXTS:
+        raise ValueError(f"unknown order event code {code!r}")
+    return OrderEvent(order_id=order_id, code=code, params=params or {}, kind=kind,
+                      status=status, actor_id=actor_id, at=at, message="")
