@@ -55,3 +55,96 @@ def test_checkout_errors_are_listed_as_links_and_take_the_focus(
     expect(date).to_be_focused()
     expect(date).to_have_attribute("aria-invalid", "true")
     expect(po).to_have_value("BC-E2E-FOCUS")
+
+
+def _builder_skus(db, count: int) -> list[str]:
+    """Cheap construction products sold by the unit, well in stock, priced from 1 unit."""
+    rows = db.execute(
+        """SELECT p.sku FROM products p JOIN categories c ON c.id = p.category_id
+           WHERE c.parent_id IN (1, 2, 3, 4, 5, 6) AND p.order_multiple = 1
+             AND NOT p.discontinued AND p.active
+             AND (SELECT SUM(quantity) FROM stock s WHERE s.product_id = p.id) > 50
+             AND EXISTS (SELECT 1 FROM price_tiers t WHERE t.product_id = p.id
+                         AND t.price_list_id = 1 AND t.min_qty = 1)
+           ORDER BY p.sku DESC LIMIT ?""", (count,)).fetchall()
+    assert len(rows) == count
+    return [r["sku"] for r in rows]
+
+
+def _summary(page):
+    return page.locator("#qo-summary")
+
+
+def test_quick_order_mistakes_are_marked_guessed_removed_and_recounted_as_they_are_fixed(
+        page, live_server, demo_db, shot):
+    good = _builder_skus(demo_db, 5)
+    lines = [f"{good[0]} 2", f"{good[1]} 2", f"{good[2]} 2", f"{good[3]}X 2", f"{good[4]} x",
+             "ZZQQ-999 1"]
+    sign_in(page, live_server, EMILIE)
+    empty_cart(page, live_server)
+    page.goto(live_server + "/quick-order/")
+    page.get_by_label("Coller des lignes").fill("\n".join(lines))
+    page.get_by_role("button", name="Vérifier les lignes").last.click()
+    summary = _summary(page)
+    expect(summary).to_contain_text(
+        "Lignes vérifiées : 6. Prêtes à commander : 3. À corriger : 3.".replace(" :", "\u202f:"))
+
+    # Only the wrong field is marked, described by the row's message, and not by colour alone.
+    typo = page.get_by_role("combobox", name="Référence, ligne 4", exact=True)
+    expect(typo).to_have_attribute("aria-invalid", "true")
+    expect(typo).to_have_accessible_description(re.compile("Référence inconnue"))
+    expect(typo).to_have_css("border-top-width", "3px")
+    expect(page.get_by_role("textbox", name="Quantité, ligne 4", exact=True)) \
+        .not_to_have_attribute("aria-invalid", "true")
+    bad_qty = page.get_by_role("textbox", name="Quantité, ligne 5", exact=True)
+    expect(bad_qty).to_have_attribute("aria-invalid", "true")
+    shot("quick-order-marked")
+
+    # "Did you mean" among products this buyer can order; one tap fixes the row.
+    page.get_by_role("button", name=re.compile(r"^Prendre " + re.escape(good[3]) + " ")).click()
+    expect(typo).to_have_value(good[3])
+    expect(summary).to_contain_text("À corriger\u202f: 2.")
+    expect(summary).to_contain_text("Prêtes à commander\u202f: 4.")
+
+    bad_qty.fill("2")
+    bad_qty.press("Tab")
+    expect(page.locator("#row-4-status")).to_contain_text("Prête à commander")
+    expect(bad_qty).not_to_have_attribute("aria-invalid", "true")
+    expect(summary).to_contain_text("À corriger\u202f: 1.")
+
+    # A line that cannot be fixed can go.
+    page.get_by_role("button", name="Retirer la ligne 6").click()
+    expect(page.get_by_role("combobox", name="Référence, ligne 6", exact=True)).to_have_count(0)
+    expect(summary).to_contain_text(
+        "Lignes vérifiées\u202f: 5. Prêtes à commander\u202f: 5. À corriger\u202f: 0.")
+    shot("quick-order-recounted")
+    page.get_by_role("button", name="Tout ajouter au panier").click()
+    expect(page).to_have_url(re.compile(r"/cart/$"))
+    expect(page.get_by_role("list", name="Lignes du panier").get_by_role("listitem")) \
+        .to_have_count(5)
+
+
+def test_without_javascript_the_ready_lines_go_to_the_cart_and_the_mistakes_stay(
+        no_js_page, live_server, demo_db, shot):
+    page = no_js_page
+    good = _builder_skus(demo_db, 4)
+    lines = [f"{sku} 3" for sku in good] + [f"{good[0]}X 1"]
+    sign_in(page, live_server, EMILIE)
+    empty_cart(page, live_server)
+    page.goto(live_server + "/quick-order/")
+    page.get_by_label("Coller des lignes").fill("\n".join(lines))
+    page.get_by_role("button", name="Tout ajouter au panier").click()
+    expect(page.get_by_text("Corrigez d'abord les lignes en rouge")).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"^Ajouter les 4 lignes prêtes")).click()
+
+    expect(page.get_by_role("status").filter(has_text="4 lignes ajoutées à votre panier.")) \
+        .to_contain_text("La ligne ci-dessous reste à corriger")
+    kept = page.get_by_role("combobox", name="Référence, ligne 1", exact=True)
+    expect(kept).to_have_value(f"{good[0]}X")
+    expect(page.get_by_role("combobox", name=re.compile(r"^Référence, ligne"))).to_have_count(1)
+    shot("quick-order-kept-nojs")
+    page.get_by_role("button", name="Retirer la ligne 1").click()
+    expect(page.locator(f'input[value="{good[0]}X"]')).to_have_count(0)
+    page.goto(live_server + "/cart/")
+    expect(page.get_by_role("list", name="Lignes du panier").get_by_role("listitem")) \
+        .to_have_count(4)

@@ -11,9 +11,10 @@ SKUs become one line that says how many it merged.
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, or_, select
@@ -29,6 +30,12 @@ from portal.services.quantities import MAX_QUANTITY, parse_quantity
 from portal.services.visibility import visible_products
 
 SUGGESTIONS = 8
+# "Did you mean": close SKUs offered for an unknown one. Only the first unknown lines get
+# them, so a pasted list of junk costs one bounded query, not one per line.
+NEAR_PER_LINE = 3
+NEAR_LINES = 20
+NEAR_CANDIDATES = 1000
+NEAR_RATIO = 0.6
 MAX_LIST_NAME = 120
 
 # Line statuses and the reason codes the templates turn into messages.
@@ -91,6 +98,14 @@ class LineResult:
     replacement_sku: str | None = None
     merged: int = 1
     sources: tuple[RawLine, ...] = ()
+    near: tuple[tuple[str, str], ...] = ()  # (sku, name) close to an unknown SKU
+
+    @property
+    def invalid_field(self) -> str:
+        """Which field of the row holds the mistake: "sku", "qty" or ""."""
+        if self.status != ERROR:
+            return ""
+        return "qty" if self.code in (QUANTITY, MULTIPLE, MINIMUM) else "sku"
 
     @property
     def orderable(self) -> bool:
@@ -252,7 +267,66 @@ def load_products(user, skus, lang: str = "fr") -> dict[str, ProductInfo]:
 
 def run_check(user, raw_lines: Sequence[RawLine], lang: str = "fr") -> QuickOrderResult:
     products = load_products(user, (r.sku for r in raw_lines), lang)
-    return check_lines(raw_lines, products, user.company.currency)
+    result = check_lines(raw_lines, products, user.company.currency)
+    unknown = [(r.sku, r.sources[0].sku) for r in result.lines if r.code == UNKNOWN]
+    if not unknown:
+        return result
+    near = near_skus(user, unknown, lang)
+    return replace(result, lines=tuple(
+        replace(r, near=near.get(r.sku, ())) if r.code == UNKNOWN else r
+        for r in result.lines))
+
+
+def rank_near(typed: str, words: Sequence[str], candidates: Sequence[Product],
+              limit: int = NEAR_PER_LINE) -> list[Product]:
+    """The candidates closest to what was typed, best first; far ones left out.
+
+    Close means a SKU that differs by a typo or two, or a name holding every word typed
+    (a name typed in the SKU field).
+    """
+    scored = []
+    for product in candidates:
+        ratio = difflib.SequenceMatcher(None, typed, product.sku).ratio()
+        if words and all(w in (product.search_text or "") for w in words):
+            ratio = max(ratio, 0.9)
+        if ratio >= NEAR_RATIO and product.sku != typed:
+            scored.append((-ratio, product.sku, product))
+    return [product for _r, _sku, product in sorted(scored, key=lambda x: x[:2])[:limit]]
+
+
+def _words(text: str) -> list[str]:
+    folded = "".join(c for c in unicodedata.normalize("NFKD", (text or "").lower()[:60])
+                     if not unicodedata.combining(c))
+    return [w for w in folded.split() if len(w) >= 3][:3]
+
+
+def near_skus(user, typed: Sequence[tuple[str, str]],
+              lang: str = "fr") -> dict[str, tuple[tuple[str, str], ...]]:
+    """For each unknown (SKU, text as typed), up to 3 (sku, name) this buyer can order.
+
+    Candidates share the first or the last half of the SKU (one typo spoils only one half)
+    or hold every word typed in their name; only visible, current, priced products are
+    offered. One query for the candidates and one for their prices, whatever the lines.
+    """
+    wanted = {sku: _words(text) for sku, text in typed if len(sku) >= 3}
+    wanted = dict(list(wanted.items())[:NEAR_LINES])
+    if not wanted:
+        return {}
+    patterns, conditions = set(), []
+    for sku, words in wanted.items():
+        half = max(3, len(sku) // 2)
+        patterns |= {_like(sku[:half]) + "%", "%" + _like(sku[-half:])}
+        if words:
+            conditions.append(and_(*[Product.search_text.like(f"%{_like(w)}%", escape="\\")
+                                     for w in words]))
+    conditions += [Product.sku.like(pattern, escape="\\") for pattern in sorted(patterns)]
+    pool = list(db.session.scalars(
+        visible_products(user).where(or_(*conditions), Product.discontinued.is_(False))
+        .order_by(Product.sku).limit(NEAR_CANDIDATES)))
+    ranked = {sku: rank_near(sku, words, pool) for sku, words in wanted.items()}
+    book = PriceBook(user.company).load({p.id: p for found in ranked.values() for p in found})
+    return {sku: tuple((p.sku, p.name(lang)) for p in found if book.get(p.id))
+            for sku, found in ranked.items() if found}
 
 
 def suggest(user, text: str, lang: str = "fr") -> list[tuple[str, str]]:
@@ -283,9 +357,13 @@ def _orderable_products(result: QuickOrderResult) -> dict[int, Product]:
     return {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_(ids)))}
 
 
-def add_all_to_cart(user, result: QuickOrderResult) -> int:
-    """Add every orderable line; refused while any line has an error. Returns the count."""
-    if result.errors:
+def add_all_to_cart(user, result: QuickOrderResult, skip_errors: bool = False) -> int:
+    """Add every orderable line; returns the count.
+
+    Refused while any line has an error, unless the buyer chose to add the good lines and
+    keep the others to fix (`skip_errors`): the caller shows those again.
+    """
+    if result.errors and not skip_errors:
         raise DomainError(_("Fix the lines marked in red first: nothing was added."))
     if not result.orderable:
         raise DomainError(_("Enter at least one SKU and quantity."))

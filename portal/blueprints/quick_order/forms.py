@@ -2,7 +2,8 @@
 
 Rows are named `sku-<n>` / `qty-<n>` so one row can be posted alone (htmx re-checks a row
 as it is edited). A row's "use replacement" and "use <quantity>" buttons post
-`replace-<n>` / `snap-<n>`; their value replaces what the row held.
+`replace-<n>` / `snap-<n>`; their value replaces what the row held. Its "Remove" button
+posts `remove-<n>`: the row is left out.
 """
 
 from __future__ import annotations
@@ -54,6 +55,15 @@ def _bounded(text: str, size: int) -> str:
     return text if len(text) <= size else text[:size] + "…"
 
 
+def removed_row(form) -> int | None:
+    """The index of the row whose Remove button was tapped, if any."""
+    for key in form:
+        if key.startswith("remove-") and key[7:].isascii() and key[7:].isdigit() \
+                and len(key) <= 10:
+            return int(key[7:])
+    return None
+
+
 def typed_rows(form) -> list[Row]:
     """Rows in index order, with a tapped replacement or quantity applied."""
     rows = []
@@ -62,6 +72,8 @@ def typed_rows(form) -> list[Row]:
         if not match:
             continue
         n = int(match.group(1))
+        if form.get(f"remove-{n}"):
+            continue
         sku = form.get(f"replace-{n}") or form.get(key, "")
         quantity = form.get(f"snap-{n}") or form.get(f"qty-{n}", "")
         rows.append(Row(n, _bounded(sku, MAX_SKU), _bounded(quantity, MAX_QTY_TEXT)))

@@ -4,9 +4,10 @@ Every action is a plain form post first; htmx re-checks one row as it is edited,
 SKUs as they are typed and adds blank rows without reloading the page.
 """
 
+import secrets
 from datetime import UTC, datetime
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, session, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,13 +15,26 @@ from werkzeug.routing import BuildError
 
 from portal.access import BUYERS, allow
 from portal.blueprints.quick_order import bp, cards  # noqa: F401 (registers the home card)
-from portal.blueprints.quick_order.forms import BLANK_ROWS, Collected, Row, collect, typed_rows
+from portal.blueprints.quick_order.forms import (
+    BLANK_ROWS,
+    Collected,
+    Row,
+    collect,
+    removed_row,
+    typed_rows,
+)
+from portal.blueprints.quick_order.tally import Tally
 from portal.extensions import db
 from portal.rendering import render, wants_fragment
 from portal.services import DomainError
 from portal.services import quick_order as service
 from portal.services.paste import MAX_LINES, RawLine
 from portal.services.visibility import can_order
+
+# Forms whose ready lines were added while their mistakes stayed on the page: a reload of
+# that answer posts the same form again and must not add the lines a second time.
+ADDED_BATCHES = "qo_added"
+KEEP_BATCHES = 5
 
 
 def _lang() -> str:
@@ -33,7 +47,7 @@ def _require_ordering():
 
 
 def _page(collected: Collected | None = None, result=None, message: str = "",
-          extra_rows: int = 0, status: int = 200):
+          extra_rows: int = 0, status: int = 200, notice: str = ""):
     """The whole form again: checked rows (or the typed ones), blank rows, notices."""
     collected = collected or Collected()
     if result is not None and not result.lines:
@@ -49,7 +63,9 @@ def _page(collected: Collected | None = None, result=None, message: str = "",
     rows += [Row(i) for i in range(start, min(start + blank, MAX_LINES))]
     return render("quick_order/index.html", block="quick_order", status_code=status,
                   rows=rows, result=result, collected=collected, paste=paste,
-                  message=message or collected.error, next_index=len(rows))
+                  message=message or collected.error, next_index=len(rows), notice=notice,
+                  tally=Tally.of_result(result) if result is not None else None,
+                  batch=secrets.token_urlsafe(12))
 
 
 def _checked():
@@ -90,19 +106,29 @@ def suggest():
 @bp.post("/line")
 @allow(BUYERS)
 def line():
-    """One row checked alone (htmx, as it is edited): its status, or the whole row."""
+    """One row checked alone (htmx, as it is edited): its status, or the whole row, or
+    nothing when it was removed; with the page's summary recounted when it has one."""
     _require_ordering()
     rows = typed_rows(request.form)
-    if not wants_fragment() or len(rows) != 1:
+    removed = removed_row(request.form)
+    if not wants_fragment() or len(rows) + (removed is not None) != 1:
         return redirect(url_for("quick_order.index"), 303)
+    tally = Tally.parse(request.form.get("qo-state"))
+    if removed is not None:
+        if tally is not None:
+            tally.update(removed, None)
+        return render("quick_order/_line.html", part=None, tally=tally)
     row = rows[0]
     if not row.blank:
         row.result = service.run_check(
             current_user, [RawLine("row", 1, row.sku, row.quantity)], _lang()).lines[0]
         row.sku, row.quantity = row.result.sku, row.result.quantity_text
+    if tally is not None:
+        tally.update(row.index, row.result)
     bad = row.result is not None and row.result.status == service.ERROR
-    template = "_status.html" if request.args.get("part") == "status" else "_row.html"
-    return render(f"quick_order/{template}", row=row, status_code=422 if bad else 200)
+    part = "_status.html" if request.args.get("part") == "status" else "_row.html"
+    return render("quick_order/_line.html", part=part, row=row, tally=tally,
+                  status_code=422 if bad else 200)
 
 
 @bp.post("/check")
@@ -125,14 +151,32 @@ def add():
     collected, result = _checked()
     if result is None:
         return _page(collected, status=422)
+    keep = "keep_errors" in request.form and bool(result.errors)
+    if keep and request.form.get("batch", "") in session.get(ADDED_BATCHES, []):
+        return _kept(result, _("These lines were already added to your cart."))
     try:
-        count = service.add_all_to_cart(current_user, result)
+        count = service.add_all_to_cart(current_user, result, skip_errors=keep)
     except DomainError as e:
         db.session.rollback()
         return _page(collected, result, message=str(e), status=422)
     db.session.commit()
+    if keep:
+        batch = request.form.get("batch", "")[:40]
+        session[ADDED_BATCHES] = [*session.get(ADDED_BATCHES, [])[-(KEEP_BATCHES - 1):], batch]
+        return _kept(result, ngettext("%(num)d line added to your cart.",
+                                      "%(num)d lines added to your cart.", count))
     flash(_("Lines added to your cart: %(n)s.", n=count), "success")
     return redirect(url_for("cart.index"), 303)
+
+
+def _kept(result, added: str):
+    """The page again with only the lines still to fix: nothing dropped silently."""
+    errors = result.errors
+    kept = service.QuickOrderResult(tuple(errors), result.currency)
+    still = ngettext("The line below still needs a fix: it was not added.",
+                     "The %(num)d lines below still need a fix: they were not added.",
+                     len(errors))
+    return _page(Collected(), kept, notice=f"{added} {still}")
 
 
 @bp.post("/save-list")
