@@ -67,7 +67,45 @@ def _set_headers(response):
     return response
 
 
+class HeadAsGet:
+    """WSGI middleware: a HEAD reaches the app as a GET and leaves without its body.
+
+    Flask answers HEAD with the GET view but keeps `request.method == "HEAD"`, so a view that
+    branches on "GET" treats a HEAD as the confirmed action (a HEAD needs no CSRF token and a
+    cross-site fetch can send one). Here no view can tell them apart: a HEAD only ever
+    does what a GET does.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") != "HEAD":
+            return self.wsgi_app(environ, start_response)
+        environ["REQUEST_METHOD"] = "GET"
+        return _Discarded(self.wsgi_app(environ, start_response))
+
+
+class _Discarded:
+    """A response body read to its end and thrown away, as the server reads a GET's (a
+    streamed body holds the request context until it ends), then closed."""
+
+    def __init__(self, body):
+        self.body = body
+
+    def __iter__(self):
+        for _chunk in self.body:
+            pass
+        return iter(())
+
+    def close(self):
+        close = getattr(self.body, "close", None)
+        if close is not None:
+            close()
+
+
 def init_app(app):
+    app.wsgi_app = HeadAsGet(app.wsgi_app)
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

@@ -43,7 +43,7 @@ def _edit_page(product: Product, status_code: int = 200, **extra):
 @allow(ADMIN)
 def product_edit(product_id: int):
     product = _get_or_404(Product, product_id)
-    if request.method == "GET":
+    if request.method != "POST":
         return _edit_page(product)
     try:
         service.update_product(product, current_user, request.form)
@@ -127,7 +127,7 @@ def tier_delete(tier_id: int):
     """A confirmation page that works without JavaScript, then the removal."""
     tier = _get_or_404(PriceTier, tier_id)
     product_id = tier.product_id
-    if request.method == "GET":
+    if request.method != "POST":
         return render("catalog_admin/tier_delete.html", tier=tier,
                       product=_get_or_404(Product, product_id))
     service.delete_tier(tier, current_user)

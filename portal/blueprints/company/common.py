@@ -26,8 +26,11 @@ def save_or_render(form, template: str, action, success: str, target: str, **con
 
 
 def confirm_then_do(template: str, action, success: str, target: str, **context):
-    """GET: the confirmation page (works without JS); POST: run the use case, commit, 303."""
-    if request.method == "GET":
+    """The confirmation page (works without JS); only a POST runs the use case, commits, 303.
+
+    Anything but POST gets the page: a HEAD answered by this view must never act.
+    """
+    if request.method != "POST":
         return render(template, error="", **context)
     try:
         action()

@@ -31,7 +31,7 @@ def _user_form(user: User | None = None) -> UserForm:
     form.role.choices = [(r.value, role_label(r).capitalize()) for r in order
                          if r in CUSTOMER_ROLES]
     form.unit.choices = unit_choices(current_user.company_id, _("No unit (whole company)"))
-    if user is not None and request.method == "GET":
+    if user is not None and request.method != "POST":
         form.name.data, form.role.data = user.name, user.role.value
         form.unit.data = str(user.unit_id or "")
         form.order_limit.data = amount_input(user.order_limit_cents)

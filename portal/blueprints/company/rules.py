@@ -37,7 +37,7 @@ def _rule_form(rule: ApprovalRule | None = None) -> RuleForm:
                                                                         str(get_locale()))]
     for name in STEPS:
         getattr(form, name).choices = _approver_choices()
-    if rule is not None and request.method == "GET":
+    if rule is not None and request.method != "POST":
         _fill(form, rule)
     return form
 

@@ -32,7 +32,7 @@ def _unit_form(unit: Unit | None = None) -> UnitForm:
     form.kind.choices = list(kind_labels().items())
     form.parent.choices = unit_choices(current_user.company_id, _("Nothing (top level)"),
                                        kinds=(UnitKind.DIVISION, UnitKind.BRANCH))
-    if unit is not None and request.method == "GET":
+    if unit is not None and request.method != "POST":
         form.kind.data, form.name.data = unit.kind.value, unit.name
         form.parent.data = str(unit.parent_id or "")
         form.budget.data = amount_input(unit.budget_cents)

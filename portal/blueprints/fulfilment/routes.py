@@ -145,7 +145,7 @@ def cancel(order_id: int):
         return error_response(409, _("Not possible in status “%(status)s”.",
                                      status=service.status_label(order.status)))
     reason = request.form.get("reason", "")
-    if request.method == "GET":
+    if request.method != "POST":
         return render("fulfilment/cancel.html", order=order, reason=reason)
 
     def invalid(exc):

@@ -39,7 +39,7 @@ def _form_page(status_code=200, **extra):
 @bp.route("/", methods=["GET", "POST"])
 @allow(ADMIN)
 def index():
-    if request.method == "GET":
+    if request.method != "POST":
         return _form_page()
     kind = request.form.get("kind", "")
     upload = request.files.get("file")
