@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.update(test_config)
     _check_secret_key(app)
+    config_module.check_settings(app.config)
     _configure_database(app)
 
     from portal import assets, database, errors, i18n, security, ui, web  # noqa: F401

@@ -18,6 +18,9 @@ class Defaults:
     BASE_URL = "http://127.0.0.1:8000"
     # Anonymous visitors may browse the catalog (without prices).
     PUBLIC_CATALOG = True
+    # What anonymous visitors learn of stock: "presence" (in stock / on order) or "quantity"
+    # (the counts per warehouse that customers see).
+    PUBLIC_STOCK_DETAIL = "presence"
     MAIL_HOST = "127.0.0.1"
     MAIL_PORT = 1025
     MAIL_FROM = "Portail Pro <no-reply@portal.test>"
@@ -67,6 +70,7 @@ ENV_SETTINGS = {
     "DATABASE_URL": str,
     "BASE_URL": str,
     "PUBLIC_CATALOG": "bool",
+    "PUBLIC_STOCK_DETAIL": str,
     "MAIL_HOST": str,
     "MAIL_PORT": int,
     "MAIL_FROM": str,
@@ -83,6 +87,16 @@ ENV_SETTINGS = {
     "BUYER_SESSION_HOURS": int,
     "STAFF_SESSION_MINUTES": int,
 }
+
+
+STOCK_DETAILS = ("presence", "quantity")
+
+
+def check_settings(settings) -> None:
+    """Refuse to start on a setting whose value would silently mean something else."""
+    if settings["PUBLIC_STOCK_DETAIL"] not in STOCK_DETAILS:
+        raise RuntimeError(f"PUBLIC_STOCK_DETAIL must be one of {', '.join(STOCK_DETAILS)}, "
+                           f"not {settings['PUBLIC_STOCK_DETAIL']!r}.")
 
 
 def from_environment(environ=os.environ) -> dict:

@@ -2,6 +2,7 @@
 
 `availability()` is a pure rule over warehouse quantities; the two loaders read stock for a
 page of products in one aggregate query, or per warehouse for one product page.
+`presence_only()` is what an anonymous visitor may know: in stock or not, never how much.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Availability:
     total: int
     lead_time_days: int
     warehouses: tuple[WarehouseStock, ...] = ()
+    exact: bool = True  # False: counts withheld (total 0, no warehouses), only the status told
 
     def backordered_units(self, quantity: int) -> int:
         """How many of `quantity` units would wait for the next delivery."""
@@ -63,6 +65,14 @@ def availability(quantities, case_pack: int, lead_time_days: int,
     else:
         status = StockStatus.IN_STOCK
     return Availability(status, total, max(0, lead_time_days), detail)
+
+
+def presence_only(stock: Availability) -> Availability:
+    """The same stock told as "in stock" or "on order", with every count removed (a
+    competitor browsing anonymously learns nothing of the seller's quantities)."""
+    out = stock.status == StockStatus.BACKORDER
+    status = StockStatus.BACKORDER if out else StockStatus.IN_STOCK
+    return Availability(status, 0, stock.lead_time_days, (), exact=False)
 
 
 def stock_totals(product_ids) -> dict[int, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -18,6 +19,7 @@ from portal.services import pricing
 from portal.services.availability import (
     Availability,
     availability,
+    presence_only,
     stock_by_warehouse,
     stock_totals,
 )
@@ -120,6 +122,17 @@ def _row(product: Product, prices: ProductPrices | None, stock: Availability,
     return ProductRow(product, stock, prices, quantity, quoted, hint)
 
 
+def counts_stock_for(user) -> bool:
+    """Customers and staff see stock counts; anonymous visitors only when the seller says so
+    (PUBLIC_STOCK_DETAIL = "quantity")."""
+    return (getattr(user, "is_authenticated", False)
+            or current_app.config["PUBLIC_STOCK_DETAIL"] == "quantity")
+
+
+def _told(user, stock: Availability) -> Availability:
+    return stock if counts_stock_for(user) else presence_only(stock)
+
+
 def price_book(user) -> PriceBook | None:
     return PriceBook(user.company) if can_see_prices(user) else None
 
@@ -135,7 +148,7 @@ def product_rows(user, products: list[Product], quantities: dict[int, int] | Non
     quantities = quantities or {}
     return [
         _row(p, book.get(p.id) if book else None,
-             availability(totals.get(p.id, 0), p.case_pack, p.lead_time_days),
+             _told(user, availability(totals.get(p.id, 0), p.case_pack, p.lead_time_days)),
              quantities.get(p.id))
         for p in products
     ]
@@ -144,12 +157,12 @@ def product_rows(user, products: list[Product], quantities: dict[int, int] | Non
 def product_row(user, product: Product, quantity: int | None = None,
                 per_warehouse: bool = False) -> ProductRow:
     book = price_book(user)
-    if per_warehouse:
+    if per_warehouse and counts_stock_for(user):
         stock = availability(stock_by_warehouse(product.id), product.case_pack,
                              product.lead_time_days)
     else:
-        stock = availability(stock_totals([product.id]).get(product.id, 0), product.case_pack,
-                             product.lead_time_days)
+        stock = _told(user, availability(stock_totals([product.id]).get(product.id, 0),
+                                         product.case_pack, product.lead_time_days))
     return _row(product, book.get(product.id) if book else None, stock, quantity)
 
 

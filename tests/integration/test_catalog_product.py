@@ -26,6 +26,7 @@ def test_availability_is_detailed_per_warehouse(client, world):
     db.session.add(Stock(product_id=world.products["cement"].id, warehouse_id=second.id,
                          quantity=3))
     db.session.commit()
+    login(client, world.a.buyer)  # visitors see no counts (test_public_stock.py)
     html = client.get(f"/catalog/p/{world.products['cement'].id}").get_data(as_text=True)
     assert "Entrepôt LYO" in html and "Entrepôt PAR" in html
     assert "43" in html  # 40 + 3 available
@@ -44,7 +45,9 @@ def test_low_stock_shows_how_many_are_left(client, world):
     stock = db.session.get(Stock, (world.products["screws"].id, world.warehouse.id))
     stock.quantity = 3
     db.session.commit()
-    client.post("/language", data={"lang": "en"})
+    world.a.buyer.language = "en"
+    db.session.commit()
+    login(client, world.a.buyer)
     html = client.get("/catalog/search?q=VIS-440").get_data(as_text=True)
     assert "3 left" in html
 
