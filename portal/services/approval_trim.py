@@ -14,6 +14,12 @@ class TrimLine:
 
 
 @dataclass(frozen=True)
+class TrimProblem:
+    code: str
+    line_id: int | None = None  # the line it is about, so the message can name it
+
+
+@dataclass(frozen=True)
 class TrimChange:
     line_id: int
     old: int
@@ -29,30 +35,37 @@ def parse_trim_quantity(raw) -> int | None:
 
 
 def plan_trim(lines: Iterable[TrimLine], requested: Mapping[int, int]
-              ) -> tuple[list[TrimChange], str | None]:
-    """The changes asked for, or an error code.
+              ) -> tuple[list[TrimChange], TrimProblem | None]:
+    """The changes asked for, or the problem (with the line it is about).
 
-    Errors: "unknown" (not a line of this order), "more" (an approver only lowers
+    Problems: "unknown" (not a line of this order), "more" (an approver only lowers
     quantities), "multiple" (not a multiple of the product's selling unit), "empty" (every
     line removed: that is a rejection), "unchanged" (nothing to change).
     """
     by_id = {line.line_id: line for line in lines}
-    if any(line_id not in by_id for line_id in requested):
-        return [], "unknown"
+    for line_id in requested:
+        if line_id not in by_id:
+            return [], TrimProblem("unknown", line_id)
     changes = []
     for line_id, line in by_id.items():
         new = requested.get(line_id, line.quantity)
         if new > line.quantity:
-            return [], "more"
+            return [], TrimProblem("more", line_id)
         if new and new % max(line.order_multiple, 1):
-            return [], "multiple"
+            return [], TrimProblem("multiple", line_id)
         if new != line.quantity:
             changes.append(TrimChange(line_id, line.quantity, new))
     if not changes:
-        return [], "unchanged"
+        return [], TrimProblem("unchanged")
     if all(requested.get(lid, line.quantity) == 0 for lid, line in by_id.items()):
-        return [], "empty"
+        return [], TrimProblem("empty")
     return changes, None
+
+
+def is_unchanged(lines: Iterable[TrimLine], requested: Mapping[int, int]) -> bool:
+    """Whether the typed quantities are the order's own (approving it as it is)."""
+    current = {line.line_id: line.quantity for line in lines}
+    return all(current.get(line_id) == qty for line_id, qty in requested.items())
 
 
 def scaled_tax(old_subtotal: int, old_tax: int, new_subtotal: int) -> int:

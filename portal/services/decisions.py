@@ -30,6 +30,7 @@ from portal.services import approval_trim as trim_rules
 from portal.services.approval_inbox import find_for_decider, may_decide  # noqa: F401
 from portal.services.audit import record
 from portal.services.cart import vat_cents
+from portal.services.line_names import line_name
 from portal.services.mail import queue_email
 
 
@@ -200,11 +201,12 @@ def trim_and_approve(user, req: ApprovalRequest, requested: dict[int, int], now:
     rows = db.session.execute(
         select(OrderLine, Product.order_multiple).join(Product, Product.id == OrderLine.product_id)
         .where(OrderLine.order_id == order.id).order_by(OrderLine.position, OrderLine.id)).all()
-    changes, error = trim_rules.plan_trim(
+    changes, problem = trim_rules.plan_trim(
         [trim_rules.TrimLine(line.id, line.quantity, multiple or 1) for line, multiple in rows],
         requested)
-    if error:
-        raise DomainError(_trim_error(error))
+    if problem:
+        found = {line.id: (line, multiple or 1) for line, multiple in rows}
+        raise DomainError(_trim_error(problem, *found.get(problem.line_id, (None, 1))))
     new_version = order.content_version + 1
     _claim(req, user, ApprovalStatus.APPROVED, now, comment.strip()[:2000], new_version)
     lines = {line.id: line for line, _m in rows}
@@ -218,14 +220,40 @@ def trim_and_approve(user, req: ApprovalRequest, requested: dict[int, int], now:
     return [order_events.describe(code, params) for code, params in changed]
 
 
-def _trim_error(code: str) -> str:
+def _trim_error(problem, line: OrderLine | None = None, multiple: int = 1) -> str:
+    """What is wrong, naming the line it is about (the approver may have edited several)."""
+    if line is not None and problem.code == "more":
+        return _("%(sku)s %(name)s: you can lower the quantity (%(qty)s ordered), not raise it.",
+                 sku=line.sku, name=line_name(line), qty=line.quantity)
+    if line is not None and problem.code == "multiple":
+        return _("%(sku)s %(name)s: the quantity must be a multiple of %(step)s (its selling "
+                 "unit); 0 removes the line.", sku=line.sku, name=line_name(line), step=multiple)
     return {
         "unknown": _("This line is not part of the order."),
         "more": _("You can lower a quantity, not raise it."),
         "multiple": _("A quantity must be a multiple of the product's selling unit."),
         "empty": _("To remove every line, reject the order."),
         "unchanged": _("You changed no quantity. Use Approve instead."),
-    }[code]
+    }[problem.code]
+
+
+def approve_as_shown(user, req: ApprovalRequest, requested: dict[int, int], now: datetime,
+                     comment: str = "", seen_version: int | None = None) -> list[str]:
+    """Approve what the approver sees on the page: quantities typed there that differ from
+    the order are applied (a trim), otherwise the order is approved as it is.
+
+    `seen_version` is the content version the page showed; if the order changed since, the
+    decision is refused rather than taken on content the approver has not seen. Returns
+    the changes in words (empty: approved unchanged).
+    """
+    order = db.session.get(Order, req.order_id)
+    if seen_version is not None and order.content_version != seen_version:
+        raise Conflict(_("The order changed since you opened it: check it again below."))
+    current = [trim_rules.TrimLine(line.id, line.quantity) for line in order.lines]
+    if trim_rules.is_unchanged(current, requested):
+        approve(user, req, now, comment)
+        return []
+    return trim_and_approve(user, req, requested, now, comment)
 
 
 def _apply_trim(order: Order, lines: dict, changes, user,

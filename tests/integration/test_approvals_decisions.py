@@ -265,7 +265,7 @@ def test_the_approval_link_of_the_email_brings_the_approver_back_after_sign_in(c
     assert signed_in.headers["Location"] == f"/approvals/{req.id}"
     page = client.get(f"/approvals/{req.id}",
                       headers={"Accept-Language": "en"}).get_data(as_text=True)
-    for name in ("Approve", "Reject", "Approve with changes"):
+    for name in ("Approve", "Reject"):
         assert f">{name}<" in page or f"> {name}<" in page
 
 
@@ -299,3 +299,78 @@ def test_an_order_no_longer_pending_cannot_be_approved(client, world, pending):
     login(client, world.a.approver)
     assert client.post(f"/approvals/{req.id}/approve").status_code == 409
     assert _reload(req).status == ApprovalStatus.PENDING
+
+
+def _two_line_order(world):
+    b.rule(world.a.company, Role.APPROVER, when_over_order_limit=True)
+    screws, cement = world.products["screws"], world.products["cement"]
+    order = b.order(world.a.buyer, [(cement, 10, 15_000), (screws, 10, 80)])
+    [req] = b.requests_of(order)
+    return order, req
+
+
+def test_approve_applies_the_quantities_the_approver_edited_and_says_so(client, world):
+    """No JavaScript: the one Approve button posts what the page shows, edits included."""
+    order, req = _two_line_order(world)
+    cement_line, screw_line = order.lines
+    login(client, world.a.approver)
+    response = client.post(f"/approvals/{req.id}/approve", data={
+        f"qty-{cement_line.id}": "6", f"qty-{screw_line.id}": "10", "version": "1",
+        "comment": "Six suffisent"}, headers={"Accept-Language": "en"})
+    assert response.status_code == 303
+    order = _reload(order)
+    assert [(line.quantity, line.line_total_cents) for line in order.lines] == [
+        (6, 90_000), (10, 800)]
+    assert order.status == OrderStatus.SUBMITTED and order.subtotal_cents == 90_800
+    assert _reload(req).comment == "Six suffisent"
+    page = client.get("/approvals/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Order approved with your changes" in page and cement_line.sku in page
+    assert "Order approved." not in page
+
+
+def test_approve_with_the_quantities_unchanged_approves_as_is_with_an_optional_comment(
+        client, world):
+    order, req = _two_line_order(world)
+    cement_line, screw_line = order.lines
+    login(client, world.a.approver)
+    response = client.post(f"/approvals/{req.id}/approve", data={
+        f"qty-{cement_line.id}": "10", f"qty-{screw_line.id}": "10", "version": "1",
+        "comment": "OK pour ce chantier"})
+    assert response.status_code == 303
+    order = _reload(order)
+    assert order.status == OrderStatus.SUBMITTED and order.content_version == 1
+    assert _reload(req).comment == "OK pour ce chantier"
+    [entry] = db.session.scalars(db.select(AuditEntry).where(
+        AuditEntry.action == "approval.approve")).all()
+    assert entry.detail["comment"] == "OK pour ce chantier"
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("11", "not raise it"),
+    ("6x", "enter a whole quantity"),
+])
+def test_a_refused_edit_names_its_line_and_keeps_what_was_typed(client, world, typed, words):
+    order, req = _two_line_order(world)
+    cement_line, screw_line = order.lines
+    login(client, world.a.approver)
+    response = client.post(f"/approvals/{req.id}/approve", data={
+        f"qty-{cement_line.id}": "6", f"qty-{screw_line.id}": typed, "version": "1",
+        "comment": "à revoir"}, headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    alert = page[page.index('role="alert"'):][:400]
+    assert screw_line.sku in alert and words in alert and cement_line.sku not in alert
+    assert f'value="{typed}"' in page and 'value="6"' in page and "à revoir" in page
+    order = _reload(order)
+    assert order.status == OrderStatus.PENDING_APPROVAL
+    assert [line.quantity for line in order.lines] == [10, 10]
+
+
+def test_approving_a_page_older_than_the_order_is_refused(client, world):
+    order, req = _two_line_order(world)
+    cement_line, _screws = order.lines
+    login(client, world.a.approver)
+    response = client.post(f"/approvals/{req.id}/approve", data={
+        f"qty-{cement_line.id}": "10", "version": "0"})
+    assert response.status_code == 409
+    assert _reload(order).status == OrderStatus.PENDING_APPROVAL

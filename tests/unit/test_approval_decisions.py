@@ -66,20 +66,21 @@ def test_trim_quantities_are_ascii_digits_and_zero_removes(raw, expected):
 LINES = [TrimLine(1, 10, 1), TrimLine(2, 24, 12)]
 
 
-@pytest.mark.parametrize("requested, changes, error", [
-    ({1: 6}, [(1, 10, 6)], None),
-    ({1: 0}, [(1, 10, 0)], None),
-    ({1: 6, 2: 12}, [(1, 10, 6), (2, 24, 12)], None),
-    ({1: 10}, [], "unchanged"),
-    ({}, [], "unchanged"),
-    ({1: 11}, [], "more"),
-    ({2: 6}, [], "multiple"),
-    ({1: 0, 2: 0}, [], "empty"),
-    ({99: 1}, [], "unknown"),
+@pytest.mark.parametrize("requested, changes, error, line", [
+    ({1: 6}, [(1, 10, 6)], None, None),
+    ({1: 0}, [(1, 10, 0)], None, None),
+    ({1: 6, 2: 12}, [(1, 10, 6), (2, 24, 12)], None, None),
+    ({1: 10}, [], "unchanged", None),
+    ({}, [], "unchanged", None),
+    ({1: 11}, [], "more", 1),
+    ({1: 6, 2: 6}, [], "multiple", 2),
+    ({1: 0, 2: 0}, [], "empty", None),
+    ({99: 1}, [], "unknown", 99),
 ])
-def test_an_approver_can_only_lower_quantities_by_selling_units(requested, changes, error):
+def test_an_approver_can_only_lower_quantities_by_selling_units(requested, changes, error, line):
     found, problem = plan_trim(LINES, requested)
-    assert problem == error
+    assert (problem.code if problem else None) == error
+    assert (problem.line_id if problem else None) == line
     assert [(c.line_id, c.old, c.new) for c in found] == changes
 
 

@@ -18,6 +18,7 @@ from portal.extensions import db
 from portal.models import ApprovalRequest, OrderLine, Role
 from portal.rendering import render, wants_fragment
 from portal.services import DomainError, approval_inbox, approval_trim, decisions
+from portal.services.line_names import pick_name
 
 DECIDERS = (Role.APPROVER, Role.COMPANY_ADMIN)
 MAX_BULK = 100
@@ -64,6 +65,8 @@ def _decide(req: ApprovalRequest, action, success: str, typed=None):
             return _inbox(error=str(exc), status=status)
         return _detail(req, str(exc), status, typed)
     db.session.commit()
+    if callable(success):
+        success = success()
     if _from_inbox() and wants_fragment():
         return _inbox(message=success)
     flash(success, "success")
@@ -86,10 +89,37 @@ def detail(request_id: int):
 @bp.post("/<int:request_id>/approve")
 @allow(*DECIDERS)
 def approve(request_id: int):
+    """Approve what the page shows: quantities edited there are applied, and the answer says so.
+
+    The inbox posts no quantities (it approves the order as listed)."""
     req = _request_or_404(request_id)
+    typed = _typed(req)
+    requested, bad = _trim_quantities(req)
+    if bad:
+        return _detail(req, bad, 422, typed)
     comment = request.form.get("comment", "")
-    return _decide(req, lambda: decisions.approve(current_user, req, _now(), comment),
-                   _("Order approved."))
+    version = request.form.get("version", "")
+    seen = int(version) if version.isascii() and version.isdigit() and len(version) < 9 else None
+    changes: list[str] = []
+
+    def action():
+        changes.extend(decisions.approve_as_shown(current_user, req, requested, _now(),
+                                                  comment, seen))
+
+    return _decide(req, action, lambda: _approved_message(changes), typed=typed)
+
+
+def _approved_message(changes: list[str]) -> str:
+    if not changes:
+        return _("Order approved.")
+    return _("Order approved with your changes: %(changes)s The buyer is told.",
+             changes=" ".join(changes))
+
+
+def _typed(req: ApprovalRequest) -> dict:
+    """What the approver typed, to show it again if the decision is refused."""
+    return {key: value for key, value in request.form.items()
+            if key.startswith(("qty-", "remove-")) or key == "comment"}
 
 
 @bp.post("/<int:request_id>/reject")
@@ -98,39 +128,42 @@ def reject(request_id: int):
     req = _request_or_404(request_id)
     comment = request.form.get("comment", "")
     return _decide(req, lambda: decisions.reject(current_user, req, comment, _now()),
-                   _("Order rejected. The buyer is told why."), typed={"comment": comment})
+                   _("Order rejected. The buyer is told why."), typed=_typed(req))
 
 
 @bp.post("/<int:request_id>/trim")
 @allow(*DECIDERS)
 def trim(request_id: int):
     req = _request_or_404(request_id)
-    typed = {key: value for key, value in request.form.items() if key.startswith("qty-")}
+    typed = _typed(req)
     requested, bad = _trim_quantities(req)
     if bad:
-        return _detail(req, _("Enter whole quantities in digits; 0 removes the line."), 422,
-                       typed)
+        return _detail(req, bad, 422, typed)
     comment = request.form.get("comment", "")
     return _decide(req, lambda: decisions.trim_and_approve(current_user, req, requested,
                                                           _now(), comment),
                    _("Order approved with your changes. The buyer is told."), typed=typed)
 
 
-def _trim_quantities(req: ApprovalRequest) -> tuple[dict[int, int], bool]:
-    """Typed quantities by line id (`qty-<id>`; a ticked `remove-<id>` means 0)."""
-    line_ids = set(db.session.scalars(
-        db.select(OrderLine.id).where(OrderLine.order_id == req.order_id)))
+def _trim_quantities(req: ApprovalRequest) -> tuple[dict[int, int], str]:
+    """Typed quantities by line id (`qty-<id>`; a ticked `remove-<id>` means 0), or the
+    message naming the first line whose quantity is not a whole number."""
+    lines = db.session.execute(
+        db.select(OrderLine.id, OrderLine.sku, OrderLine.name, OrderLine.name_en)
+        .where(OrderLine.order_id == req.order_id)
+        .order_by(OrderLine.position, OrderLine.id)).all()
     requested: dict[int, int] = {}
-    for line_id in line_ids:
+    for line_id, sku, name, name_en in lines:
         raw = request.form.get(f"qty-{line_id}")
         if request.form.get(f"remove-{line_id}"):
             requested[line_id] = 0
         elif raw is not None:
             value = approval_trim.parse_trim_quantity(raw)
             if value is None:
-                return {}, True
+                return {}, _("%(sku)s %(name)s: enter a whole quantity in digits; 0 removes "
+                             "the line.", sku=sku, name=pick_name(name, name_en))
             requested[line_id] = value
-    return requested, False
+    return requested, ""
 
 
 @bp.post("/bulk")
