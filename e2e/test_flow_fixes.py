@@ -148,3 +148,35 @@ def test_without_javascript_the_ready_lines_go_to_the_cart_and_the_mistakes_stay
     page.goto(live_server + "/cart/")
     expect(page.get_by_role("list", name="Lignes du panier").get_by_role("listitem")) \
         .to_have_count(4)
+
+
+def test_reorder_preview_sums_up_the_changes_above_the_fold_with_links_to_the_lines(
+        page, live_server, demo_db, shot):
+    # Emilie's past order with the most lines short of stock or discontinued.
+    order = demo_db.execute(
+        """SELECT o.id, COUNT(*) AS changed FROM orders o
+           JOIN users u ON u.id = o.placed_by_id JOIN order_lines l ON l.order_id = o.id
+           JOIN products p ON p.id = l.product_id
+           WHERE u.email = ? AND (p.discontinued OR
+                 (SELECT COALESCE(SUM(quantity), 0) FROM stock s WHERE s.product_id = p.id)
+                 < l.quantity)
+           GROUP BY o.id ORDER BY changed DESC, o.id DESC LIMIT 1""", (EMILIE,)).fetchone()
+    assert order is not None and order["changed"] >= 1
+    sign_in(page, live_server, EMILIE)
+    page.goto(f"{live_server}/orders/{order['id']}/reorder")
+    summary = page.get_by_role("region", name="Ce qui a changé depuis")
+    expect(summary).to_be_visible()
+    box = summary.bounding_box()
+    assert box["y"] < 640, "the summary starts on the first screen"
+    expect(summary).to_contain_text(re.compile(r"Total HT aujourd'hui\s?: .+ \(il était de .+\)"))
+    counts = summary.get_by_role("listitem").filter(
+        has_text=re.compile(r"pas entièrement en stock|remplacée|ne peu\w+ plus"))
+    expect(counts).not_to_have_count(0)
+    shot("reorder-summary")
+    links = summary.get_by_role("list", name="Aller à une ligne modifiée").get_by_role("link")
+    expect(links).not_to_have_count(0)
+    target = links.first.get_attribute("href")
+    links.first.click()
+    line = page.locator(target)
+    expect(line).to_be_in_viewport()
+    expect(line.get_by_role("list").get_by_role("listitem")).not_to_have_count(0)

@@ -236,3 +236,16 @@ def test_preview_of_an_unchanged_order_says_nothing_changed(client, world):
     body = client.get(f"/orders/{order.id}/reorder").get_data(as_text=True)
     assert "Nothing changed: same products, same prices, all in stock." in body
     assert 'href="#rl-' not in body
+
+
+def test_preview_summary_counts_lines_that_can_no_longer_be_ordered(client, world, past):
+    db.session.add(VisibilityRule(company_id=world.a.company.id,
+                                  category_id=world.categories["food"].id))
+    world.a.buyer.language = "en"
+    db.session.commit()
+    login(client, world.a.buyer)
+    body = client.get(f"/orders/{past.id}/reorder").get_data(as_text=True)
+    assert "2 lines can no longer be ordered" in body
+    summary = body[body.index('class="card reorder-summary"'):body.index('class="reorder-lines"')]
+    assert "The 2 lines that can no longer be ordered are not in today&#39;s total." in summary
+    assert "Total excl. VAT now: €0.00 (it was €40.50)." in body
