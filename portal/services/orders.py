@@ -375,18 +375,23 @@ def waiting_for(order: Order) -> list[str]:
 # -- Home card -------------------------------------------------------------------------------
 
 def latest_orders_for_card(user) -> tuple[Order | None, Order | None]:
-    """(newest order the user may see, the order to repeat: last one to their jobsite)."""
-    newest = db.session.scalar(
-        visible_orders(user).order_by(Order.placed_at.desc(), Order.id.desc()).limit(1)
-    )
-    if newest is None:
-        return None, None
+    """(the order the home card is about, the same order when the user may repeat it).
+
+    One order for both halves of the card: the user's own last order (the last one to their
+    jobsite first), which "repeat my last order" reorders; a user who never ordered (a
+    viewer, an admin) sees the company's newest order and no repeat button. The card says
+    whose order it is.
+    """
     mine = visible_orders(user).where(Order.placed_by_id == user.id).order_by(
         Order.placed_at.desc(), Order.id.desc()).limit(1)
-    repeat = None
+    own = None
     if user.last_jobsite_id:
-        repeat = db.session.scalar(mine.where(Order.jobsite_id == user.last_jobsite_id))
-    if repeat is None:
-        repeat = db.session.scalar(mine)
-    return newest, repeat
+        own = db.session.scalar(mine.where(Order.jobsite_id == user.last_jobsite_id))
+    if own is None:
+        own = db.session.scalar(mine)
+    if own is not None:
+        return own, own
+    newest = db.session.scalar(
+        visible_orders(user).order_by(Order.placed_at.desc(), Order.id.desc()).limit(1))
+    return newest, None
 

@@ -110,20 +110,44 @@ def test_detail_offers_reorder_to_buyers_and_not_to_viewers(client, world, track
     assert client.get(f"/orders/{tracked.id}/reorder").status_code == 403
 
 
-def test_home_card_shows_the_newest_order_and_repeats_the_last_one_to_my_jobsite(client,
-                                                                                 world):
+def test_home_card_shows_and_repeats_one_order_my_last_one_to_my_jobsite(client, world):
     a, p = world.a, world.products
-    to_site1 = ob.order(a.buyer, [(p["cement"], 1, 850)], jobsite=a.sites[0], number="A-1")
-    newest = ob.order(a.buyer, [(p["cement"], 2, 850)], jobsite=a.sites[1], number="A-2",
-                      status=OrderStatus.CONFIRMED)
+    to_site1 = ob.order(a.buyer, [(p["cement"], 1, 850)], jobsite=a.sites[0], number="A-1",
+                        status=OrderStatus.CONFIRMED)
+    newest = ob.order(a.buyer, [(p["cement"], 2, 850)], jobsite=a.sites[1], number="A-2")
     a.buyer.last_jobsite_id = a.sites[0].id
     a.buyer.language = "en"
     db.session.commit()
     login(client, a.buyer)
     body = client.get("/").get_data(as_text=True)
-    assert f'href="/orders/{newest.id}"' in body and "Confirmed" in body
-    assert f'href="/orders/{to_site1.id}/reorder"' in body
-    assert "Repeat my last order to Site 1" in body
+    card = body[body.index('class="card orders-card"'):]
+    card = card[:card.index("</section>")]
+    assert f'href="/orders/{to_site1.id}"' in card and "Confirmed" in card
+    assert f'href="/orders/{to_site1.id}/reorder"' in card and "placed by you" in card
+    assert "Repeat my last order to Site 1" in card and f"/orders/{newest.id}" not in card
+
+
+def test_the_admins_home_card_is_about_his_own_last_order_and_says_whose(client, world):
+    """An admin sees every order of the company: the card used to show the newest one (a
+    buyer's) while its button repeated the admin's own."""
+    a, p = world.a, world.products
+    mine = ob.order(a.admin, [(p["cement"], 1, 850)], number="ADM-1")
+    theirs = ob.order(a.buyer, [(p["cement"], 2, 850)], number="BUY-2")
+    a.admin.language = a.viewer.language = "en"
+    db.session.commit()
+    login(client, a.admin)
+    body = client.get("/").get_data(as_text=True)
+    card = body[body.index('class="card orders-card"'):]
+    card = card[:card.index("</section>")]
+    assert "ADM-1" in card and "BUY-2" not in card and "placed by you" in card
+    assert f'href="/orders/{mine.id}/reorder"' in card
+    client.post("/logout")
+    login(client, a.viewer)  # never ordered: the company's newest, whose it is, no repeat
+    body = client.get("/").get_data(as_text=True)
+    card = body[body.index('class="card orders-card"'):]
+    card = card[:card.index("</section>")]
+    assert "BUY-2" in card and f"placed by {a.buyer.name}" in card
+    assert "/reorder" not in card and f"/orders/{theirs.id}" in card
 
 
 def test_home_card_is_hidden_without_orders(client, world):
