@@ -18,12 +18,14 @@ from zoneinfo import ZoneInfo
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from werkzeug.routing import BuildError
 
 from portal.extensions import db
 from portal.models import (
     Address,
+    Cart,
+    CartLine,
     Order,
     OrderEvent,
     OrderLine,
@@ -55,6 +57,15 @@ class CheckoutInvalid(DomainError):
 
 class EmptyCart(DomainError):
     """Nothing in the cart can be ordered."""
+
+
+class AlreadyOrdered(EmptyCart):
+    """The cart was ordered by another checkout of the same buyer (a second tab or phone)
+    a moment ago; `order` is that order, or None when the cart changed under this one."""
+
+    def __init__(self, message: str, order: Order | None = None):
+        super().__init__(message)
+        self.order = order
 
 
 @dataclass(frozen=True)
@@ -241,11 +252,53 @@ def order_link(order: Order) -> str:
     return external_url(path)
 
 
+# A cart found empty this soon after one of the buyer's orders was that order's cart.
+ALREADY_ORDERED_WITHIN = timedelta(minutes=10)
+
+
+def _lock_cart(user, now: datetime) -> None:
+    """Take the cart for this checkout until the view commits or rolls back.
+
+    An UPDATE, not SELECT ... FOR UPDATE, so that SQLite (which ignores FOR UPDATE) takes
+    its write lock here too: two checkouts of one cart (two tabs, two phones, with two
+    different form tokens) run one after the other, and the second finds the cart emptied
+    by the first. The lines are locked as well, so an add raising a line's quantity waits
+    instead of being deleted unordered.
+    """
+    db.session.execute(update(Cart).where(Cart.user_id == user.id).values(updated_at=now))
+    db.session.execute(select(CartLine.id).join(Cart).where(Cart.user_id == user.id)
+                       .with_for_update(of=CartLine)).all()
+
+
+def _already_ordered(user, now: datetime) -> AlreadyOrdered | None:
+    recent = db.session.scalar(
+        select(Order).where(Order.placed_by_id == user.id, Order.company_id == user.company_id,
+                            Order.placed_at >= now - ALREADY_ORDERED_WITHIN)
+        .order_by(Order.placed_at.desc(), Order.id.desc()).limit(1))
+    if recent is None:
+        return None
+    return AlreadyOrdered(_("This cart was already ordered a moment ago: order %(number)s.",
+                            number=recent.number), recent)
+
+
+def _consume(lines) -> None:
+    """Delete the ordered lines; all of them, or the order is not placed."""
+    ids = [line.id for line in lines]
+    deleted = db.session.execute(delete(CartLine).where(CartLine.id.in_(ids))).rowcount
+    if deleted != len(ids):
+        # Another request removed a line after it was priced: the order would not match
+        # the cart any more. The view rolls back; the buyer checks the cart and tries again.
+        raise AlreadyOrdered(_("Your cart changed while the order was being placed. "
+                               "Please check it and place the order again."))
+
+
 def place_order(user, form: CheckoutForm, now: datetime, on_behalf_by=None) -> Placed:
-    """Turn the cart into an order (not committed). Raises EmptyCart or CheckoutInvalid."""
+    """Turn the cart into an order (not committed). Raises EmptyCart (AlreadyOrdered when
+    another checkout of this buyer ordered the cart first) or CheckoutInvalid."""
+    _lock_cart(user, now)
     lines = cart_service.cart_lines(user)
     if not lines:
-        raise EmptyCart(_("Your cart is empty."))
+        raise _already_ordered(user, now) or EmptyCart(_("Your cart is empty."))
     place, requested, po_number, notes = validate(user, form, delivery_places(user),
                                                   local_today(now))
     summary = cart_summary.summarize(user, now, jobsite_id=place.jobsite_id, lines=lines)
@@ -264,7 +317,7 @@ def place_order(user, form: CheckoutForm, now: datetime, on_behalf_by=None) -> P
         total_cents=summary.total_cents, status=OrderStatus.SUBMITTED, content_version=1,
         submit_token=form.token, placed_at=now, updated_at=now)
     db.session.add(order)
-    # First write of the transaction: a concurrent replay of the token stops here.
+    # A concurrent replay of the token waited on the cart above, or stops here (unique).
     db.session.flush()
     order.number = order_number(local_today(now).year, order.id)
     for position, view in enumerate(summary.orderable, start=1):
@@ -281,8 +334,7 @@ def place_order(user, form: CheckoutForm, now: datetime, on_behalf_by=None) -> P
                                        kind="status", status=order.status, message=""))
     if place.jobsite_id:
         user.last_jobsite_id = place.jobsite_id
-    for view in summary.orderable:
-        db.session.delete(view.line)
+    _consume([view.line for view in summary.orderable])
     queue_email("order_placed", user.email, user.language or user.company.language,
                 "order_placed", order=order, user=user, link=order_link(order),
                 needs=summary.needs if order.status == OrderStatus.PENDING_APPROVAL else [],

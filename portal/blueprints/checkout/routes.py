@@ -105,6 +105,10 @@ def place():
             return _placed(existing, replay=True)
         if isinstance(e, IntegrityError):
             raise
+        if isinstance(e, ordering.AlreadyOrdered) and e.order is not None:
+            # Another tab or phone of this buyer ordered the cart first: show that order.
+            flash(str(e), "info")
+            return redirect(_order_url(e.order), 303)
         flash(str(e), "warning")
         return redirect(url_for("cart.index"), 303)
     return _placed(placed.order, placed.needs)
