@@ -32,6 +32,11 @@ class Defaults:
     # Redis unreachable: count in memory (per process) until it answers again, not a 500.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
+    # Failed sign-ins per address and account together: stops a guesser without locking the
+    # owner out from elsewhere.
+    LOGIN_PAIR_RATE_LIMIT = "5 per minute;30 per hour"
+    # Wrong current passwords on the account page, per account.
+    PASSWORD_CHECK_RATE_LIMIT = "5 per 15 minutes"  # noqa: S105 - a rate, not a secret
     # Reset links live one hour, invitations seven days.
     RESET_TOKEN_HOURS = 1
     INVITE_TOKEN_HOURS = 24 * 7
@@ -79,6 +84,8 @@ ENV_SETTINGS = {
     "MAIL_PASSWORD": str,
     "RATELIMIT_STORAGE_URI": str,
     "LOGIN_RATE_LIMIT": str,
+    "LOGIN_PAIR_RATE_LIMIT": str,
+    "PASSWORD_CHECK_RATE_LIMIT": str,
     "SESSION_COOKIE_SECURE": "bool",
     "REMEMBER_COOKIE_SECURE": "bool",
     "PROXY_COUNT": int,

@@ -6,7 +6,7 @@ from flask import current_app, request, session
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.extensions import db, login_manager
+from portal.extensions import db, limiter, login_manager
 from portal.models import User
 
 CSP = (
@@ -27,6 +27,14 @@ def load_user(session_id: str):
     if user.company_id is not None and user.company is None:
         return None
     return user
+
+
+def retry_after_seconds() -> int:
+    """Seconds until the rate limit that refused this request lets it through again."""
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, int(current.reset_at - time.time()))
 
 
 def end_all_sessions(user: User) -> None:

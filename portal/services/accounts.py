@@ -1,6 +1,7 @@
 """Sign-in, password reset and invitations. Use cases: they change the session, never commit."""
 
 import hashlib
+import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -41,12 +42,23 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _binding(user: User, nonce: str) -> str:
+    """A keyed fingerprint of the account's password hash as it is now: once the password
+    is set or changed (by this link, another link or the account page), every link issued
+    before no longer matches, without a list of links to find and revoke."""
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"{user.id}:{nonce}:{user.password_hash or ''}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
 def issue_token(user: User, purpose: TokenPurpose, now: datetime | None = None) -> str:
+    """A link secret "<nonce>.<binding>"; only its digest is stored."""
     now = now or datetime.now(UTC)
     hours = current_app.config[
         "RESET_TOKEN_HOURS" if purpose == TokenPurpose.RESET else "INVITE_TOKEN_HOURS"
     ]
-    token = secrets.token_urlsafe(32)
+    nonce = secrets.token_urlsafe(32)
+    token = f"{nonce}.{_binding(user, nonce)}"
     db.session.add(UserToken(user_id=user.id, purpose=purpose, token_hash=_digest(token),
                              expires_at=now + timedelta(hours=hours)))
     return token
@@ -78,6 +90,9 @@ def token_user(token: str, now: datetime | None = None) -> UserToken | None:
     row = db.session.scalar(select(UserToken).where(UserToken.token_hash == _digest(token)))
     if row is None or row.used_at is not None or row.expires_at <= now or row.user.disabled:
         return None
+    nonce, _dot, binding = token.partition(".")
+    if not hmac.compare_digest(binding, _binding(row.user, nonce)):
+        return None  # the password changed since this link was sent
     return row
 
 
@@ -103,9 +118,13 @@ def set_password_with_token(token: str, password: str, now: datetime | None = No
     return user
 
 
+class WrongCurrentPassword(DomainError):
+    """The account page's current password did not match (the view counts these)."""
+
+
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
-        raise DomainError(_("Your current password is not right."))
+        raise WrongCurrentPassword(_("Your current password is not right."))
     problem = policy_problem(new, user.email)
     if problem:
         raise DomainError(problem)

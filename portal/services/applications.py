@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -32,7 +33,7 @@ from portal.models import (
 from portal.services import DomainError
 from portal.services.accounts import find_user_by_email, send_invitation
 from portal.services.customers import terms_label, write_audit
-from portal.services.mail import queue_email
+from portal.services.mail import external_url, queue_email
 
 # Trade key -> label, in the order the form offers them.
 TRADES = (
@@ -154,14 +155,20 @@ class ApplicationData:
     phone: str
 
 
-def submit_application(data: ApplicationData, language: str) -> AccountApplication:
-    """A pending company, its admin user (no password yet) and the application, together."""
+def submit_application(data: ApplicationData, language: str) -> AccountApplication | None:
+    """A pending company, its admin user (no password yet) and the application, together.
+
+    An address that already has an account opens nothing (None): the form answers as for any
+    application, so it cannot be used to learn who has an account; the owner is told by email.
+    """
     check = check_legal_id(data.legal_id)
     if check.problem:
         raise DomainError(legal_id_message(check))
     email = data.email.strip().lower()
-    if find_user_by_email(email) is not None:
-        raise DomainError(duplicate_email_message())
+    existing = find_user_by_email(email)
+    if existing is not None:
+        tell_owner_of_application(existing)
+        return None
     company = Company(name=data.company_name.strip(), legal_id=check.value, trade=data.trade,
                       status=CompanyStatus.PENDING, language=language, phone=data.phone.strip())
     db.session.add(company)
@@ -183,9 +190,13 @@ def submit_application(data: ApplicationData, language: str) -> AccountApplicati
     return application
 
 
-def duplicate_email_message() -> str:
-    return _("An account already uses this email address. Sign in, or use “Forgot your "
-             "password?” on the sign-in page.")
+def tell_owner_of_application(user: User) -> None:
+    """The owner of an address someone applied with learns it by email (sign-in and reset
+    links), in their own language."""
+    queue_email("application_existing", user.email, user.language or "fr",
+                "application_existing", user=user,
+                login_link=external_url(url_for("auth.login")),
+                forgot_link=external_url(url_for("auth.forgot_password")))
 
 
 def _claim(application_id: int, status: ApplicationStatus, staff: User, now: datetime,

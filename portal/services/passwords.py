@@ -35,15 +35,21 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
+    """Every answer costs one argon2 verification, even for an account without a password
+    (a pending applicant, an invited user): a quick "no" would tell who they are."""
     if not stored_hash:
+        burn_time(password)
         return False
     try:
         return hasher().verify(stored_hash, password)
-    except (VerificationError, InvalidHashError):
+    except VerificationError:
+        return False
+    except InvalidHashError:
+        burn_time(password)
         return False
 
 
-# Verified when the email is unknown, so both answers take the same time.
+# Verified when there is no real hash to check, so every failed answer takes the same time.
 _DUMMY_HASH_CACHE: dict = {}
 
 

@@ -143,14 +143,20 @@ def test_the_vat_problem_is_shown_even_when_other_fields_are_missing(client):
     assert "A French VAT number is FR, two characters" in response.text
 
 
-def test_an_email_already_used_by_a_user_is_refused_and_nothing_is_half_created(client, world):
-    response = client.post("/apply/", data={**VALID, "email": "BUYER-A@test.example"},
-                           headers={"Accept-Language": "en"})
-    assert response.status_code == 422
-    assert "An account already uses this email address" in response.text
+def test_an_email_already_used_gets_the_same_answer_and_its_owner_an_email(client, world):
+    """The form must not confirm which addresses have an account (finding 12.8)."""
+    used = client.post("/apply/", data={**VALID, "email": "BUYER-A@test.example"},
+                       headers={"Accept-Language": "en"})
+    assert used.status_code == 303 and used.headers["Location"] == "/apply/sent"
+    assert "already" not in used.text
     assert _count(AccountApplication) == 0
     assert db.session.scalar(select(func.count(Company.id))) == 2  # only A and B
-    assert _count(OutboxMessage) == 0
+    (mail,) = db.session.scalars(select(OutboxMessage)).all()
+    assert mail.to_address == "buyer-a@test.example" and mail.kind == "application_existing"
+    assert "https://portal.test/password/forgot" in mail.body_text
+    fresh = client.post("/apply/", data={**VALID, "email": "someone.new@test.example"},
+                        headers={"Accept-Language": "en"})
+    assert (fresh.status_code, fresh.headers["Location"]) == (303, "/apply/sent")
 
 
 def test_the_french_form_speaks_french(client):

@@ -11,6 +11,7 @@ from portal.extensions import db, limiter
 from portal.rendering import render
 from portal.services import DomainError
 from portal.services import applications as service
+from portal.services.accounts import find_user_by_email
 
 
 def _data(form: ApplicationForm) -> service.ApplicationData:
@@ -24,6 +25,13 @@ def _legal_id_error(form: ApplicationForm) -> bool:
     if check.problem:
         form.legal_id.errors = [*form.legal_id.errors, service.legal_id_message(check)]
     return bool(check.problem)
+
+
+def _tell_owner(email: str) -> None:
+    owner = find_user_by_email(email)
+    if owner is not None:
+        service.tell_owner_of_application(owner)
+        db.session.commit()
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -43,9 +51,10 @@ def index():
             except DomainError as exc:
                 db.session.rollback()
                 form.email.errors = [*form.email.errors, str(exc)]
-            except IntegrityError:  # the same email registered a moment ago
+            except IntegrityError:  # the same email registered a moment ago: the same answer
                 db.session.rollback()
-                form.email.errors = [*form.email.errors, service.duplicate_email_message()]
+                _tell_owner(form.email.data)
+                return redirect(url_for("apply.sent"), 303)
             else:
                 return redirect(url_for("apply.sent"), 303)
         return render("apply/index.html", form=form, status_code=422)

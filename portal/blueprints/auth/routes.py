@@ -5,14 +5,17 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from portal.access import PUBLIC, SIGNED_IN, allow
 from portal.blueprints.auth import bp
 from portal.blueprints.auth.forms import ForgotForm, LoginForm, SetPasswordForm
+from portal.errors import error_response
 from portal.extensions import db, limiter
 from portal.rendering import render
-from portal.security import end_all_sessions
+from portal.security import end_all_sessions, retry_after_seconds
 from portal.services import DomainError
 from portal.services import accounts as account_service
 
@@ -26,8 +29,12 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
-def _login_account_key() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+def _login_pair_key() -> str:
+    """The address and the account together: an attacker hammering one account is stopped
+    without locking its owner, who signs in from elsewhere (an account-wide count would let
+    anyone lock anyone out)."""
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return f"login:{get_remote_address()}:{email}"
 
 
 def _failed_login(response) -> bool:
@@ -38,8 +45,8 @@ def _failed_login(response) -> bool:
 @allow(PUBLIC)
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
                deduct_when=_failed_login)
-@limiter.limit("100 per hour", methods=["POST"], key_func=_login_account_key,
-               deduct_when=_failed_login)
+@limiter.limit(lambda: current_app.config["LOGIN_PAIR_RATE_LIMIT"], methods=["POST"],
+               key_func=_login_pair_key, deduct_when=_failed_login)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -62,6 +69,20 @@ def login():
         return render("auth/login.html", form=form, status_code=422)
     status = 422 if form.is_submitted() else 200
     return render("auth/login.html", form=form, status_code=status)
+
+
+@bp.errorhandler(429)
+def _sign_in_paused(e):
+    """A paused sign-in still offers the way in that no sign-in limit blocks: a reset link
+    sent to the owner's mailbox."""
+    seconds = retry_after_seconds()
+    minutes = max(1, round(seconds / 60))
+    detail = ngettext("Too many failed sign-ins. Please try again in %(num)s minute, or get "
+                      "a link by email to set a new password.",
+                      "Too many failed sign-ins. Please try again in %(num)s minutes, or get "
+                      "a link by email to set a new password.", minutes)
+    return error_response(429, detail, headers={"Retry-After": str(seconds)},
+                          template="auth/login_limited.html")
 
 
 @bp.post("/logout")
