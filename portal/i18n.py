@@ -101,10 +101,10 @@ def init_app(app):
     from portal.services.approval_words import request_reason
     from portal.services.line_names import line_name
     from portal.services.order_events import event_text
-    from portal.services.packs import case_label
+    from portal.services.packs import case_label, kind_choices
     from portal.services.places import place_words
 
     # Stored facts put into words in the reader's language (the page's, or an email's).
     app.jinja_env.globals.update(line_name=line_name, approval_reason=request_reason,
                                  event_text=event_text, case_label=case_label,
-                                 place_words=place_words)
+                                 place_words=place_words, pack_kinds=kind_choices)

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 
 from portal.extensions import db
 from portal.models import PriceList, PriceTier, Product, Stock, Warehouse
-from portal.services import DomainError
+from portal.services import DomainError, packs
 from portal.services.audit import record
 from portal.services.csv_import import cells
 from portal.services.quantities import MAX_QUANTITY
@@ -120,6 +120,7 @@ def update_product(product: Product, actor, form: Mapping[str, str]) -> dict:
         problem = cells.order_multiple_problem(values["case_pack"], values["order_multiple"])
         if problem:
             errors["order_multiple"] = problem
+    values["pack_kind"] = _pack_kind(errors, product, form.get("pack_kind"))
     values["discontinued"] = form.get("discontinued") in ("1", "on", "yes")
     values["replacement_id"] = _replacement(errors, product, form.get("replacement_sku", ""))
     if errors:
@@ -133,6 +134,15 @@ def update_product(product: Product, actor, form: Mapping[str, str]) -> dict:
     if changed:
         record(actor, "product.update", product, {"changed": changed})
     return changed
+
+
+def _pack_kind(errors: dict, product: Product, raw: str | None) -> str:
+    if raw is None:  # a form without the field keeps the kind
+        return product.pack_kind or packs.DEFAULT_KIND
+    kind = packs.normalize_kind(raw)
+    if kind is None:
+        errors["pack_kind"] = _("Choose a pack kind from the list.")
+    return kind or product.pack_kind or packs.DEFAULT_KIND
 
 
 def _replacement(errors: dict, product: Product, raw: str) -> int | None:

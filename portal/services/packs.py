@@ -47,6 +47,11 @@ def normalize_kind(raw: str | None) -> str | None:
     return _ALIASES.get(text)
 
 
+def kind_choices() -> list[tuple[str, str]]:
+    """(code, name) of every kind, for a form's select, in the language in force."""
+    return [(kind, str(KIND_NAMES[kind])) for kind in PACK_KINDS]
+
+
 def case_label(product, capital: bool = False) -> str:
     """ "carton de 12" for `product` (anything with `case_pack` and `pack_kind`)."""
     kind = getattr(product, "pack_kind", None) or DEFAULT_KIND

@@ -38,6 +38,7 @@ class PlaceWords:
     kind: str
     place: str  # "Jobsite"
     every_place: str  # "All jobsites"
+    no_place: str  # "No jobsite"
     contact: str  # "Site contact"
 
     def contact_is(self, who: str) -> str:
@@ -52,7 +53,8 @@ def place_words(company=None) -> PlaceWords:
     """The words of `company`'s delivery places in the language in force."""
     kind = place_kind(getattr(company, "trade", None))
     if kind == "kitchen":
-        return PlaceWords(kind, _("Kitchen"), _("All kitchens"), _("Kitchen contact"))
+        return PlaceWords(kind, _("Kitchen"), _("All kitchens"), _("No kitchen"),
+                          _("Kitchen contact"))
     if kind == "shop":
-        return PlaceWords(kind, _("Shop"), _("All shops"), _("Shop contact"))
-    return PlaceWords(kind, _("Jobsite"), _("All jobsites"), _("Site contact"))
+        return PlaceWords(kind, _("Shop"), _("All shops"), _("No shop"), _("Shop contact"))
+    return PlaceWords(kind, _("Jobsite"), _("All jobsites"), _("No jobsite"), _("Site contact"))

@@ -158,3 +158,38 @@ def test_timeline_text_written_before_codes_is_shown_as_written(client, world):
     login(client, world.a.buyer)
     page = _page(client, f"/orders/{order.id}")
     assert "Commande confirmée (LYO)." in page and "Confirmed" in page
+
+
+def test_staff_set_the_pack_kind_in_the_product_form_and_in_an_import(client, world):
+    from portal.models import ImportStatus, Product
+    from tests.integration.backoffice_builders import csv_bytes
+    from tests.integration.test_catalog_admin_editing import form_of
+    from tests.integration.test_imports_customers import checked_job, run_to_rest
+
+    cement = world.products["cement"]
+    login(client, world.staff)
+    form = _page(client, f"/staff/catalog/products/{cement.id}")
+    assert '<option value="pallet">Palette</option>' in form
+    bad = client.post(f"/staff/catalog/products/{cement.id}",
+                      data=form_of(cement, pack_kind="barrel"))
+    assert bad.status_code == 422
+    assert client.post(f"/staff/catalog/products/{cement.id}",
+                       data=form_of(cement, pack_kind="bag")).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Product, cement.id).pack_kind == "bag"
+
+    slug = world.categories["tools"].slug
+    header = "sku;name_fr;name_en;category_slug;case_pack;pack_kind"
+    job = checked_job(client, csv_bytes(header, [f"PAL-1;Ciment;Cement;{slug};40;Palette",
+                                                 f"BOX-1;Vis;Screws;{slug};12;",
+                                                 f"BAD-1;Vis;Screws;{slug};12;tonneau"]),
+                      kind="products")
+    assert [e[1] for e in job.report["errors"]] == ["pack_kind"]
+    job = checked_job(client, csv_bytes(header, [f"PAL-1;Ciment;Cement;{slug};40;Palette",
+                                                 f"BOX-1;Vis;Screws;{slug};12;"]),
+                      kind="products")
+    assert client.post(f"/staff/imports/{job.id}/commit").status_code == 303
+    assert run_to_rest(client, job.id).status == ImportStatus.DONE
+    kinds = dict(db.session.execute(select(Product.sku, Product.pack_kind).where(
+        Product.sku.in_(["PAL-1", "BOX-1"]))).all())
+    assert kinds == {"PAL-1": "pallet", "BOX-1": "case"}

@@ -18,6 +18,7 @@ from sqlalchemy import insert, select, update
 
 from portal.extensions import db
 from portal.models import Category, Product
+from portal.services import packs
 from portal.services.csv_import import cells
 from portal.services.csv_import.base import Checker, RowCheck, RowError, Writer, also_on
 from portal.services.csv_import.parse import Row, Spec
@@ -25,7 +26,7 @@ from portal.services.csv_import.parse import Row, Spec
 SPEC = Spec(
     columns=("sku", "gtin", "name_fr", "name_en", "description_fr", "description_en", "brand",
              "category_slug", "uom", "case_pack", "order_multiple", "lead_time_days",
-             "discontinued", "replacement_sku"),
+             "discontinued", "replacement_sku", "pack_kind"),
     required=frozenset({"sku"}),
 )
 TEXT_FIELDS = ("sku", "gtin", "name_fr", "name_en", "brand", "description_fr", "description_en")
@@ -153,6 +154,11 @@ class ProductsChecker(Checker):
             number = c.get(column, cells.integer, low, high)
             if number is not None:
                 values[column] = number
+        kind = packs.normalize_kind(c.raw("pack_kind"))
+        if kind is None:
+            c.fail("pack_kind", _("must be one of %(kinds)s", kinds=", ".join(packs.PACK_KINDS)))
+        elif kind:
+            values["pack_kind"] = kind
         discontinued = c.get("discontinued", cells.boolean)
         if discontinued is not None:
             values["discontinued"] = discontinued
@@ -207,6 +213,7 @@ class ProductsWriter(Writer):
             "description_en": v.get("description_en", ""), "brand": v.get("brand", ""),
             "category_id": v["category_id"], "uom": v.get("uom", "each"),
             "case_pack": case_pack, "order_multiple": v.get("order_multiple", case_pack),
+            "pack_kind": v.get("pack_kind", packs.DEFAULT_KIND),
             "lead_time_days": v.get("lead_time_days", 2),
             "discontinued": v.get("discontinued", False), "active": True,
             "updated_at": self.now,
