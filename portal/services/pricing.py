@@ -35,12 +35,25 @@ class Quote:
 
 @dataclass(frozen=True)
 class RoundUpHint:
-    """Rounding `quantity` up to `to_quantity` (a full case) costs or saves this much."""
+    """Rounding `quantity` up to `to_quantity` (a full case): what really changes.
+
+    The unit price falls from `unit_price_cents` to `new_unit_price_cents`, and the line
+    costs `extra_cost_cents` more (the extra units, less the lower price on all of them).
+    """
 
     to_quantity: int
     extra_units: int
     new_total_cents: int
     saving_cents: int  # per unit price drop × quantity; positive means cheaper per unit
+    unit_price_cents: int = 0
+    new_unit_price_cents: int = 0
+    extra_cost_cents: int = 0
+
+
+# A full case is suggested only when it is worth a look: its unit price is lower, and the
+# line costs at most this share more (basis points of the line as typed). "+38 units" on a
+# 2-bag line, or doubling a half case, is not a nudge but a different order.
+ROUND_UP_MAX_EXTRA_BP = 2000
 
 
 def best_tier(tiers: tuple[Tier, ...] | list[Tier], quantity: int) -> Tier | None:
@@ -78,16 +91,24 @@ def snap_quantity(quantity: int, order_multiple: int) -> int:
 
 
 def round_up_hint(quantity: int, case_pack: int, tiers) -> RoundUpHint | None:
-    """When a quantity is not a whole number of cases, what the next full case would cost."""
+    """The next full case, when suggesting it makes sense (None otherwise).
+
+    It does when the quantity is not a whole number of cases, the full case's unit price is
+    lower, and the line would cost at most ROUND_UP_MAX_EXTRA_BP more than as typed.
+    """
     if case_pack <= 1 or quantity % case_pack == 0:
         return None
     now = quote(tiers, quantity)
     target = -(-quantity // case_pack) * case_pack
     then = quote(tiers, target)
-    if now is None or then is None:
+    if now is None or then is None or then.unit_price_cents >= now.unit_price_cents:
+        return None
+    extra = then.line_total_cents - now.line_total_cents
+    if extra * 10000 > now.line_total_cents * ROUND_UP_MAX_EXTRA_BP:
         return None
     saving = (now.unit_price_cents - then.unit_price_cents) * target
-    return RoundUpHint(target, target - quantity, then.line_total_cents, saving)
+    return RoundUpHint(target, target - quantity, then.line_total_cents, saving,
+                       now.unit_price_cents, then.unit_price_cents, extra)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,14 @@ from portal.services import DomainError
 from portal.services import cart as cart_service
 from portal.services.availability import stock_totals
 from portal.services.paste import MAX_LINES, RawLine
-from portal.services.pricing import PriceBook, Tier, quote, round_up_hint, snap_quantity
+from portal.services.pricing import (
+    PriceBook,
+    RoundUpHint,
+    Tier,
+    quote,
+    round_up_hint,
+    snap_quantity,
+)
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
 from portal.services.visibility import visible_products
 
@@ -95,6 +102,7 @@ class LineResult:
     line_total_cents: int | None = None
     snap_to: int | None = None  # a quantity offered instead (MULTIPLE, MINIMUM, round-up)
     saving_cents: int = 0  # what snapping saves, when it does
+    round_up: RoundUpHint | None = None  # the suggested full case, said as what changes
     replacement_sku: str | None = None
     merged: int = 1
     sources: tuple[RawLine, ...] = ()
@@ -210,15 +218,15 @@ def check_entry(entry: Entry, info: ProductInfo | None) -> LineResult:
         smallest = min(t.min_qty for t in info.tiers)
         return LineResult(status=ERROR, code=MINIMUM, product=info, quantity=quantity,
                           snap_to=snap_quantity(smallest, step), **base)
-    snap_to, saving = None, 0
+    snap_to, saving, round_up = None, 0, None
     hint = round_up_hint(quantity, info.case_pack, info.tiers)
     if hint and hint.saving_cents > 0 and hint.to_quantity % step == 0:
-        snap_to, saving = hint.to_quantity, hint.saving_cents
+        snap_to, saving, round_up = hint.to_quantity, hint.saving_cents, hint
     backorder = quantity > info.in_stock
     return LineResult(status=WARNING if backorder else OK, code=BACKORDER if backorder else OK,
                       product=info, quantity=quantity, unit_price_cents=priced.unit_price_cents,
                       line_total_cents=priced.line_total_cents, snap_to=snap_to,
-                      saving_cents=saving, **base)
+                      saving_cents=saving, round_up=round_up, **base)
 
 
 def check_lines(raw_lines: Sequence[RawLine], products: Mapping[str, ProductInfo],

@@ -45,10 +45,14 @@ def test_volume_tiers_change_the_unit_price_and_offer_the_full_case(client, buye
     # Without the group's flat price, the base list's tiers apply: 1.00, 0.97 from 5, 0.90 from 10.
     db.session.query(PriceTier).filter_by(price_list_id=world.pro.id).delete()
     db.session.commit()
-    (line,) = cart_with(buyer, (world.products["screws"], 7))
+    (line,) = cart_with(buyer, (world.products["screws"], 9))
     body = client.get("/cart/", headers=EN).get_data(as_text=True)
-    assert "€0.97" in body and "€6.79" in body
-    assert 'name="set" value="10"' in body and "+3 units = full case, save €0.70" in body
+    assert "€0.97" in body and "€8.73" in body
+    assert 'name="set" value="10"' in body
+    assert "Full case: the unit price falls from €0.97 to €0.90; +1 unit costs +€0.27." in body
+    client.post(f"/cart/line/{line.id}/qty", data={"set": "7"})
+    # 7 → 10 would cost a third more (6.79 → 9.00): not offered.
+    assert "Full case:" not in client.get("/cart/", headers=EN).get_data(as_text=True)
     client.post(f"/cart/line/{line.id}/qty", data={"set": "10"})
     assert "€0.90" in client.get("/cart/", headers=EN).get_data(as_text=True)
 

@@ -84,10 +84,14 @@ def test_the_round_up_hint_shows_the_saving_of_a_full_case(client, world):
     login(client, world.a.buyer)
     client.post("/language", data={"lang": "en"})
     html = client.get(f"/catalog/p/{p.id}?qty=10").get_data(as_text=True)
-    assert "+2 units = full case, save €4.20" in html
+    # What really changes: the unit price, and what the line costs more (not a "saving").
+    assert ("Full case: the unit price falls from €5.00 to €4.65; +2 units cost +€5.80."
+            in html)
     assert 'name="use" value="12"' in html
     whole = client.get(f"/catalog/p/{p.id}?qty=12").get_data(as_text=True)
-    assert "full case, save" not in whole
+    assert "Full case:" not in whole
+    far = client.get(f"/catalog/p/{p.id}?qty=2").get_data(as_text=True)
+    assert "Full case:" not in far and 'name="use" value="12"' not in far  # +10 units
 
 
 def test_sku_urls_redirect_to_the_product_page(client, world):

@@ -139,8 +139,8 @@ def test_default_quantity_is_one_full_case(case_pack, multiple, tiers, expected)
 @pytest.mark.parametrize(("quantity", "case_pack", "tiers", "expected"), [
     # 8 screws at 0.97 vs a case of 10 at 0.90: +2 units, the case costs 9.00, saving 0.70.
     (8, 10, SCREWS, (10, 2, 900, 70)),
-    (3, 10, SCREWS, (10, 7, 900, 100)),
-    (13, 10, SCREWS, (20, 7, 1800, 0)),  # already at the case price: nothing saved
+    (3, 10, SCREWS, None),  # +7 units tripling the line: not suggested (test_round_up_rule)
+    (13, 10, SCREWS, None),  # already at the case price: nothing saved, nothing suggested
     (10, 10, SCREWS, None),  # whole cases
     (3, 1, SCREWS, None),  # sold by the unit
     (6, 12, GLOVES, None),  # 6 is not priced at all

@@ -86,8 +86,9 @@ def test_below_the_smallest_priced_quantity_offers_it():
 
 
 @pytest.mark.parametrize("qty, snap_to, saving", [
-    ("7", 10, (97 - 90) * 10),  # 7 at 0.97, a full case at 0.90
-    ("3", 10, (100 - 90) * 10),
+    ("9", 10, (97 - 90) * 10),  # 9 at 0.97, a full case at 0.90: +0.27 on 8.73
+    ("7", None, 0),  # +3 units would cost a third more: not a nudge
+    ("3", None, 0),
     ("10", None, 0),  # a full case already
     ("20", None, 0),
 ])
