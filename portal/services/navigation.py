@@ -18,12 +18,19 @@ class Tab:
     icon: str
     # Endpoint prefixes of the pages this tab is "current" on (the longest match wins).
     sections: tuple[str, ...]
+    spare: bool = False  # left out when the bar would hold more than MAX_TABS
+
+
+# Five French labels fit side by side at 360 px ("Validations", "Commandes" need ~70 px);
+# a sixth overlaps its neighbours.
+MAX_TABS = 5
 
 
 CUSTOMER_TABS = (
     Tab("catalog.index", _l("Catalog"), "search", ("catalog.",)),
     Tab("quick_order.index", _l("Quick order"), "bolt", ("quick_order.",)),
-    Tab("lists.index", _l("Lists"), "list", ("lists.",)),
+    # Deciders get Approvals instead; the catalog page links to their lists.
+    Tab("lists.index", _l("Lists"), "list", ("lists.",), spare=True),
     Tab("orders.index", _l("Orders"), "orders", ("orders.",)),
     Tab("approvals.index", _l("Approvals"), "check", ("approvals.",)),
     Tab("cart.index", _l("Cart"), "cart", ("cart.", "checkout.")),
@@ -41,7 +48,10 @@ def bottom_tabs(user: User) -> tuple[Tab, ...]:
     """The tabs of pages this user may open: asked of the views' own `@allow` declarations,
     so a tab never leads to "you may not do that"."""
     tabs = STAFF_TABS if user.is_staff else CUSTOMER_TABS
-    return tuple(tab for tab in tabs if may_open(user, tab.endpoint))
+    shown = tuple(tab for tab in tabs if may_open(user, tab.endpoint))
+    if len(shown) > MAX_TABS:
+        shown = tuple(tab for tab in shown if not tab.spare)
+    return shown
 
 
 def current_tab(tabs, endpoint: str | None) -> str | None:

@@ -38,8 +38,8 @@ PEOPLE = {
     "fulfilment": lambda w: w.fulfilment,
 }
 EXPECTED = {
-    "company_admin": ["/catalog/", "/quick-order/", "/lists/", "/orders/", "/approvals/", "/cart/"],
-    "approver": ["/catalog/", "/quick-order/", "/lists/", "/orders/", "/approvals/", "/cart/"],
+    "company_admin": ["/catalog/", "/quick-order/", "/orders/", "/approvals/", "/cart/"],
+    "approver": ["/catalog/", "/quick-order/", "/orders/", "/approvals/", "/cart/"],
     "buyer": ["/catalog/", "/quick-order/", "/lists/", "/orders/", "/cart/"],
     "viewer": ["/catalog/", "/lists/", "/orders/"],
     "pending buyer": ["/catalog/", "/lists/", "/orders/"],
@@ -82,3 +82,9 @@ def test_the_back_office_page_links_to_every_tool_the_person_may_open(client, wo
                                    re.S).group(1))
     assert links == BACK_OFFICE_LINKS[who]
     assert {link: client.get(link).status_code for link in links} == dict.fromkeys(links, 200)
+
+
+def test_deciders_reach_their_lists_from_the_catalog_page(client, world):
+    login(client, world.a.approver)
+    assert "/lists/" not in bottom_bar(client)
+    assert 'href="/lists/"' in client.get("/catalog/").get_data(as_text=True)
