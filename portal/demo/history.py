@@ -70,7 +70,9 @@ class OrderDraft:
     notes: str = ""
     requested_date: date | None = None
     wants_po: bool = False
-    events: list[tuple] = field(default_factory=list)  # (at, actor_id, kind, status, message)
+    # (at, actor_id, kind, status, what): `what` is (code, params) of services/order_events,
+    # or a text typed by a person (a cancellation reason), kept as written.
+    events: list[tuple] = field(default_factory=list)
     shipments: list[dict] = field(default_factory=list)
     approvals: list[dict] = field(default_factory=list)
     scripted: bool = True
@@ -222,6 +224,10 @@ class HistoryBuilder:
         limit = order.user.get("order_limit_cents")
         return bool(limit and order.company["has_rules"] and order.subtotal > limit)
 
+    def limit_reason_data(self, order: OrderDraft) -> list[dict]:
+        return [{"code": "order_limit", "amount_cents": order.user["order_limit_cents"],
+                 "currency": "EUR"}]
+
     def limit_reason(self, order: OrderDraft) -> str:
         return (f"Dépassement du plafond par commande de {order.user['name']} "
                 f"({euros(order.user['order_limit_cents'])}) : commande de "
@@ -248,14 +254,16 @@ class HistoryBuilder:
         needs_approval = final in (S.PENDING_APPROVAL, S.REJECTED) or (
             final != S.CANCELLED and self.approval_needed(order))
         steps: list[tuple] = []  # (hours after previous, actor, kind, status, message)
-        placed_by = f"Commande passée par {user['name']}"
-        if order.on_behalf_by_id:
-            placed_by += f", saisie par {staff['thomas']['name']} pour le compte du client"
+        # Who placed it (and for whom) is on the order itself; the entry says what happened.
         if needs_approval:
             reason = self.limit_reason(order)
+            waiting = ("approval_waiting", {
+                "who": {"names": approver["name"], "role": str(Role.APPROVER)},
+                "reasons": self.limit_reason_data(order)})
             steps.append((0, order.on_behalf_by_id or user["id"], "status", S.PENDING_APPROVAL,
-                          f"{placed_by}. En attente de validation : {reason}"))
+                          waiting))
             request = {"status": ApprovalStatus.PENDING, "reason": reason,
+                       "reason_data": self.limit_reason_data(order),
                        "rule": self.rules["limit"], "step": 0, "role": Role.APPROVER,
                        "unit_id": approver["unit_id"], "created_at": order.placed_at,
                        "decided_by_id": None, "decided_at": None, "comment": ""}
@@ -263,28 +271,25 @@ class HistoryBuilder:
             if final == S.REJECTED:
                 comment = REJECTION_COMMENTS[int(actor_roll * len(REJECTION_COMMENTS))]
                 steps.append((waits[0], approver["id"], "approval", None,
-                              f"Refusée par {approver['name']} : {comment}"))
-                steps.append((0.01, approver["id"], "status", S.REJECTED, "Commande refusée."))
+                              ("rejected", {"who": approver["name"], "comment": comment})))
+                steps.append((0.01, approver["id"], "status", S.REJECTED, ""))
                 request.update(status=ApprovalStatus.REJECTED, comment=comment,
                                decided_by_id=approver["id"], decided_step=1)
             elif final != S.PENDING_APPROVAL:
                 steps.append((waits[0], approver["id"], "approval", None,
-                              f"Validée par {approver['name']}."))
-                steps.append((0.01, None, "status", S.SUBMITTED,
-                              "Commande transmise au distributeur."))
+                              ("step_approved", {"step": 1, "who": approver["name"]})))
+                steps.append((0.01, None, "status", S.SUBMITTED, ("approvals_done", {})))
                 request.update(status=ApprovalStatus.APPROVED, decided_by_id=approver["id"],
                                decided_step=1)
         else:
-            steps.append((0, order.on_behalf_by_id or user["id"], "status", S.SUBMITTED,
-                          f"{placed_by}."))
+            steps.append((0, order.on_behalf_by_id or user["id"], "status", S.SUBMITTED, ""))
 
         warehouse = self.warehouses[company["warehouse"]]
         confirmer = staff["karim"]["id"] if actor_roll < 0.8 else staff["claire"]["id"]
         reached_confirm = final in (S.CONFIRMED, S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED) or (
             final == S.CANCELLED and cancel_after_confirm < 0.3)
         if reached_confirm:
-            steps.append((waits[1], confirmer, "status", S.CONFIRMED,
-                          f"Commande confirmée, préparation en cours ({warehouse['name']})."))
+            steps.append((waits[1], confirmer, "status", S.CONFIRMED, ("confirmed", {})))
         if final == S.CANCELLED:
             who = user["id"] if cancel_after_confirm < 0.6 else staff["claire"]["id"]
             message = CANCEL_MESSAGES[int(carrier_a * len(CANCEL_MESSAGES))]
@@ -311,18 +316,14 @@ class HistoryBuilder:
             complete = k == len(parcels) - 1 and final != S.PARTIALLY_SHIPPED
             status = S.SHIPPED if complete else S.PARTIALLY_SHIPPED
             number = _tracking(carrier, tracking)
-            label = "Expédiée" if complete else "Expédition partielle"
-            steps.append((wait, staff["karim"]["id"], "status", status,
-                          (f"{label} ({warehouse['name']}, {len(indexes)} "
-                          f"ligne{'s' if len(indexes) > 1 else ''}) : {carrier}, n° de suivi "
-                          f"{number}.")))
+            steps.append((wait, staff["karim"]["id"], "status", status, ("shipped", {
+                "lines": len(indexes), "units": sum(order.lines[i].quantity for i in indexes),
+                "carrier": carrier, "tracking": number, "partial": not complete})))
             order.shipments.append({"step": len(steps) - 1, "carrier": carrier,
                                     "tracking": number, "warehouse_id": warehouse["id"],
                                     "lines": indexes})
         if final == S.DELIVERED:
-            receiver = order.jobsite["contact"] if order.jobsite else user["name"]
-            steps.append((waits[4], None, "status", S.DELIVERED,
-                          f"Livrée, réceptionnée par {receiver}."))
+            steps.append((waits[4], None, "status", S.DELIVERED, ("delivered", {})))
 
         # Lay the steps on the calendar; squeeze them when they would run past now.
         offsets, total = [], 0.0
@@ -462,8 +463,11 @@ class HistoryBuilder:
                 first["reason"] = (f"Commande importante : {euros(order.subtotal)} HT, au-delà "
                                    f"de {euros(500_000)} ; {first['reason'][0].lower()}"
                                    f"{first['reason'][1:]}")
+                first["reason_data"] = [{"code": "total", "amount_cents": 500_000,
+                                         "currency": "EUR"}, *first["reason_data"]]
                 order.approvals.append({
                     "status": ApprovalStatus.WAITING, "reason": first["reason"],
+                    "reason_data": first["reason_data"],
                     "rule": self.rules["large"], "step": 1, "role": Role.COMPANY_ADMIN,
                     "unit_id": None, "created_at": placed, "decided_by_id": None,
                     "decided_at": None, "comment": ""})

@@ -557,10 +557,12 @@ class DemoSeeder:
                     "backorder_date": line.backorder_date,
                 })
                 line_id += 1
-            for at, actor, kind, status, message in d.events:
+            for at, actor, kind, status, what in d.events:
+                code, params = what if isinstance(what, tuple) else (None, None)
                 events.append({"id": event_id, "order_id": order_id, "at": at,
                                "actor_id": actor, "kind": kind, "status": status,
-                               "message": message})
+                               "code": code, "params": params,
+                               "message": what if isinstance(what, str) else ""})
                 event_id += 1
             for s in d.shipments:
                 shipments.append({"id": shipment_id, "order_id": order_id,
@@ -578,7 +580,8 @@ class DemoSeeder:
                     "id": request_id, "order_id": order_id, "company_id": company["id"],
                     "step": r["step"], "rule_id": r["rule"], "approver_role": r["role"],
                     "approver_unit_id": r["unit_id"], "approver_user_id": None,
-                    "reason": r["reason"], "status": r["status"], "content_version": 1,
+                    "reason": r["reason"], "reason_data": r.get("reason_data"),
+                    "status": r["status"], "content_version": 1,
                     "decided_by_id": r["decided_by_id"], "decided_at": r["decided_at"],
                     "comment": r["comment"], "created_at": r["created_at"], "reminded_at": None,
                 })

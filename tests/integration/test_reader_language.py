@@ -193,3 +193,37 @@ def test_staff_set_the_pack_kind_in_the_product_form_and_in_an_import(client, wo
     kinds = dict(db.session.execute(select(Product.sku, Product.pack_kind).where(
         Product.sku.in_(["PAL-1", "BOX-1"]))).all())
     assert kinds == {"PAL-1": "pallet", "BOX-1": "case"}
+
+
+def test_the_demo_history_reads_in_english_too(tmp_path):
+    from flask_babel import force_locale
+
+    from portal import create_app
+    from portal.demo.seed import seed_demo
+    from portal.models import OrderEvent, OrderLine, Product
+    from portal.services.approval_words import request_reason
+    from portal.services.order_events import event_text
+    from portal.services.packs import case_label
+    from tests.conftest import base_config
+
+    app = create_app(base_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'demo.db'}"))
+    with app.app_context():
+        db.create_all()
+        seed_demo(datetime(2026, 3, 4, 10, 0, tzinfo=UTC))
+        with app.test_request_context(), force_locale("en"):
+            coded = db.session.scalars(select(OrderEvent).where(OrderEvent.code.is_not(None)))
+            texts = {event_text(e) for e in coded}
+            reasons = {request_reason(r) for r in db.session.scalars(select(ApprovalRequest))}
+            cement = db.session.scalars(select(Product).where(Product.uom == "bag",
+                                                              Product.case_pack >= 20)).first()
+            cement_label = case_label(cement)
+        typed = set(db.session.scalars(select(OrderEvent.message).where(
+            OrderEvent.code.is_(None), OrderEvent.message != "")))
+        unnamed = db.session.scalar(select(OrderLine.id).where(OrderLine.name_en.is_(None)))
+    assert any(t.startswith("Waiting for approval by") for t in texts)
+    assert "Your order is confirmed and is being prepared." in texts
+    assert not {t for t in texts if re.search(r"Commande|Validée|Expédiée|Livrée", t)}
+    assert reasons and all("per-order limit" in r for r in reasons)
+    assert typed and all(t.startswith("Annulée") for t in typed)  # reasons people typed
+    assert unnamed is None
+    assert cement_label.startswith("pallet of ")
