@@ -9,14 +9,20 @@ Sizes are the boxes Chromium lays out; visually hidden controls (clipped to noth
 a form's Enter-key twin) are not targets. A checkbox or radio inside its label counts as its
 label (a tap on the label ticks the box). Links inside a sentence are exempt, as in WCAG 2.5.8:
 their size is the text's. Accessible names are Chromium's own, read from its accessibility
-tree through the DevTools protocol.
+tree through the DevTools protocol; two links to the same address may share a name (the
+bottom bar's "Catalogue" and the breadcrumb's are one way to one place).
+
+Last, a visitor (not signed in) is told "in stock", not how many units each warehouse holds
+(PUBLIC_STOCK_DETAIL defaults to "presence").
 """
+
+import re
 
 import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import PHONE, sign_in
-from e2e.key_pages import BAD_PASTE, CART_PASTE, KEY_PAGES, demo_ids
+from e2e.key_pages import BAD_PASTE, BUYER, CART_PASTE, KEY_PAGES, demo_ids
 from e2e.ordering_helpers import demo_db
 from tests.conftest import figure
 
@@ -208,3 +214,27 @@ def test_every_key_page_has_thumb_sized_targets_and_one_name_per_control(
     figure(f"ergonomics ({lang}): {controls} pages, {measured} tap targets measured, "
            f"{sum(map(len, found.values()))} problems")
     assert not found, "\n".join(f"{name}: {p}" for name, ps in found.items() for p in ps)
+
+
+def test_a_visitor_sees_in_stock_without_the_warehouses_counts(browser, live_server, demo_db):
+    product = live_server + "/catalog/p/{product_id}".format(**demo_ids(demo_db))
+    counts = re.compile(r"\d+ unités? disponibles?")
+    visitor = browser.new_context(**PHONE, locale="fr-FR")
+    customer = browser.new_context(**PHONE, locale="fr-FR")
+    try:
+        page = visitor.new_page()
+        page.goto(product)
+        expect(page.get_by_text("En stock", exact=True)).to_be_visible()
+        stock = page.get_by_role("region", name="Disponibilité")
+        expect(stock).to_be_visible()
+        expect(stock.get_by_role("listitem")).to_have_count(0)  # no warehouse, no count
+        expect(page.get_by_text(counts)).to_have_count(0)
+
+        page = customer.new_page()
+        sign_in(page, live_server, BUYER)
+        page.goto(product)  # a customer still sees each warehouse
+        expect(page.get_by_text(counts)).to_be_visible()
+        assert page.get_by_role("region", name="Disponibilité").get_by_role("listitem").count()
+    finally:
+        visitor.close()
+        customer.close()
