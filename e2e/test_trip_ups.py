@@ -84,3 +84,29 @@ def test_without_javascript_the_approve_button_also_applies_the_edit_and_says_so
     comment = demo_db.execute("SELECT comment FROM approval_requests WHERE id = ?",
                               (request_id,)).fetchone()[0]
     assert comment == "Une unité de moins suffit"
+
+
+def test_the_admin_reads_the_company_journal_page_by_page(page, live_server, shot):
+    sign_in(page, live_server, "admin@demo.test")
+    page.goto(f"{live_server}/company/")
+    page.get_by_role("navigation", name="Administration de l'entreprise") \
+        .get_by_role("link", name="Journal").click()
+    journal = page.get_by_role("list", name="Journal")
+    expect(journal.get_by_role("listitem").first).to_contain_text(
+        re.compile(r"Commande CMD-\d{4}-\d+ (validée|refusée)"))
+    assert journal.get_by_role("listitem").count() == 30
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot("company-journal")
+    first_page = journal.get_by_role("listitem").first.inner_text()
+    page.get_by_role("link", name="Entrées plus anciennes").click()
+    expect(page.get_by_role("list", name="Journal").get_by_role("listitem").first) \
+        .not_to_have_text(first_page)
+
+
+def test_the_admins_last_order_card_shows_and_repeats_the_same_order(page, live_server):
+    sign_in(page, live_server, "admin@demo.test")
+    card = page.get_by_role("region", name="Dernière commande")
+    expect(card).to_contain_text("passée par vous")
+    shown = card.get_by_role("link", name=re.compile(r"^CMD-")).get_attribute("href")
+    repeat = card.get_by_role("link", name=re.compile("^Refaire ma dernière commande"))
+    assert repeat.get_attribute("href") == f"{shown}/reorder"

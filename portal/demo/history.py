@@ -264,7 +264,7 @@ class HistoryBuilder:
                           waiting))
             request = {"status": ApprovalStatus.PENDING, "reason": reason,
                        "reason_data": self.limit_reason_data(order),
-                       "rule": self.rules["limit"], "step": 0, "role": Role.APPROVER,
+                       "rule": self.rules["limit"], "step": 1, "role": Role.APPROVER,
                        "unit_id": approver["unit_id"], "created_at": order.placed_at,
                        "decided_by_id": None, "decided_at": None, "comment": ""}
             order.approvals.append(request)
@@ -468,7 +468,7 @@ class HistoryBuilder:
                 order.approvals.append({
                     "status": ApprovalStatus.WAITING, "reason": first["reason"],
                     "reason_data": first["reason_data"],
-                    "rule": self.rules["large"], "step": 1, "role": Role.COMPANY_ADMIN,
+                    "rule": self.rules["large"], "step": 2, "role": Role.COMPANY_ADMIN,
                     "unit_id": None, "created_at": placed, "decided_by_id": None,
                     "decided_at": None, "comment": ""})
             drafts.append(order)

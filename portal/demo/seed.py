@@ -28,7 +28,9 @@ from portal.models import (
     ApplicationStatus,
     ApprovalRequest,
     ApprovalRule,
+    ApprovalStatus,
     ApprovalStep,
+    AuditEntry,
     Category,
     Company,
     CompanyStatus,
@@ -77,7 +79,7 @@ CHR_VISIBLE_TOPS = ["arts-table", "cuisine", "emballages", "epicerie", "epi", "h
 BTP_VISIBLE_TOPS = [slug for slug, _, _, sector in TOP_CATEGORIES if sector in ("btp", "both")]
 CONSTRUCTION_TOPS = [slug for slug, _, _, sector in TOP_CATEGORIES if sector == "btp"]
 BULK_TABLES = [Product, PriceTier, Order, OrderLine, OrderEvent, Shipment, ShipmentLine,
-               ApprovalRequest]
+               ApprovalRequest, AuditEntry]
 
 
 def seed_demo(now: datetime | None = None) -> dict[str, int]:
@@ -505,6 +507,7 @@ class DemoSeeder:
         order_id, line_id = _next_id(Order), _next_id(OrderLine)
         event_id, shipment_id = _next_id(OrderEvent), _next_id(Shipment)
         shipment_line_id, request_id = _next_id(ShipmentLine), _next_id(ApprovalRequest)
+        audit_id, audits = _next_id(AuditEntry), []
         po_counters: dict[str, int] = {}
         orders, lines, events, shipments, shipment_lines, requests = [], [], [], [], [], []
         for seq, d in enumerate(drafts, start=1):
@@ -585,12 +588,24 @@ class DemoSeeder:
                     "decided_by_id": r["decided_by_id"], "decided_at": r["decided_at"],
                     "comment": r["comment"], "created_at": r["created_at"], "reminded_at": None,
                 })
+                if r["status"] in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED):
+                    # The company admin's journal reads decisions from the audit log.
+                    action = "approval.approve" if r["status"] == ApprovalStatus.APPROVED \
+                        else "approval.reject"
+                    audits.append({
+                        "id": audit_id, "at": r["decided_at"], "company_id": company["id"],
+                        "actor_id": r["decided_by_id"], "acting_staff_id": None,
+                        "action": action, "object_type": "approval_requests",
+                        "object_id": request_id,
+                        "detail": {"order": orders[-1]["number"], "step": r["step"],
+                                   "comment": r["comment"]}})
+                    audit_id += 1
                 request_id += 1
             order_id += 1
 
         for model, rows in ((Order, orders), (OrderLine, lines), (OrderEvent, events),
                             (Shipment, shipments), (ShipmentLine, shipment_lines),
-                            (ApprovalRequest, requests)):
+                            (ApprovalRequest, requests), (AuditEntry, audits)):
             _bulk_insert(model, rows)
         self.counts.update(orders=len(orders), order_lines=len(lines), order_events=len(events),
                            shipments=len(shipments), approval_requests=len(requests))

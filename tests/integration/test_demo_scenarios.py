@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.models import (
     ApprovalRequest,
     ApprovalStatus,
+    AuditEntry,
     Order,
     OrderEvent,
     OrderStatus,
@@ -94,6 +95,17 @@ def _approvals_wait_for_the_manager_and_the_admin(now):
     assert {r.order_id for r in second} & {o.id for o in orders}
 
 
+def _the_admin_journal_shows_past_decisions(now):
+    marc = _user("admin@demo.test")
+    decided = db.session.execute(
+        select(AuditEntry.action, AuditEntry.at, AuditEntry.actor_id)
+        .where(AuditEntry.company_id == marc.company_id)).all()
+    assert {"approval.approve", "approval.reject"} <= {action for action, _at, _who in decided}
+    assert all(at <= now and who for _action, at, who in decided)
+    steps = set(db.session.scalars(select(ApprovalRequest.step).distinct()))
+    assert steps == {1, 2}, steps  # numbered from 1, as the portal numbers them
+
+
 def _warehouse_has_orders_to_confirm_and_to_ship(now):
     statuses = set(db.session.scalars(select(Order.status).distinct()))
     assert {OrderStatus.SUBMITTED, OrderStatus.CONFIRMED} <= statuses
@@ -110,6 +122,7 @@ def _nothing_happens_after_now(now):
 SCENARIOS = [_dealer_sees_tracking_of_his_latest_order,
              _buyer_repeats_his_last_order_to_the_jobsite,
              _approvals_wait_for_the_manager_and_the_admin,
+             _the_admin_journal_shows_past_decisions,
              _warehouse_has_orders_to_confirm_and_to_ship, _nothing_happens_after_now]
 
 
