@@ -33,8 +33,8 @@ from portal.models import (
     Unit,
     User,
 )
+from portal.services import approval_gaps, order_events
 from portal.services import approval_rules as rules_mod
-from portal.services import order_events
 from portal.services.approval_rules import (
     Directory,
     OrderFacts,
@@ -62,6 +62,8 @@ class ApprovalNeed:
     approver_label: str
     reason: str
     approver_user_ids: tuple[int, ...] = ()
+    # Nobody but the buyer could decide this step: why the order cannot be placed.
+    blocked: str = ""
 
 
 @dataclass
@@ -215,10 +217,12 @@ def needs_for_cart(user, subtotal_cents: int, lines, jobsite_id, now) -> list[Ap
                                category_ids={line[1] for line in lines}, jobsite_id=jobsite_id,
                                unit_id=user.unit_id, now=now)
     currency = user.company.currency if user.company else "EUR"
+    steps = rules_mod.route(facts, rules, ctx.directory)
+    refusal = approval_gaps.refusal(steps, user)  # the same outcome as at submit
     return [ApprovalNeed(s.step, target_label(s.target, ctx.people),
                          reasons_text(s.reasons, names, currency, to_buyer=True),
-                         s.target.user_ids)
-            for s in rules_mod.route(facts, rules, ctx.directory)]
+                         s.target.user_ids, "" if s.target.user_ids else refusal)
+            for s in steps]
 
 
 def route_new_order(order, buyer, now) -> None:
@@ -255,6 +259,9 @@ def route_new_order(order, buyer, now) -> None:
     if not steps:
         order.status = OrderStatus.SUBMITTED
         return
+    refusal = approval_gaps.refusal(steps, buyer)
+    if refusal:
+        raise approval_gaps.NobodyToApprove(refusal)
     order.status = OrderStatus.PENDING_APPROVAL
     with force_locale(order.company.language or "fr"):
         requests = [
@@ -318,7 +325,8 @@ def notify_approvers(req: ApprovalRequest, order: Order, template: str) -> list[
 def send_reminders(now: datetime) -> int:
     """Remind the approvers of requests pending longer than APPROVAL_REMINDER_HOURS.
 
-    A request is reminded again after the same delay. Returns the number of requests
+    A request nobody may decide any more is told to the seller's staff instead. A request
+    is reminded again after the same delay. Returns the number of requests
     reminded; the caller commits.
     """
     if not has_request_context():
@@ -334,6 +342,8 @@ def send_reminders(now: datetime) -> int:
         .with_for_update(of=ApprovalRequest, skip_locked=True)
     ).all()
     for req, order in rows:
-        notify_approvers(req, order, "approval_reminder")
+        if not notify_approvers(req, order, "approval_reminder"):
+            # Its last possible approver left after it was routed: the seller's staff call.
+            approval_gaps.alert_staff(req, order)
         req.reminded_at = now
     return len(rows)
