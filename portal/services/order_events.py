@@ -39,9 +39,9 @@ def _waiting(p: dict) -> str:
 
 
 def _shipped(p: dict) -> str:
-    parts = [ngettext("%(num)s line shipped (%(units)s units).",
-                      "%(num)s lines shipped (%(units)s units).", p.get("lines", 0),
-                      units=p.get("units", 0))]
+    units = ngettext("%(num)s unit", "%(num)s units", p.get("units", 0))
+    parts = [ngettext("%(num)s line shipped (%(units)s).", "%(num)s lines shipped (%(units)s).",
+                      p.get("lines", 0), units=units)]
     carrier, tracking = p.get("carrier"), p.get("tracking")
     if carrier and tracking:
         parts.append(_("Carrier: %(carrier)s, tracking number %(tracking)s.", carrier=carrier,
