@@ -113,6 +113,9 @@ class _Discarded:
 
 
 def init_app(app):
+    from portal.services.text import watch_free_text_fields
+
+    watch_free_text_fields()
     app.wsgi_app = HeadAsGet(app.wsgi_app)
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]

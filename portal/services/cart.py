@@ -20,6 +20,7 @@ from portal.models import Cart, CartLine, Product, User
 from portal.services import DomainError
 from portal.services.pricing import PriceBook, check_quantity, snap_quantity
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
+from portal.services.text import clean_line
 from portal.services.visibility import can_order, visible_products
 
 
@@ -140,7 +141,7 @@ def vat_cents(subtotal_cents: int, rate_bp: int = VAT_RATE_BP) -> int:
 
 
 def clean_note(raw) -> str:
-    note = " ".join(str(raw or "").split())
+    note = clean_line(raw)
     if len(note) > MAX_NOTE:
         raise DomainError(_("A note can hold %(max)s characters at most.", max=MAX_NOTE))
     return note

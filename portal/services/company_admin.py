@@ -20,6 +20,7 @@ from portal.security import end_all_sessions
 from portal.services import DomainError
 from portal.services.accounts import find_user_by_email, send_invitation
 from portal.services.audit import record
+from portal.services.text import clean_line
 
 MAX_AMOUNT_CENTS = 10_000_000 * 100
 _AMOUNT = re.compile(r"([0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+)(?:[.,]([0-9]+))?")
@@ -139,7 +140,7 @@ def _check_unit(admin, data: UnitData, unit: Unit | None) -> tuple[UnitKind, Uni
     if data.kind not in {k.value for k in UnitKind}:
         raise DomainError(_("Choose a kind of unit."))
     kind = UnitKind(data.kind)
-    if not data.name.strip():
+    if not clean_line(data.name):
         raise DomainError(_("Enter a name."))
     parent = own_unit(admin, data.parent_id)
     if parent is not None:
@@ -149,8 +150,8 @@ def _check_unit(admin, data: UnitData, unit: Unit | None) -> tuple[UnitKind, Uni
             raise DomainError(_("A unit cannot be placed under itself."))
     if unit is not None and kind != unit.kind and _children(unit):
         raise DomainError(_("This unit has units below it: its kind cannot change."))
-    if kind == UnitKind.JOBSITE and not (data.line1.strip() and data.postal_code.strip()
-                                         and data.city.strip()):
+    if kind == UnitKind.JOBSITE and not (clean_line(data.line1) and clean_line(data.postal_code)
+                                         and clean_line(data.city)):
         raise DomainError(_("A jobsite needs a delivery address: street, postal code, city."))
     return kind, parent
 
@@ -176,14 +177,14 @@ def save_unit(admin, data: UnitData, unit: Unit | None = None) -> Unit:
         unit = Unit(company_id=admin.company_id, kind=kind, name="", archived=False)
         db.session.add(unit)
     before = _unit_snapshot(unit)
-    unit.kind, unit.name = kind, data.name.strip()[:160]
+    unit.kind, unit.name = kind, clean_line(data.name)[:160]
     unit.parent_id = parent.id if parent else None
     unit.budget_cents = data.budget_cents
     for attr, size in (("project_code", 40), ("site_contact_name", 120),
                        ("site_contact_phone", 40), ("delivery_window", 120),
                        ("delivery_notes", 2000)):
         setattr(unit, attr, getattr(data, attr).strip()[:size])
-    if data.line1.strip() or kind == UnitKind.JOBSITE:
+    if clean_line(data.line1) or kind == UnitKind.JOBSITE:
         address = unit.address or Address(company_id=admin.company_id, line1="",
                                           postal_code="", city="", country="FR")
         address.label = unit.name[:120]  # a unit name holds 160 characters, a label 120
@@ -230,7 +231,7 @@ def company_users(company_id: int) -> list[User]:
 
 
 def _check_user(admin, data: UserData) -> Role:
-    if not data.name.strip() or len(data.name.strip()) > 120:
+    if not clean_line(data.name) or len(clean_line(data.name)) > 120:
         raise DomainError(_("Enter a name (up to 120 characters)."))
     if data.role not in {r.value for r in CUSTOMER_ROLES}:
         raise DomainError(_("Choose a role."))
@@ -252,7 +253,7 @@ def invite_user(admin, data: UserData) -> User:
         raise DomainError(_("Enter a valid email address."))
     if find_user_by_email(email) is not None:
         raise DomainError(_("This email cannot be invited: it already has an account."))
-    user = User(email=email, name=data.name.strip(), company_id=admin.company_id, role=role,
+    user = User(email=email, name=clean_line(data.name), company_id=admin.company_id, role=role,
                 unit_id=data.unit_id, order_limit_cents=data.order_limit_cents,
                 monthly_budget_cents=data.monthly_budget_cents, password_hash="")
     db.session.add(user)
@@ -277,7 +278,7 @@ def update_user(admin, user: User, data: UserData) -> None:
             and _other_active_admins(user) == 0):
         raise DomainError(_("The company needs at least one active admin."))
     before = _snapshot(user)
-    user.name, user.role, user.unit_id = data.name.strip(), role, data.unit_id
+    user.name, user.role, user.unit_id = clean_line(data.name), role, data.unit_id
     user.order_limit_cents = data.order_limit_cents
     user.monthly_budget_cents = data.monthly_budget_cents
     record(admin, "user.update", user, {"before": before, "after": _snapshot(user)})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
@@ -40,8 +41,19 @@ BATCH = 500
 
 
 def neutralize(value) -> str:
+    """The cell, prefixed with an apostrophe when a spreadsheet could read it as a formula.
+
+    What is checked is what a spreadsheet may make of the cell: compatibility forms folded
+    (NFKC: a full-width "＝" becomes "="), invisible format characters and leading spaces
+    dropped (a zero-width space before "=" hides nothing from Excel's autocorrect).
+    """
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    probe = unicodedata.normalize("NFKC", text)
+    probe = "".join(ch for ch in probe if unicodedata.category(ch) not in ("Cf", "Cc")
+                    or ch in "\t\r").lstrip(" \u00a0")
+    return "'" + text if probe.startswith(FORMULA_STARTS) else text
 
 
 def euros(cents: int | None) -> str:

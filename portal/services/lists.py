@@ -34,6 +34,7 @@ from portal.services import DomainError
 from portal.services.cart import clean_note, validate_quantity
 from portal.services.pricing import snap_quantity, step_quantity
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
+from portal.services.text import clean_line
 from portal.services.visibility import visible_products
 
 MAX_LIST_NAME = 120
@@ -163,7 +164,7 @@ def jobsites_for(user: User) -> list[Unit]:
 # -- Creating, renaming, deleting ------------------------------------------------------------
 
 def clean_name(raw: str | None) -> str:
-    name = " ".join((raw or "").split())
+    name = clean_line(raw)
     if not name:
         raise DomainError(_("Give the list a name."))
     if len(name) > MAX_LIST_NAME:

@@ -18,6 +18,7 @@ from portal.services import DomainError
 from portal.services.audit import record
 from portal.services.catalog import CategoryTree
 from portal.services.company_admin import own_unit
+from portal.services.text import clean_line
 from portal.services.visibility import visible_category_ids
 
 MAX_STEPS = 3
@@ -88,7 +89,7 @@ def _step(admin, data: StepData, position: int) -> ApprovalStep:
 
 
 def _check(admin, data: RuleData) -> None:
-    if not data.name.strip() or len(data.name.strip()) > 120:
+    if not clean_line(data.name) or len(clean_line(data.name)) > 120:
         raise DomainError(_("Enter a name (up to 120 characters)."))
     own_unit(admin, data.unit_id)
     if data.jobsite_id is not None:
@@ -136,7 +137,7 @@ def save_rule(admin, data: RuleData, rule: ApprovalRule | None = None) -> Approv
         position = (db.session.scalar(
             select(func.max(ApprovalRule.position))
             .where(ApprovalRule.company_id == admin.company_id)) or 0) + 1
-    rule.name, rule.unit_id, rule.position = data.name.strip(), data.unit_id, position
+    rule.name, rule.unit_id, rule.position = clean_line(data.name), data.unit_id, position
     rule.min_total_cents = data.min_total_cents
     rule.when_over_order_limit = data.when_over_order_limit
     rule.when_over_user_budget = data.when_over_user_budget

@@ -7,9 +7,18 @@ from wtforms.validators import DataRequired, Email, Length, Regexp
 
 from portal.blueprints.staff.forms import choice
 from portal.services.applications import TRADES
+from portal.services.text import clean_line
 
 
 class ApplicationForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            # The clean-text rule before the validators: a name of invisible characters
+            # only is "required", not stored empty.
+            if issubclass(unbound_field.field_class, StringField):
+                options = {**options, "filters": (*options.get("filters", ()), clean_line)}
+            return super().bind_field(form, unbound_field, options)
+
     company_name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=160)],
                                render_kw={"autocomplete": "organization"})
     # Format and check digits are checked by services.applications.check_legal_id.

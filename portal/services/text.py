@@ -1,0 +1,132 @@
+"""The clean-text rule for everything people type and the portal stores and shows again.
+
+A name, a note or an address is stored as the person meant it, not as their keyboard, their
+clipboard or an attacker sent it:
+
+- NFC: "é" typed as e + combining accent is the same text as the precomposed "é";
+- no bidi controls (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C), no zero-width or other
+  invisible format characters (U+200B–U+200D, U+2060, U+FEFF, soft hyphen…: Unicode's "Cf"),
+  no control characters and no lone surrogates: they reorder or hide what a reader sees
+  ("Trojan Source" names, a list that looks like another);
+- whitespace folded: one line is trimmed with single spaces; a multi-line text keeps its line
+  breaks (at most one empty line in a row) and each line is folded the same way.
+
+`clean_line` and `clean_text` are the rule. `FIELDS` names every stored free-text column and
+which of the two it follows; `watch_free_text_fields` makes every assignment to one of them go
+through the rule, so no form, import or service can store text around it. Services still
+clean before they validate ("required", length), so that a name made only of invisible
+characters is refused with a message instead of being stored empty.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import event
+
+# Invisible format characters, controls, lone surrogates.
+_DROPPED = frozenset({"Cf", "Cc", "Cs"})
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+def _visible(text: str, keep: str = "") -> str:
+    """NFC text without invisible characters; whitespace controls in `keep` stay."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(
+        ch if ch in keep or unicodedata.category(ch) not in _DROPPED
+        else (" " if ch.isspace() else "")
+        for ch in text
+    )
+
+
+def clean_line(value) -> str:
+    """One line of text: visible characters only, trimmed, single spaces."""
+    text = "" if value is None else str(value)
+    if not (text.isascii() and text.isprintable()):
+        text = _visible(text)
+    return " ".join(text.split())
+
+
+def clean_text(value) -> str:
+    """Several lines (notes, addresses): each line cleaned, line breaks kept."""
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _visible(text, keep="\n")
+    text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    return _BLANK_RUN.sub("\n\n", text).strip("\n")
+
+
+LINE, TEXT = clean_line, clean_text
+
+# Every stored column that holds text a person typed (or imported), by model.
+FIELDS: dict[str, dict[str, object]] = {
+    "AccountApplication": {"contact_name": LINE, "contact_phone": LINE, "message": TEXT,
+                           "reason": TEXT},
+    "Address": {"label": LINE, "line1": LINE, "line2": LINE, "postal_code": LINE,
+                "city": LINE},
+    "ApprovalRequest": {"reason": TEXT, "comment": TEXT},
+    "ApprovalRule": {"name": LINE},
+    "CartLine": {"note": LINE},
+    "Category": {"name_fr": LINE, "name_en": LINE},
+    "Company": {"name": LINE, "phone": LINE},
+    "CustomerGroup": {"name": LINE},
+    "ImportJob": {"filename": LINE},
+    "Order": {"ship_to": TEXT, "site_contact": LINE, "delivery_window": LINE,
+              "delivery_notes": TEXT, "po_number": LINE, "notes": TEXT},
+    "OrderEvent": {"message": TEXT},
+    "OrderLine": {"name": LINE, "name_en": LINE, "note": LINE},
+    "PriceList": {"name": LINE},
+    "Product": {"name_fr": LINE, "name_en": LINE, "description_fr": TEXT,
+                "description_en": TEXT, "brand": LINE},
+    "Shipment": {"carrier": LINE, "tracking_number": LINE},
+    "ShoppingList": {"name": LINE},
+    "ShoppingListLine": {"note": LINE},
+    "Unit": {"name": LINE, "project_code": LINE, "site_contact_name": LINE,
+             "site_contact_phone": LINE, "delivery_window": LINE, "delivery_notes": TEXT},
+    "User": {"name": LINE, "phone": LINE},
+    "Warehouse": {"name": LINE, "city": LINE},
+}
+
+# Text columns that are not free text: codes, identifiers, hashes, machine-written text, and
+# an uploaded file kept byte for byte. A new text column must be listed in one of the two
+# (tests/security/test_text_hygiene.py fails otherwise).
+NOT_FREE_TEXT: dict[str, set[str]] = {
+    "AccountApplication": {"contact_email"},
+    "Address": {"country"},
+    "AuditEntry": {"action", "object_type"},
+    "Category": {"slug"},
+    "Company": {"legal_id", "trade", "currency", "language"},
+    "CustomerGroup": {"code"},
+    "ImportJob": {"kind", "content"},
+    "Order": {"number", "currency", "submit_token", "search_text"},
+    "OrderEvent": {"kind", "code"},
+    "OrderLine": {"sku"},
+    "OutboxMessage": {"kind", "to_address", "subject", "body_text", "last_error"},
+    "PriceList": {"code", "currency"},
+    "Product": {"sku", "gtin", "uom", "pack_kind", "search_text"},
+    "User": {"email", "password_hash", "language"},
+    "UserToken": {"token_hash"},
+    "Warehouse": {"code"},
+}
+
+
+def _on_set(rule):
+    def clean(target, value, oldvalue, initiator):
+        return rule(value) if isinstance(value, str) else value
+    return clean
+
+
+def watch_free_text_fields() -> None:
+    """Every assignment to a listed column goes through its rule (once per process)."""
+    import portal.models as models
+
+    for model_name, columns in FIELDS.items():
+        model = getattr(models, model_name)
+        for column, rule in columns.items():
+            attribute, listener = getattr(model, column), _LISTENERS[rule]
+            if not event.contains(attribute, "set", listener):
+                event.listen(attribute, "set", listener, retval=True)
+
+
+_LISTENERS = {LINE: _on_set(LINE), TEXT: _on_set(TEXT)}
