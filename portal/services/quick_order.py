@@ -285,9 +285,10 @@ def run_check(user, raw_lines: Sequence[RawLine], lang: str = "fr") -> QuickOrde
         for r in result.lines))
 
 
-def rank_near(typed: str, words: Sequence[str], candidates: Sequence[Product],
-              limit: int = NEAR_PER_LINE) -> list[Product]:
-    """The candidates closest to what was typed, best first; far ones left out.
+def rank_near(typed: str, words: Sequence[str], candidates: Sequence,
+              limit: int = NEAR_PER_LINE) -> list:
+    """The candidates (anything with `sku` and `search_text`) closest to what was typed,
+    best first; far ones left out.
 
     Close means a SKU that differs by a typo or two, or a name holding every word typed
     (a name typed in the SKU field).
@@ -328,12 +329,19 @@ def near_skus(user, typed: Sequence[tuple[str, str]],
             conditions.append(and_(*[Product.search_text.like(f"%{_like(w)}%", escape="\\")
                                      for w in words]))
     conditions += [Product.sku.like(pattern, escape="\\") for pattern in sorted(patterns)]
-    pool = list(db.session.scalars(
+    # Plain rows, not ORM objects: up to a thousand candidates are read to offer a few.
+    pool = db.session.execute(
         visible_products(user).where(or_(*conditions), Product.discontinued.is_(False))
-        .order_by(Product.sku).limit(NEAR_CANDIDATES)))
+        .with_only_columns(Product.id, Product.sku, Product.search_text)
+        .order_by(Product.sku).limit(NEAR_CANDIDATES)).all()
     ranked = {sku: rank_near(sku, words, pool) for sku, words in wanted.items()}
-    book = PriceBook(user.company).load({p.id: p for found in ranked.values() for p in found})
-    return {sku: tuple((p.sku, p.name(lang)) for p in found if book.get(p.id))
+    ids = {row.id for found in ranked.values() for row in found}
+    if not ids:
+        return {}
+    offered = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_(ids)))}
+    book = PriceBook(user.company).load(offered)
+    return {sku: tuple((row.sku, offered[row.id].name(lang)) for row in found
+                       if book.get(row.id))
             for sku, found in ranked.items() if found}
 
 
