@@ -55,6 +55,7 @@ KEY_PAGES = [
     KeyPage("company_users", "admin@demo.test", "/company/"),
     KeyPage("company_units", "admin@demo.test", "/company/units"),
     KeyPage("company_rules", "admin@demo.test", "/company/rules"),
+    KeyPage("company_journal", "admin@demo.test", "/company/journal"),
     KeyPage("staff_dashboard", "staff@demo.test", "/staff/"),
     KeyPage("staff_applications", "staff@demo.test", "/staff/applications"),
     KeyPage("staff_customers", "staff@demo.test", "/staff/customers"),
