@@ -10,8 +10,8 @@ store what happened (a code and its parameters) and both names. Existing rows ke
 text: with no code, it is shown as written. Their lines get the English name the product
 has now (the closest we have to the name at order time).
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = 'e4b19c7a5d20'
 down_revision = '8d3f0a6c2b19'
