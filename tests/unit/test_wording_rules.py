@@ -84,3 +84,18 @@ def test_the_rules_catch_what_they_are_for():
     assert FRENCH_SPACE_BEFORE.search("Mot de passe oublié ?")
     assert not FRENCH_SPACE_BEFORE.search("Motif\u202f: %(reason)s, à 16:37")
     assert COLON_AFTER_MESSAGE.search('{{ _("Payment") }}: {{ terms }}')
+
+
+NGETTEXT = re.compile(r"""ngettext\(\s*(["'])((?:\\.|(?!\1).)*?)\1\s*,""", re.S)
+
+
+def test_every_plural_message_of_the_templates_has_french_forms():
+    known = {}
+    for _name, ids, texts in _french_messages():
+        if len(ids) > 1:
+            known[ids[0]] = texts
+    missing = [f"{path.relative_to(ROOT)}: {match.group(2)!r}"
+               for path in ROOT.joinpath("templates").rglob("*.*")
+               for match in NGETTEXT.finditer(path.read_text(encoding="utf-8"))
+               if len(known.get(match.group(2), ())) < 2]
+    assert not missing, "add msgid_plural and both msgstr forms:\n" + "\n".join(missing)
