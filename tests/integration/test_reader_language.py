@@ -227,3 +227,16 @@ def test_the_demo_history_reads_in_english_too(tmp_path):
     assert typed and all(t.startswith("Annulée") for t in typed)  # reasons people typed
     assert unnamed is None
     assert cement_label.startswith("pallet of ")
+
+
+def test_the_products_export_carries_the_pack_kind_back_to_the_import(client, world):
+    from portal.models import Product
+
+    world.products["cement"].pack_kind = "pallet"
+    db.session.commit()
+    login(client, world.staff)
+    exported = client.get("/staff/imports/export/products.csv").get_data().decode("utf-8-sig")
+    header, *rows = exported.splitlines()
+    assert header.endswith(";pack_kind")
+    assert next(r for r in rows if r.startswith("CIM-35;")).endswith(";pallet")
+    assert db.session.get(Product, world.products["cement"].id).pack_kind == "pallet"
