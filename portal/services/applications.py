@@ -34,6 +34,7 @@ from portal.services import DomainError
 from portal.services.accounts import find_user_by_email, send_invitation
 from portal.services.customers import terms_label, write_audit
 from portal.services.mail import external_url, queue_email
+from portal.services.text import clean_text
 
 # Trade key -> label, in the order the form offers them.
 TRADES = (
@@ -263,7 +264,7 @@ def approve(application_id: int, staff: User, choice: ApprovalChoice,
 
 def reject(application_id: int, staff: User, reason: str, now: datetime) -> AccountApplication:
     """Refuse with a reason the applicant reads in the rejection email."""
-    reason = (reason or "").strip()
+    reason = clean_text(reason)  # stored by a conditional update, which no listener sees
     if not reason:
         raise DomainError(_("Give a reason: the applicant will read it."))
     application = _claim(application_id, ApplicationStatus.REJECTED, staff, now, reason)

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 
 from portal.extensions import db
 from portal.models import PriceList, PriceTier, Product, Stock, Warehouse
-from portal.services import DomainError, packs
+from portal.services import DomainError, packs, text
 from portal.services.audit import record
 from portal.services.csv_import import cells
 from portal.services.quantities import MAX_QUANTITY
@@ -111,7 +111,8 @@ def update_product(product: Product, actor, form: Mapping[str, str]) -> dict:
     errors: dict[str, str] = {}
     values: dict = {}
     for name, size, required in TEXTS:
-        values[name] = _parse(errors, name, cells.text, (form.get(name) or "").strip(), size,
+        clean = text.FIELDS["Product"].get(name, text.clean_line)
+        values[name] = _parse(errors, name, cells.text, clean(form.get(name) or ""), size,
                               required)
     for name, low, high in NUMBERS:
         values[name] = _parse(errors, name, cells.integer, (form.get(name) or "").strip(),

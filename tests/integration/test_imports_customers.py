@@ -35,7 +35,7 @@ def upload(client, raw: bytes, kind="customers", name="clients.csv"):
 def run_to_rest(client, job_id: int, limit: int = 50) -> ImportJob:
     """Poll like the page does until the job stops running."""
     for _ in range(limit):
-        answer = client.get(f"{BASE}/{job_id}/progress", headers=htmx_headers("job"))
+        answer = client.post(f"{BASE}/{job_id}/progress", headers=htmx_headers("job"))
         assert answer.status_code == 200
         db.session.expire_all()
         job = db.session.get(ImportJob, job_id)
@@ -220,10 +220,11 @@ def test_a_customer_cannot_reach_imports(client, world):
 
 def test_an_unknown_job_is_a_404_as_page_and_fragment(client, world):
     login(client, world.staff)
-    for path in ("/4242", "/4242/progress"):
-        assert client.get(BASE + path).status_code == 404
-        assert client.get(BASE + path, headers=htmx_headers()).status_code == 404
-    assert client.post(f"{BASE}/4242/commit").status_code == 404
+    assert client.get(f"{BASE}/4242").status_code == 404
+    assert client.get(f"{BASE}/4242", headers=htmx_headers()).status_code == 404
+    for path in ("/4242/progress", "/4242/commit"):
+        assert client.post(BASE + path).status_code == 404
+        assert client.post(BASE + path, headers=htmx_headers()).status_code == 404
 
 
 def test_the_progress_fragment_polls_while_running_and_stops_when_done(client, world,
@@ -235,13 +236,13 @@ def test_the_progress_fragment_polls_while_running_and_stops_when_done(client, w
     monkeypatch.setattr(routes, "POLL_BUDGET", 0)
     answer = upload(client, csv_bytes(CUSTOMER_HEADER, customer_rows(35)))
     job_id = int(answer.headers["Location"].rsplit("/", 1)[1])
-    first = client.get(f"{BASE}/{job_id}/progress", headers=htmx_headers("job"))
+    first = client.post(f"{BASE}/{job_id}/progress", headers=htmx_headers("job"))
     body = first.get_data(as_text=True)
     assert 'hx-trigger="every 1s"' in body and "<progress" in body and "<html" not in body
     assert 'value="10"' in body
     job = run_to_rest(client, job_id)
     assert job.status == ImportStatus.CHECKED
-    last = client.get(f"{BASE}/{job_id}/progress", headers=htmx_headers("job"))
+    last = client.post(f"{BASE}/{job_id}/progress", headers=htmx_headers("job"))
     assert "every 1s" not in last.get_data(as_text=True)
 
 

@@ -38,6 +38,8 @@ def _own_objects(world) -> dict:
         Cart,
         CartLine,
         CompanyStatus,
+        ImportJob,
+        ImportStatus,
         Order,
         OrderLine,
         OrderStatus,
@@ -87,6 +89,10 @@ def _own_objects(world) -> dict:
     db.session.add_all([list_line, cart_line, application])
     db.session.flush()
     token = issue_token(a.buyer, TokenPurpose.RESET, datetime.now(UTC))
+    # A dry run still checking its rows: a GET or HEAD of its progress must not move it on.
+    job = ImportJob(kind="customers", filename="clients.csv", content="company_name\nX\n",
+                    status=ImportStatus.CHECKING, total_rows=1, created_by_id=world.staff.id)
+    db.session.add(job)
     tier = db.session.scalar(select(PriceTier).where(PriceTier.product_id == screws.id))
     db.session.commit()
     return {
@@ -95,7 +101,7 @@ def _own_objects(world) -> dict:
         "user_id": a.buyer.id, "unit_id": a.sites[0].id, "company_id": a.company.id,
         "product_id": screws.id, "category_id": world.categories["tools"].id,
         "sku": screws.sku, "gtin": screws.gtin or "x", "tier_id": tier.id,
-        "application_id": application.id, "token": token,
+        "application_id": application.id, "token": token, "job_id": job.id,
         "cart_line_id": cart_line.id, "list_line_id": list_line.id,
         "order_line_id": db.session.scalar(select(OrderLine.id).where(
             OrderLine.order_id == orders[1].id)),

@@ -12,6 +12,7 @@ accepted-invalid values and 5xx answers are printed as figures by the last test.
 
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -170,19 +171,38 @@ def amount_rule(raw: str):
     return cents if cents <= MAX_AMOUNT_CENTS else None
 
 
-def text_rule(raw: str, max_len: int, *, collapse=True, required=True) -> str | None:
-    """Free text: whitespace collapsed (or stripped), within a length; NUL is never text."""
-    value = " ".join(raw.split()) if collapse else raw.strip()
+def _shown(raw: str) -> str:
+    """NFC, without format characters (bidi controls, zero-width), controls or surrogates;
+    control whitespace becomes a space (the clean-text rule, issue 12)."""
+    return "".join(" " if c.isspace() else c for c in unicodedata.normalize("NFC", raw)
+                   if c.isspace() or unicodedata.category(c) not in ("Cf", "Cc", "Cs"))
+
+
+def visible_line(raw: str) -> str:
+    return " ".join(_shown(raw).split())
+
+
+def visible_text(raw: str) -> str:
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = "\n".join(" ".join(_shown(line).split()) for line in lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
+def text_rule(raw: str, max_len: int, *, required=True) -> str | None:
+    """Free text: the visible characters, whitespace folded, within a length; NUL is never
+    text."""
+    value = visible_line(raw)
     if "\x00" in raw or (required and not value) or len(value) > max_len:
         return None
     return value
 
 
-def form_text_rule(raw: str, max_len: int) -> str | None:
-    """A WTForms field with DataRequired + Length(max): the length of what was typed."""
+def form_text_rule(raw: str, max_len: int, clean=visible_line) -> str | None:
+    """A WTForms field with DataRequired + Length(max) (the length of what was typed), then
+    the clean-text rule: nothing visible left is refused too."""
     if "\x00" in raw or not raw.strip() or len(raw) > max_len:
         return None
-    return raw.strip()
+    return clean(raw) or None
 
 
 def count(model) -> int:
@@ -753,9 +773,9 @@ def test_an_application_is_stored_only_with_a_valid_name_and_legal_id(app, world
             "company_name": name, "legal_id": legal, "trade": "electrician",
             "address_line": "1 rue du Test", "postal_code": "69002", "city": "Lyon",
             "contact_name": "Lucie", "email": email, "phone": "06 12 34 56 78"})
-        wanted = form_text_rule(received(name), 160)
-        check = check_legal_id(received(legal))
-        legal_ok = form_text_rule(received(legal), 40) is not None and not check.problem
+        wanted = text_rule(received(name), 160)  # the form cleans before it validates
+        check = check_legal_id(visible_line(received(legal)))
+        legal_ok = text_rule(received(legal), 40) is not None and not check.problem
         accepted = wanted is not None and legal_ok
         check_answer(answer, accepted, [name, legal])
         judge("app", before + accepted, count(AccountApplication))
@@ -792,7 +812,7 @@ def test_staff_edits_credit_limits_rejection_reasons_and_product_names_exactly(a
         db.session.commit()
         answer = post(client, f"/staff/applications/{pending.id}/reject",
                       {f"r{pending.id}-reason": reason})
-        wanted = form_text_rule(received(reason), 1000)
+        wanted = form_text_rule(received(reason), 1000, visible_text)
         check_answer(answer, wanted is not None, [reason])
         decided = fresh(AccountApplication, pending.id)
         judge("app", (ApplicationStatus.REJECTED, wanted) if wanted is not None else
@@ -805,8 +825,8 @@ def test_staff_edits_credit_limits_rejection_reasons_and_product_names_exactly(a
             "name_fr": name, "name_en": "Screws", "brand": "", "description_fr": "",
             "description_en": "", "case_pack": case_pack, "order_multiple": "1",
             "lead_time_days": "2", "replacement_sku": ""})
-        text = received(name).strip()
-        wanted = (text if "\x00" not in text and 1 <= len(text) <= 200 else None,
+        text = visible_line(received(name))
+        wanted = (text if "\x00" not in received(name) and 1 <= len(text) <= 200 else None,
                   parsed_or_none(cells.integer, received(case_pack).strip(), 1, 10_000))
         accepted = None not in wanted
         check_answer(answer, accepted, [name])

@@ -73,10 +73,11 @@ def job(job_id: int):
     return _show(_job_or_404(job_id))
 
 
-@bp.get("/<int:job_id>/progress")
+@bp.post("/<int:job_id>/progress")
 @allow(ADMIN)
 def progress(job_id: int):
-    """Advance the job by one piece of work, then show where it stands (polled by htmx)."""
+    """Advance the job by one piece of work, then show where it stands (polled by htmx; a
+    POST, so no GET or HEAD ever moves a job on; without JS the page's button sends it)."""
     job = _job_or_404(job_id)
     budget = POLL_BUDGET if wants_fragment() else PAGE_BUDGET
     try:
@@ -93,6 +94,8 @@ def progress(job_id: int):
         log.exception("import job %s failed", job_id)
         service.mark_failed(job_id, _("The import stopped on an unexpected error: nothing was imported."))  # noqa: E501
         db.session.commit()
+    if not wants_fragment():
+        return redirect(url_for(".job", job_id=job_id), 303)
     return _show(_job_or_404(job_id))
 
 
