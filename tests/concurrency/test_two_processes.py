@@ -84,8 +84,10 @@ def portal(tmp_path_factory, redis_url):
     prefix = f"two-processes-{uuid.uuid4().hex[:8]}"
     (instance / "config.py").write_text(f"RATELIMIT_KEY_PREFIX = {prefix!r}\n")
     with scratch_database("portal_two") as url, contextlib.ExitStack() as stack:
+        # The address+account limit counts through the same store: the same figure for both.
         env = portal_env(instance, url, RATELIMIT_STORAGE_URI=redis_url,
-                         LOGIN_RATE_LIMIT=f"{LOGIN_LIMIT} per minute")
+                         LOGIN_RATE_LIMIT=f"{LOGIN_LIMIT} per minute",
+                         LOGIN_PAIR_RATE_LIMIT=f"{LOGIN_LIMIT} per minute")
         subprocess.run([*PORTAL, "db", "upgrade"], env=env, check=True, capture_output=True)
         app = _make_app(base_config(SQLALCHEMY_DATABASE_URI=url.render_as_string(False)))
         stack.enter_context(app.app_context())
