@@ -90,8 +90,8 @@ class HeadAsGet:
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "HEAD":
             return self.wsgi_app(environ, start_response)
-        environ["REQUEST_METHOD"] = "GET"
-        return _Discarded(self.wsgi_app(environ, start_response))
+        # A copy: the server keeps its own view of the request (a HEAD, sent without body).
+        return _Discarded(self.wsgi_app({**environ, "REQUEST_METHOD": "GET"}, start_response))
 
 
 class _Discarded:
