@@ -32,6 +32,7 @@ from portal.services.audit import record
 from portal.services.cart import vat_cents
 from portal.services.line_names import line_name
 from portal.services.mail import queue_email
+from portal.services.text import clean_text
 
 
 class Conflict(DomainError):
@@ -61,7 +62,9 @@ def already_decided_message(req: ApprovalRequest) -> str:
 
 def _claim(req: ApprovalRequest, user, status: ApprovalStatus, now: datetime, comment: str = "",
            content_version: int | None = None) -> None:
-    values = {"status": status, "decided_by_id": user.id, "decided_at": now, "comment": comment}
+    # A conditional update, which the clean-text listener does not see: cleaned here.
+    values = {"status": status, "decided_by_id": user.id, "decided_at": now,
+              "comment": clean_text(comment)}
     if content_version is not None:
         values["content_version"] = content_version
     claimed = db.session.execute(
@@ -145,7 +148,7 @@ def approve(user, req: ApprovalRequest, now: datetime, comment: str = "") -> Ord
 
 
 def reject(user, req: ApprovalRequest, comment: str, now: datetime) -> Order:
-    comment = (comment or "").strip()
+    comment = clean_text(comment)
     if not comment:
         raise DomainError(_("Say why you reject this order: the buyer will read it."))
     order = _start(user, req)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import String, Text, select
 
 from portal.extensions import db
-from portal.models import Company, Product, ShoppingList, Unit, UnitKind
+from portal.models import Company, Product, Role, ShoppingList, Unit, UnitKind
 from portal.services.csv_export import neutralize
 from portal.services.text import FIELDS, NOT_FREE_TEXT, clean_line, clean_text
 from tests import factories as f
@@ -134,3 +134,25 @@ def test_the_application_form_refuses_a_name_made_of_invisible_characters(client
                          headers={"Accept-Language": "en"})
     assert answer.status_code == 422
     assert db.session.scalar(select(Company).where(Company.status == "pending")) is None
+
+
+def test_a_rejection_comment_is_stored_clean_and_an_invisible_one_is_refused(app, world):
+    """Decisions are stored by a conditional update, outside the column rule."""
+    from portal.models import ApprovalRequest, ApprovalStatus
+    from tests.integration import approvals_builders as b
+
+    b.rule(world.a.company, Role.APPROVER, when_over_order_limit=True)
+    order = b.order(world.a.buyer, [(world.products["cement"], 10, 15_000)],
+                    jobsite=world.a.sites[0])
+    req = b.requests_of(order)[0]
+    client = app.test_client()
+    login(client, world.a.approver)
+    invisible = client.post(f"/approvals/{req.id}/reject", data={"comment": f"{ZWSP}{RLO}"})
+    assert invisible.status_code == 422
+    answer = client.post(f"/approvals/{req.id}/reject",
+                         data={"comment": f"Trop{ZWSP} cher{RLO}\r\n\r\n\r\nVoir{BOM} devis"})
+    assert answer.status_code == 303
+    db.session.expire_all()
+    stored = db.session.get(ApprovalRequest, req.id)
+    assert (stored.status, stored.comment) == (ApprovalStatus.REJECTED,
+                                               "Trop cher\n\nVoir devis")
