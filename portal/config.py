@@ -35,6 +35,9 @@ class Defaults:
     # Failed sign-ins per address and account together: stops a guesser without locking the
     # owner out from elsewhere.
     LOGIN_PAIR_RATE_LIMIT = "5 per minute;30 per hour"
+    # Failed sign-ins per account from browsers that never signed in to it (SECURITY.md's
+    # cap); browsers that did are counted by the pair limit only, so the owner is never locked.
+    ACCOUNT_LOGIN_RATE_LIMIT = "100 per hour"
     # Wrong current passwords on the account page, per account.
     PASSWORD_CHECK_RATE_LIMIT = "5 per 15 minutes"  # noqa: S105 - a rate, not a secret
     # Reset links live one hour, invitations seven days.
@@ -85,6 +88,7 @@ ENV_SETTINGS = {
     "RATELIMIT_STORAGE_URI": str,
     "LOGIN_RATE_LIMIT": str,
     "LOGIN_PAIR_RATE_LIMIT": str,
+    "ACCOUNT_LOGIN_RATE_LIMIT": str,
     "PASSWORD_CHECK_RATE_LIMIT": str,
     "SESSION_COOKIE_SECURE": "bool",
     "REMEMBER_COOKIE_SECURE": "bool",

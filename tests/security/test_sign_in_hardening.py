@@ -91,17 +91,41 @@ def test_every_failed_sign_in_verifies_one_hash(figure, app, world, monkeypatch)
 
 @pytest.mark.config(LOGIN_RATE_LIMIT="1000 per hour")
 def test_a_hundred_failures_from_elsewhere_do_not_lock_the_owner_out(figure, app, world):
+    """The account-wide cap (100 an hour) counts browsers that never signed in to the
+    account: the owner's own phone still gets in; a new browser is offered a reset link."""
     email = world.a.buyer.email
+    owner_phone = _english(app, "192.0.2.7")
+    login(owner_phone, world.a.buyer)
+    owner_phone.post("/logout")
     refused = 0
     for n in range(120):
         answer = _english(app, f"10.0.{n // 200}.{n % 200 + 1}").post(
             "/login", data={"email": email, "password": f"guess {n}"})
         refused += answer.status_code == 429
-    owner = _english(app, "192.0.2.7").post("/login", data={"email": email,
-                                                            "password": PASSWORD})
-    figure(f"targeted lockout: 120 failed sign-ins from 120 addresses ({refused} refused), "
-           f"then the owner's right password from home answered {owner.status_code}")
+    owner = owner_phone.post("/login", data={"email": email, "password": PASSWORD})
+    stranger_right = _english(app, "198.51.100.9").post(
+        "/login", data={"email": email, "password": PASSWORD})
+    figure(f"targeted lockout: 120 failed sign-ins from 120 addresses ({refused} refused by "
+           f"the account cap), then the owner's right password on his own phone answered "
+           f"{owner.status_code}, on a browser the account never used {stranger_right.status_code}")
+    assert refused == 20
     assert owner.status_code == 303
+    assert stranger_right.status_code == 429
+    assert 'href="/password/forgot"' in stranger_right.get_data(as_text=True)
+
+
+def test_a_known_device_cookie_of_another_account_does_not_lift_the_cap(app, world):
+    app.config["ACCOUNT_LOGIN_RATE_LIMIT"] = "3 per hour"
+    email = world.a.buyer.email
+    browser = _english(app, "192.0.2.8")
+    login(browser, world.a.admin)  # known to the admin's account, not the buyer's
+    browser.post("/logout")
+    answers = [_english(app, f"10.1.0.{n + 1}").post(
+        "/login", data={"email": email, "password": f"guess {n}"}).status_code for n in range(3)]
+    assert answers == [422] * 3
+    assert browser.post("/login", data={"email": email, "password": PASSWORD}).status_code == 429
+    browser.set_cookie("portal_device", "forged.value", domain="localhost")
+    assert browser.post("/login", data={"email": email, "password": PASSWORD}).status_code == 429
 
 
 def test_one_address_hammering_an_account_is_paused_and_offered_a_reset_link(app, world):

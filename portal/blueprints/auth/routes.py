@@ -11,6 +11,7 @@ from flask_login import current_user, login_user, logout_user
 
 from portal.access import PUBLIC, SIGNED_IN, allow
 from portal.blueprints.auth import bp
+from portal.blueprints.auth.devices import is_known_device, remember_device
 from portal.blueprints.auth.forms import ForgotForm, LoginForm, SetPasswordForm
 from portal.errors import error_response
 from portal.extensions import db, limiter
@@ -37,6 +38,10 @@ def _login_pair_key() -> str:
     return f"login:{get_remote_address()}:{email}"
 
 
+def _login_account_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
 def _failed_login(response) -> bool:
     return response.status_code == 422
 
@@ -47,6 +52,9 @@ def _failed_login(response) -> bool:
                deduct_when=_failed_login)
 @limiter.limit(lambda: current_app.config["LOGIN_PAIR_RATE_LIMIT"], methods=["POST"],
                key_func=_login_pair_key, deduct_when=_failed_login)
+@limiter.limit(lambda: current_app.config["ACCOUNT_LOGIN_RATE_LIMIT"], methods=["POST"],
+               key_func=_login_account_key, deduct_when=_failed_login,
+               exempt_when=is_known_device)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -64,7 +72,7 @@ def login():
                 user.language = lang
             user.last_login_at = datetime.now(UTC)
             db.session.commit()
-            return redirect(_safe_next(form.next.data), 303)
+            return remember_device(redirect(_safe_next(form.next.data), 303), user.email)
         form.password.errors.append(_("Wrong email or password."))
         return render("auth/login.html", form=form, status_code=422)
     status = 422 if form.is_submitted() else 200
@@ -136,7 +144,7 @@ def set_password(token: str):
             if lang:
                 session["lang"] = lang
             flash(_("Your password is set. Welcome!"), "success")
-            return redirect(url_for("home.index"), 303)
+            return remember_device(redirect(url_for("home.index"), 303), user.email)
     status = 422 if form.is_submitted() else 200
     return render("auth/set_password.html", form=form, user=row.user, status_code=status)
 
