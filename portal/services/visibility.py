@@ -27,8 +27,16 @@ def can_order(user) -> bool:
     return can_see_prices(user) and user.role in (Role.BUYER, Role.COMPANY_ADMIN, Role.APPROVER)
 
 
+def _category_rows() -> list:
+    from portal.services.selling import per_request
+
+    # A page asks for the tree two or three times (rules, breadcrumbs): read it once.
+    return per_request(("categories",), lambda: db.session.execute(
+        select(Category.id, Category.parent_id)).all())
+
+
 def _descendants(category_ids: set[int]) -> set[int]:
-    rows = db.session.execute(select(Category.id, Category.parent_id)).all()
+    rows = _category_rows()
     children: dict[int | None, list[int]] = {}
     for cid, parent in rows:
         children.setdefault(parent, []).append(cid)
@@ -43,6 +51,14 @@ def _descendants(category_ids: set[int]) -> set[int]:
 
 
 def _rules_for(company: Company) -> list[VisibilityRule]:
+    from portal.services.selling import per_request
+
+    # Search, the tree and the offers of one page all ask: the rules are read once a request.
+    return per_request(("visibility", company.id, company.customer_group_id),
+                       lambda: _read_rules(company))
+
+
+def _read_rules(company: Company) -> list[VisibilityRule]:
     rules = db.session.scalars(
         select(VisibilityRule).where(VisibilityRule.company_id == company.id)
     ).all()
@@ -111,7 +127,7 @@ def visible_category_ids(user) -> set[int] | None:
             select(Product.category_id).where(Product.id.in_(product_ids))
         ))
     # Parents of visible categories stay browsable so the tree can be walked.
-    parents = dict(db.session.execute(select(Category.id, Category.parent_id)).all())
+    parents = dict(_category_rows())
     for cid in list(cats):
         parent = parents.get(cid)
         while parent is not None and parent not in cats:

@@ -1,0 +1,53 @@
+"""The selling policy: can this buyer order this quantity of this product now, at what price,
+with what tax, and what do we suggest. Every ordering path calls this front door.
+
+- `offers_for(buyer).load(products)` -> {product id: `Offer`} (visibility, tiers, stock and
+  lead time, the quantity rule, the tax), a fixed number of statements for any batch, once
+  per request.
+- `offer.verdict(quantity)` -> `Verdict` (`Reason`: one vocabulary), or `judge(...)` on plain
+  values.
+- Pure parts: `QuantityRule`, `quote`/`best_tier`, `round_up_hint`/`suggested_case`, `TaxRule`.
+"""
+
+from portal.services.selling.offers import (
+    Offer,
+    ProductPrices,
+    Shelf,
+    forget,
+    offers_for,
+    per_request,
+)
+from portal.services.selling.rules import (
+    MAX_QUANTITY,
+    ORDERABLE,
+    ROUND_UP_MAX_EXTRA_BP,
+    STANDARD_TAX,
+    VAT_RATE_BP,
+    QuantityRule,
+    Quote,
+    Reason,
+    RoundUpHint,
+    TaxRule,
+    Tier,
+    Verdict,
+    best_tier,
+    chain_ids,
+    default_quantity,
+    judge,
+    quote,
+    resolve_tiers,
+    round_up_hint,
+    saving_at,
+    snap_quantity,
+    step_quantity,
+    suggested_case,
+    vat_cents,
+)
+
+__all__ = [
+    "MAX_QUANTITY", "ORDERABLE", "ROUND_UP_MAX_EXTRA_BP", "STANDARD_TAX", "VAT_RATE_BP",
+    "Offer", "ProductPrices", "QuantityRule", "Quote", "Reason", "RoundUpHint", "Shelf",
+    "TaxRule", "Tier", "Verdict", "best_tier", "chain_ids", "default_quantity", "forget",
+    "judge", "offers_for", "per_request", "quote", "resolve_tiers", "round_up_hint",
+    "saving_at", "snap_quantity", "step_quantity", "suggested_case", "vat_cents",
+]
