@@ -9,7 +9,8 @@ clipboard or an attacker sent it:
   no control characters and no lone surrogates: they reorder or hide what a reader sees
   ("Trojan Source" names, a list that looks like another);
 - whitespace folded: one line is trimmed with single spaces; a multi-line text keeps its line
-  breaks (at most one empty line in a row) and each line is folded the same way.
+  breaks (at most one empty line in a row) and each line is folded the same way; no-break
+  spaces are kept, since French typography needs them.
 
 `clean_line` and `clean_text` are the rule. `FIELDS` names every stored free-text column and
 which of the two it follows; `watch_free_text_fields` makes every assignment to one of them go
@@ -28,6 +29,10 @@ from sqlalchemy import event
 # Invisible format characters, controls, lone surrogates.
 _DROPPED = frozenset({"Cf", "Cc", "Cs"})
 _BLANK_RUN = re.compile(r"\n{3,}")
+# Runs of spaces, tabs and the like fold to one space (line breaks are handled apart); a lone
+# no-break space stays as it is: French puts one before ":" and in "1\u202f000\xa0€".
+_SPACE_RUN = re.compile(r"[^\S\n]+")
+_NO_BREAK = frozenset("\u00a0\u202f\u2007")
 
 
 def _visible(text: str, keep: str = "") -> str:
@@ -40,12 +45,16 @@ def _visible(text: str, keep: str = "") -> str:
     )
 
 
+def _fold(line: str) -> str:
+    return _SPACE_RUN.sub(lambda run: run[0] if run[0] in _NO_BREAK else " ", line).strip()
+
+
 def clean_line(value) -> str:
     """One line of text: visible characters only, trimmed, single spaces."""
     text = "" if value is None else str(value)
     if not (text.isascii() and text.isprintable()):
         text = _visible(text)
-    return " ".join(text.split())
+    return _fold(text.replace("\n", " "))
 
 
 def clean_text(value) -> str:
@@ -53,7 +62,7 @@ def clean_text(value) -> str:
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _visible(text, keep="\n")
-    text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    text = "\n".join(_fold(line) for line in text.split("\n"))
     return _BLANK_RUN.sub("\n\n", text).strip("\n")
 
 
@@ -65,7 +74,7 @@ FIELDS: dict[str, dict[str, object]] = {
                            "reason": TEXT},
     "Address": {"label": LINE, "line1": LINE, "line2": LINE, "postal_code": LINE,
                 "city": LINE},
-    "ApprovalRequest": {"reason": TEXT, "comment": TEXT},
+    "ApprovalRequest": {"comment": TEXT},
     "ApprovalRule": {"name": LINE},
     "CartLine": {"note": LINE},
     "Category": {"name_fr": LINE, "name_en": LINE},
@@ -94,6 +103,7 @@ FIELDS: dict[str, dict[str, object]] = {
 NOT_FREE_TEXT: dict[str, set[str]] = {
     "AccountApplication": {"contact_email"},
     "Address": {"country"},
+    "ApprovalRequest": {"reason"},  # written by the routing, in words of its own
     "AuditEntry": {"action", "object_type"},
     "Category": {"slug"},
     "Company": {"legal_id", "trade", "currency", "language"},

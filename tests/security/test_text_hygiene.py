@@ -25,6 +25,8 @@ DECOMPOSED = "Be\u0301ton"  # "Béton" typed with a combining accent
     (HOSTILE, "Chantier noyL Nord"),
     (DECOMPOSED, "Béton"),
     ("  Site\u00a0 2\u2028bis ", "Site 2 bis"),
+    # French typography's no-break spaces, alone, are text: "Paiement : 1 000 €".
+    ("Paiement\u202f: 1\u202f000\xa0€", "Paiement\u202f: 1\u202f000\xa0€"),
     (f"{ZWSP}{RLO}{BOM}", ""),
     ("Vis \U0001f529 inox", "Vis \U0001f529 inox"),
     ("plain text", "plain text"),
