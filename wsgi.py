@@ -1,5 +1,4 @@
-"""Entry point for gunicorn: `gunicorn -w 4 -b 127.0.0.1:8000 wsgi:app`."""
+"""Entry point kept for a checkout: `gunicorn wsgi:app`. Installed servers use `portal.wsgi:app`
+(portal/wsgi.py), which `pip install .` ships."""
 
-from portal import create_app
-
-app = create_app()
+from portal.wsgi import app  # noqa: F401 - what gunicorn loads

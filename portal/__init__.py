@@ -17,14 +17,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object(config_module.Defaults)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
-        app.config.update(config_module.from_environment())
+        found, unknown = config_module.from_environment(app.config)
+        app.config.update(found)
     else:
         app.config.update(test_config)
+        unknown = []
     _check_secret_key(app)
     config_module.check_settings(app.config)
     _configure_database(app)
 
-    from portal import assets, database, errors, i18n, security, ui, web  # noqa: F401
+    from portal import (
+        assets,
+        database,  # noqa: F401 - registers its engine hooks on import
+        errors,
+        i18n,
+        logs,
+        monitoring,
+        security,
+        ui,
+        web,
+    )
     from portal.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -37,13 +49,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     assets.init_app(app)
     errors.init_app(app)
+    logs.init_app(app)
     web.init_app(app)
+    monitoring.init_app(app)
     ui.init_app(app)
     login_manager.init_app(app)
 
     from portal.blueprints import register_blueprints
 
     register_blueprints(app)
+    for variable in unknown:
+        app.logger.warning("%s names no setting: ignored", variable)
     return app
 
 

@@ -1,8 +1,11 @@
 """Settings: defaults here, then instance/config.py, then PORTAL_* environment variables.
 
-Every setting is listed in the README with its variable.
+Any setting can come from PORTAL_<NAME>, read as the type of its value before (bool, int,
+float, list or tuple as commas or a JSON array, dict as JSON, timedelta as seconds). The
+README lists the settings an operator is expected to change.
 """
 
+import json
 import os
 from datetime import timedelta
 
@@ -11,6 +14,9 @@ DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused outside debug
 
 class Defaults:
     SECRET_KEY = DEFAULT_SECRET_KEY
+    # Former keys, still accepted (never used to sign) while they age out: sessions, device
+    # cookies and emailed links signed with them keep working after a rotation.
+    SECRET_KEY_FALLBACKS: list = []
     # Empty means the embedded SQLite file instance/portal.sqlite3.
     DATABASE_URL = ""
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -29,6 +35,8 @@ class Defaults:
     MAIL_PASSWORD = ""
     # Flask-Limiter storage: memory:// for one process, redis://host:6379 for several.
     RATELIMIT_STORAGE_URI = "memory://"
+    # Portals sharing one Redis database keep their counts apart with their own prefix.
+    RATELIMIT_KEY_PREFIX = ""
     # Redis unreachable: count in memory (per process) until it answers again, not a 500.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
@@ -70,55 +78,92 @@ class Defaults:
     # Hours before an approver gets a reminder about a waiting order.
     APPROVAL_REMINDER_HOURS = 24
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-
-
-# Environment variables read on top of the file config: PORTAL_<NAME>.
-ENV_SETTINGS = {
-    "SECRET_KEY": str,
-    "DATABASE_URL": str,
-    "BASE_URL": str,
-    "PUBLIC_CATALOG": "bool",
-    "PUBLIC_STOCK_DETAIL": str,
-    "MAIL_HOST": str,
-    "MAIL_PORT": int,
-    "MAIL_FROM": str,
-    "MAIL_USE_TLS": "bool",
-    "MAIL_USERNAME": str,
-    "MAIL_PASSWORD": str,
-    "RATELIMIT_STORAGE_URI": str,
-    "LOGIN_RATE_LIMIT": str,
-    "LOGIN_PAIR_RATE_LIMIT": str,
-    "ACCOUNT_LOGIN_RATE_LIMIT": str,
-    "PASSWORD_CHECK_RATE_LIMIT": str,
-    "SESSION_COOKIE_SECURE": "bool",
-    "REMEMBER_COOKIE_SECURE": "bool",
-    "PROXY_COUNT": int,
-    "MAX_CONTENT_LENGTH": int,
-    "APPROVAL_REMINDER_HOURS": int,
-    "BUYER_SESSION_HOURS": int,
-    "STAFF_SESSION_MINUTES": int,
-}
+    # "text" (one line, key=value context) or "json" (one object per line, for a collector).
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    # /metrics: with a token, only `Authorization: Bearer <token>` gets it; without one, only
+    # direct (unproxied) requests from loopback. Anyone else gets a 404.
+    METRICS_TOKEN = ""
+    # Error reporting to Sentry (pip install "portal[sentry]") when set.
+    SENTRY_DSN = ""
+    SENTRY_ENVIRONMENT = "production"
+    SENTRY_TRACES_SAMPLE_RATE = 0.0
 
 
 STOCK_DETAILS = ("presence", "quantity")
+LOG_FORMATS = ("text", "json")
 
 
 def check_settings(settings) -> None:
     """Refuse to start on a setting whose value would silently mean something else."""
+    if settings["LOG_FORMAT"] not in LOG_FORMATS:
+        raise RuntimeError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, "
+                           f"not {settings['LOG_FORMAT']!r}.")
     if settings["PUBLIC_STOCK_DETAIL"] not in STOCK_DETAILS:
         raise RuntimeError(f"PUBLIC_STOCK_DETAIL must be one of {', '.join(STOCK_DETAILS)}, "
                            f"not {settings['PUBLIC_STOCK_DETAIL']!r}.")
 
 
-def from_environment(environ=os.environ) -> dict:
-    """Collect PORTAL_* variables, converted to the type of each setting."""
-    found = {}
-    for name, kind in ENV_SETTINGS.items():
-        raw = environ.get(f"PORTAL_{name}")
-        if raw is None:
+# PORTAL_* variables that are not settings: read by the CLI, the tests and the e2e suite.
+NOT_SETTINGS = {"INSTANCE_PATH", "DEMO", "TEST_DATABASE_URL", "CHROMIUM"}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class SettingError(RuntimeError):
+    """A PORTAL_* variable whose text cannot be read as its setting's type."""
+
+
+def parse_value(name: str, raw: str, current):
+    """`raw` read as the type of the setting's current value (its default or the file's)."""
+    try:
+        if isinstance(current, bool):
+            word = raw.strip().lower()
+            if word not in _TRUE | _FALSE:
+                raise ValueError("expected 1/0, true/false, yes/no or on/off")
+            return word in _TRUE
+        if isinstance(current, int):
+            return int(raw.strip())
+        if isinstance(current, float):
+            return float(raw.strip())
+        if isinstance(current, timedelta):
+            return timedelta(seconds=int(raw.strip()))
+        if isinstance(current, list | tuple):
+            # A JSON array when it looks like one (a value may contain a comma), else commas.
+            items = (json.loads(raw) if raw.lstrip().startswith("[")
+                     else [part.strip() for part in raw.split(",") if part.strip()])
+            if not isinstance(items, list):
+                raise ValueError("expected a JSON array or comma-separated values")
+            return type(current)(items)
+        if isinstance(current, dict):
+            value = json.loads(raw)
+            if not isinstance(value, dict):
+                raise ValueError("expected a JSON object")
+            return value
+    except ValueError as error:  # json.JSONDecodeError is a ValueError
+        raise SettingError(f"PORTAL_{name}={raw!r} is not a valid {type(current).__name__} "
+                           f"for {name}: {error}") from None
+    return raw
+
+
+def from_environment(current: dict, environ=os.environ) -> tuple[dict, list[str]]:
+    """Every PORTAL_<NAME> naming a known setting, converted to that setting's type; and the
+    PORTAL_* names that match no setting (reported at start: a typo must not go unnoticed)."""
+    found, unknown = {}, []
+    for variable, raw in sorted(environ.items()):
+        if not variable.startswith("PORTAL_"):
             continue
-        if kind == "bool":
-            found[name] = raw.strip().lower() in {"1", "true", "yes", "on"}
-        else:
-            found[name] = kind(raw)
-    return found
+        name = variable.removeprefix("PORTAL_")
+        if name in NOT_SETTINGS:
+            continue
+        if name not in current:
+            unknown.append(variable)
+            continue
+        found[name] = parse_value(name, raw, current[name])
+    return found, unknown
+
+
+def secret_keys(settings) -> list[str]:
+    """SECRET_KEY, then the SECRET_KEY_FALLBACKS: what our own signatures are checked with
+    (itsdangerous wants the reverse order: the signing key last)."""
+    return [settings["SECRET_KEY"], *(settings.get("SECRET_KEY_FALLBACKS") or [])]

@@ -26,6 +26,9 @@ def load_user(session_id: str):
         return None
     if user.company_id is not None and user.company is None:
         return None
+    from portal.logs import bind_user
+
+    bind_user(user)  # the request's log lines name the account, even after a rollback
     return user
 
 

@@ -99,8 +99,10 @@ def init_app(app):
     app.url_map.converters["int"] = IdConverter  # before the blueprints add their routes
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.before_request(_start_request)
+    # First of all hooks (security's idle check loads the user before this module is set
+    # up): every log record of the request, the user's query included, carries its id.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
     app.before_request(_refuse_nul)
     app.after_request(_finish_request)
     app.context_processor(_template_globals)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    # Handlers and formats: portal/logs.py (LOG_FORMAT); request ids reach every record there.

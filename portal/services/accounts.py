@@ -9,6 +9,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from portal.config import secret_keys
 from portal.extensions import db
 from portal.models import TokenPurpose, User, UserToken
 from portal.security import end_all_sessions
@@ -42,11 +43,11 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _binding(user: User, nonce: str) -> str:
+def _binding(user: User, nonce: str, key: str | None = None) -> str:
     """A keyed fingerprint of the account's password hash as it is now: once the password
     is set or changed (by this link, another link or the account page), every link issued
     before no longer matches, without a list of links to find and revoke."""
-    key = current_app.config["SECRET_KEY"].encode()
+    key = (key or current_app.config["SECRET_KEY"]).encode()
     message = f"{user.id}:{nonce}:{user.password_hash or ''}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
@@ -91,7 +92,9 @@ def token_user(token: str, now: datetime | None = None) -> UserToken | None:
     if row is None or row.used_at is not None or row.expires_at <= now or row.user.disabled:
         return None
     nonce, _dot, binding = token.partition(".")
-    if not hmac.compare_digest(binding, _binding(row.user, nonce)):
+    # A link sent before a key rotation still opens while its key is in SECRET_KEY_FALLBACKS.
+    if not any(hmac.compare_digest(binding, _binding(row.user, nonce, key))
+               for key in secret_keys(current_app.config)):
         return None  # the password changed since this link was sent
     return row
 

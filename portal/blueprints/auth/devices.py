@@ -14,16 +14,24 @@ import hmac
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from portal.config import secret_keys
+
 COOKIE = "portal_device"
 MAX_AGE = 365 * 24 * 3600
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="known-device")
+    # Signed with SECRET_KEY, still read when signed with a SECRET_KEY_FALLBACKS key.
+    return URLSafeSerializer(list(reversed(secret_keys(current_app.config))), salt="known-device")
 
 
-def _account_digest(email: str) -> str:
-    key = str(current_app.secret_key).encode()
+def _account_digests(email: str) -> set[str]:
+    """The digest under every accepted key: a key rotation does not forget known devices."""
+    return {_account_digest(email, key) for key in secret_keys(current_app.config)}
+
+
+def _account_digest(email: str, key: str | None = None) -> str:
+    key = str(key or current_app.secret_key).encode()
     normalised = (email or "").strip().lower()[:254].encode()
     return hmac.new(key, normalised, hashlib.sha256).hexdigest()[:32]
 
@@ -37,7 +45,8 @@ def is_known_device() -> bool:
         accounts = _serializer().loads(raw)
     except BadSignature:
         return False
-    return isinstance(accounts, list) and _account_digest(request.form.get("email", "")) in accounts
+    return isinstance(accounts, list) and bool(
+        _account_digests(request.form.get("email", "")) & set(accounts))
 
 
 def remember_device(response, email: str):
@@ -50,8 +59,8 @@ def remember_device(response, email: str):
             accounts = [a for a in loaded if isinstance(a, str)] if isinstance(loaded, list) else []
         except BadSignature:
             accounts = []
-    digest = _account_digest(email)
-    accounts = [digest, *[a for a in accounts if a != digest]][:5]
+    digest, known = _account_digest(email), _account_digests(email)
+    accounts = [digest, *[a for a in accounts if a not in known]][:5]
     response.set_cookie(COOKIE, _serializer().dumps(accounts), max_age=MAX_AGE, httponly=True,
                         secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Lax")
     return response

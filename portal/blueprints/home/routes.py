@@ -16,13 +16,3 @@ def index():
         return render("home/welcome.html", public_catalog=current_app.config["PUBLIC_CATALOG"])
     return render("home/index.html", cards=cards_for(current_user))
 
-
-@bp.get("/healthz")
-@allow(PUBLIC)
-def health():
-    from sqlalchemy import text
-
-    from portal.extensions import db
-
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}
