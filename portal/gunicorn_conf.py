@@ -54,7 +54,8 @@ class PortalLogger(glogging.Logger):
 logger_class = PortalLogger
 
 if os.environ.get("PORTAL_LOG_FORMAT") == "json":
-    # gunicorn's own lines (start, worker timeouts, access) as the app's JSON lines.
+    # gunicorn's own lines (start, worker timeouts, access) as JSON too; the root handler is
+    # the one the app's records reach (portal/logs.py keeps a handler it finds there).
     logconfig_dict = {
         "version": 1,
         "disable_existing_loggers": False,
@@ -65,6 +66,7 @@ if os.environ.get("PORTAL_LOG_FORMAT") == "json":
             "stdout": {"class": "logging.StreamHandler", "formatter": "json",
                        "stream": "ext://sys.stdout"},
         },
+        "root": {"handlers": ["stderr"], "level": os.environ.get("PORTAL_LOG_LEVEL", "INFO")},
         "loggers": {
             "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
