@@ -18,36 +18,18 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.models import Cart, CartLine, Product, User
 from portal.services import DomainError
-from portal.services.pricing import PriceBook, check_quantity, snap_quantity
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
+from portal.services.selling import (
+    QuantityNotOrderable,
+    QuantityRule,
+    offers_for,
+    require_quantity,
+    vat_cents,
+)
 from portal.services.text import clean_line
 from portal.services.visibility import can_order, visible_products
 
-
-class QuantityNotOrderable(DomainError):
-    """A quantity the product is not sold in; `suggestion` is the nearest one that is."""
-
-    def __init__(self, message: str, suggestion: int | None = None):
-        super().__init__(message)
-        self.suggestion = suggestion
-
-
-def validate_quantity(product: Product, tiers, quantity: int) -> None:
-    """Raise QuantityNotOrderable (a DomainError) when `quantity` of this product cannot be
-    ordered: above the maximum, not a multiple of the selling unit, below the smallest tier.
-    Its `suggestion` is the nearest orderable quantity, offered next to the stepper."""
-    step = max(product.order_multiple, 1)
-    if quantity > MAX_QUANTITY:
-        raise QuantityNotOrderable(_("The quantity cannot exceed %(max)s.", max=MAX_QUANTITY),
-                                   MAX_QUANTITY // step * step or None)
-    problem = check_quantity(quantity, step, product.case_pack, tiers)
-    if problem == "multiple":
-        raise QuantityNotOrderable(_("Order in steps of %(step)s.", step=step),
-                                   snap_quantity(quantity, step))
-    if problem == "min":
-        smallest = min((t.min_qty for t in tiers), default=1)
-        raise QuantityNotOrderable(_("The smallest quantity is %(min)s.", min=smallest),
-                                   snap_quantity(max(smallest, quantity), step))
+__all__ = ["QuantityNotOrderable", "vat_cents"]  # their home is services.selling
 
 
 def _upsert(model):
@@ -109,10 +91,10 @@ def add_to_cart(user: User, product: Product, quantity: int, note: str = "") -> 
         raise DomainError(_("Your account cannot order."))
     if product.discontinued:
         raise DomainError(_("This product is discontinued."))
-    prices = PriceBook(user.company).get(product.id)
-    if prices is None:
+    offer = offers_for(user).get(product)
+    if offer is None or not offer.sellable:
         raise DomainError(_("This product has no price for your account yet. Please contact us."))
-    validate_quantity(product, prices.tiers, quantity)
+    require_quantity(offer.rule, quantity)
     cart = cart_for(user)
     found = _add_lines(cart, {product.id: (quantity, note[:500])})
     return db.session.get(CartLine, found[product.id])
@@ -132,12 +114,6 @@ def cart_line_count(user: User) -> int:
 # checkout), which owns this module from now on.
 
 MAX_NOTE = 500
-VAT_RATE_BP = 2000  # 20 % in basis points
-
-
-def vat_cents(subtotal_cents: int, rate_bp: int = VAT_RATE_BP) -> int:
-    """VAT on a subtotal, in integer cents, rounded half up (never through a float)."""
-    return (subtotal_cents * rate_bp + 5000) // 10000
 
 
 def clean_note(raw) -> str:
@@ -175,12 +151,12 @@ def add_many(user: User, items: Iterable[tuple[Product, int, str]]) -> int:
     items = list(items)
     if not can_order(user):
         raise DomainError(_("Your account cannot order."))
-    book = PriceBook(user.company).load(p.id for p, _q, _n in items)
+    offers = offers_for(user).load(p for p, _q, _n in items)
     for product, quantity, note in items:
-        prices = book.get(product.id)
-        if product.discontinued or prices is None:
+        offer = offers[product.id]
+        if offer is None or not offer.orderable:
             raise DomainError(_("%(sku)s cannot be ordered any more.", sku=product.sku))
-        validate_quantity(product, prices.tiers, quantity)
+        require_quantity(offer.rule, quantity)
         clean_note(note)
     if not items:
         return 0
@@ -207,8 +183,7 @@ class QuantityChange:
 def set_quantity(line: CartLine, raw) -> QuantityChange:
     """Set a line's quantity from what was typed or tapped, snapped up to the selling unit."""
     requested = parse_quantity(raw)
-    step = max(line.product.order_multiple, 1)
-    quantity = min(snap_quantity(requested, step), max(step, MAX_QUANTITY // step * step))
+    quantity = QuantityRule.of(line.product.case_pack, line.product.order_multiple).snap(requested)
     line.quantity = quantity
     db.session.flush()
     return QuantityChange(requested, quantity)
@@ -261,9 +236,8 @@ def restore_line(user: User, product_id, raw_quantity, note) -> CartLine:
         product = db.session.scalar(visible_products(user).where(Product.id == int(product_id)))
     if product is None:
         raise DomainError(_("This product is no longer available."))
-    step = max(product.order_multiple, 1)
-    quantity = min(snap_quantity(parse_quantity(raw_quantity), step),
-                   max(step, MAX_QUANTITY // step * step))
+    quantity = QuantityRule.of(product.case_pack, product.order_multiple).snap(
+        parse_quantity(raw_quantity))
     note = clean_note(note)
     cart = cart_for(user)
     last = db.session.scalar(select(func.max(CartLine.position)).where(CartLine.cart_id == cart.id))

@@ -1,26 +1,21 @@
 """The cart priced now: what the cart page, checkout and place_order all read.
 
-`summarize` prices each line at the tier its current quantity reaches (one PriceBook query for
-every line), keeps lines that can no longer be ordered but marks them, adds VAT and asks the
-approval rules what the order would need. A bounded number of queries, whatever the number of
-lines.
+`summarize` asks the selling policy for each line's verdict (one batch of offers for every
+line), prices the orderable lines at the tier their quantity reaches, keeps the others but marks
+them with the verdict's reason, adds the tax and asks the approval rules what the order would
+need. A bounded number of queries, whatever the number of lines.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from portal.extensions import db
 from portal.models import CartLine, Product, User
 from portal.services import approval
-from portal.services.availability import stock_totals
-from portal.services.cart import cart_lines, vat_cents
-from portal.services.pricing import PriceBook, RoundUpHint, round_up_hint
-from portal.services.visibility import visible_products
+from portal.services.cart import cart_lines
+from portal.services.selling import Reason, RoundUpHint, TaxRule, offers_for
 
-AVAILABLE = ""
-UNAVAILABLE = "unavailable"  # not visible, inactive, discontinued or not priced any more
-NO_TIER = "no_tier"  # priced, but not at this quantity (below the smallest tier)
+AVAILABLE = ""  # a line's `problem` when it can be ordered; otherwise a selling Reason
 
 
 @dataclass(frozen=True)
@@ -33,6 +28,7 @@ class LineView:
     line_total_cents: int | None
     in_stock: int
     hint: RoundUpHint | None = None
+    tax: TaxRule | None = None
 
     @property
     def available(self) -> bool:
@@ -72,42 +68,38 @@ class CartSummary:
         return next((v for v in self.lines if v.line.id == line_id), None)
 
 
+def tax_on(views: list[LineView]) -> int:
+    """The tax of these lines: each rule on the subtotal of its own lines (today one rule, so
+    the VAT of the whole subtotal, rounded once)."""
+    by_rule: dict[TaxRule, int] = {}
+    for v in views:
+        by_rule[v.tax] = by_rule.get(v.tax, 0) + v.line_total_cents
+    return sum(rule.on(subtotal) for rule, subtotal in by_rule.items())
+
+
 def summarize(user: User, now, jobsite_id: int | None = None,
               lines: list[CartLine] | None = None) -> CartSummary:
     """The cart priced now: each line at the tier its quantity reaches, lines that can no
     longer be ordered kept but marked, totals with VAT, and the approval the order would
     need. A bounded number of queries, whatever the number of lines."""
     lines = cart_lines(user) if lines is None else lines
-    ids = {line.product_id for line in lines}
-    visible = set(db.session.scalars(
-        visible_products(user).with_only_columns(Product.id).where(Product.id.in_(ids))
-    )) if ids else set()
-    book = PriceBook(user.company).load(ids)
-    stock = stock_totals(ids)
+    offers = offers_for(user).load(line.product for line in lines)
     currency = user.company.currency if user.company else "EUR"
     views = []
     for line in lines:
-        product, prices = line.product, book.get(line.product_id)
-        problem, quoted, hint = AVAILABLE, None, None
-        if line.product_id not in visible or product.discontinued or prices is None:
-            problem = UNAVAILABLE
-        else:
-            currency = prices.currency
-            quoted = prices.quote(line.quantity)
-            if quoted is None:
-                problem = NO_TIER
-            else:
-                found = round_up_hint(line.quantity, product.case_pack, prices.tiers)
-                if found and found.saving_cents > 0 \
-                        and found.to_quantity % max(product.order_multiple, 1) == 0:
-                    hint = found
-        views.append(LineView(line, product, line.quantity, problem,
-                              quoted.unit_price_cents if quoted else None,
-                              quoted.line_total_cents if quoted else None,
-                              stock.get(line.product_id, 0), hint))
+        offer = offers[line.product_id]
+        verdict = offer.verdict(line.quantity)
+        problem = AVAILABLE if verdict.orderable else verdict.reason
+        if problem == Reason.DISCONTINUED:
+            problem = Reason.UNAVAILABLE  # the cart offers no replacement: one word for both
+        if offer.sellable:
+            currency = offer.currency
+        views.append(LineView(line, line.product, line.quantity, problem,
+                              verdict.unit_price_cents, verdict.line_total_cents,
+                              offer.in_stock, verdict.round_up, offer.tax))
     summary = CartSummary(views, currency)
     summary.subtotal_cents = sum(v.line_total_cents for v in summary.orderable)
-    summary.tax_cents = vat_cents(summary.subtotal_cents)
+    summary.tax_cents = tax_on(summary.orderable)
     summary.total_cents = summary.subtotal_cents + summary.tax_cents
     if summary.orderable:
         summary.needs = approval.needs_for_cart(

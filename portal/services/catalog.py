@@ -23,10 +23,10 @@ from portal.services.availability import (
     stock_by_warehouse,
     stock_totals,
 )
-from portal.services.cart import QuantityNotOrderable, validate_quantity
 from portal.services.pricing import PriceBook, ProductPrices, Quote, RoundUpHint, Tier
 from portal.services.quantities import parse_quantity
 from portal.services.search import SearchQuery, SearchResult, search
+from portal.services.selling import QuantityRule, require_quantity
 from portal.services.visibility import (
     can_see_prices,
     find_visible,
@@ -276,13 +276,9 @@ def choose_quantity(user, product: Product, raw, step: str | None = None) -> int
     """
     quantity = parse_quantity(raw)
     prices = price_book(user).get(product.id) if can_see_prices(user) else None
-    tiers = prices.tiers if prices else ()
+    rule = QuantityRule.of(product.case_pack, product.order_multiple,
+                           prices.tiers if prices else ())
     if step in ("up", "down"):
-        quantity = pricing.step_quantity(quantity, product.order_multiple, up=step == "up")
-        try:
-            validate_quantity(product, tiers, quantity)
-        except QuantityNotOrderable as problem:
-            return problem.suggestion or quantity  # a tap never ends below the minimum
-        return quantity
-    validate_quantity(product, tiers, quantity)
+        return rule.tap(quantity, up=step == "up")  # a tap never ends below the minimum
+    require_quantity(rule, quantity)
     return quantity

@@ -31,9 +31,9 @@ from portal.models import (
     User,
 )
 from portal.services import DomainError
-from portal.services.cart import clean_note, validate_quantity
-from portal.services.pricing import snap_quantity, step_quantity
+from portal.services.cart import clean_note
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
+from portal.services.selling import QuantityRule, require_quantity
 from portal.services.text import clean_line
 from portal.services.visibility import visible_products
 
@@ -223,7 +223,7 @@ def add_to_list(user: User, shopping_list: ShoppingList, product: Product,
     """Add `quantity` of a (visible) product to a list, or increase its line."""
     if not can_edit(user, shopping_list):
         raise DomainError(_("This list is not available."))
-    validate_quantity(product, (), quantity)
+    require_quantity(QuantityRule.of(product.case_pack, product.order_multiple), quantity)
     line = db.session.scalar(
         select(ShoppingListLine).where(ShoppingListLine.list_id == shopping_list.id,
                                        ShoppingListLine.product_id == product.id)
@@ -262,17 +262,15 @@ def update_line(user: User, shopping_list: ShoppingList, line_id: int, quantity_
     if not can_edit(user, shopping_list):
         raise Forbidden()
     line = _line(shopping_list, line_id)
-    multiple = max(line.product.order_multiple, 1)
+    rule = QuantityRule.of(line.product.case_pack, line.product.order_multiple)
     quantity = parse_quantity(quantity_raw)
     message = None
     if step in ("up", "down"):
-        quantity = step_quantity(quantity, multiple, up=step == "up", maximum=MAX_QUANTITY)
+        quantity = rule.tap(quantity, up=step == "up")
     else:
-        snapped = snap_quantity(quantity, multiple)
-        if snapped > MAX_QUANTITY:
-            snapped -= multiple
+        snapped = rule.snap(quantity)
         if snapped != quantity:
-            message = _("Rounded to %(n)s: sold by %(step)s.", n=snapped, step=multiple)
+            message = _("Rounded to %(n)s: sold by %(step)s.", n=snapped, step=rule.step)
         quantity = snapped
     line.quantity = quantity
     if note is not None:
@@ -317,7 +315,8 @@ def swap_to_replacement(user: User, shopping_list: ShoppingList, line_id: int) -
                    if product.discontinued and product.replacement_id else None)
     if replacement is None:
         raise DomainError(_("There is no replacement to offer for this product."))
-    quantity = snap_quantity(line.quantity, replacement.order_multiple)
+    quantity = QuantityRule.of(replacement.case_pack, replacement.order_multiple).snap(
+        line.quantity)
     existing = next((x for x in shopping_list.lines if x.product_id == replacement.id), None)
     if existing is not None:
         existing.quantity = min(existing.quantity + quantity, MAX_QUANTITY)

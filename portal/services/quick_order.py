@@ -1,9 +1,9 @@
 """Quick order: check typed, pasted or uploaded lines against what this buyer can order.
 
 Parsing lives in `services.paste`. Here, `merge_entries` and `check_entry` are pure rules over
-plain values (a `ProductInfo` per SKU); `load_products` reads everything a page of lines needs
-in a bounded number of queries (products, replacements, prices, stock), whatever the number of
-lines; the use cases add the valid lines to the cart or save them as a shopping list.
+plain values (a `ProductInfo` per SKU; the verdict itself is the selling policy's `judge`);
+`load_products` reads a page of lines' offers in a bounded number of queries, whatever the
+number of lines; the use cases add the valid lines to the cart or save them as a list.
 
 Every input line ends up in the result with a status: none is dropped silently. Duplicate
 SKUs become one line that says how many it merged.
@@ -23,17 +23,9 @@ from portal.extensions import db
 from portal.models import Product, ShoppingList, ShoppingListLine
 from portal.services import DomainError
 from portal.services import cart as cart_service
-from portal.services.availability import stock_totals
 from portal.services.paste import MAX_LINES, RawLine
-from portal.services.pricing import (
-    PriceBook,
-    RoundUpHint,
-    Tier,
-    quote,
-    round_up_hint,
-    snap_quantity,
-)
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
+from portal.services.selling import QuantityRule, Reason, RoundUpHint, Tier, judge, offers_for
 from portal.services.visibility import visible_products
 
 SUGGESTIONS = 8
@@ -45,15 +37,12 @@ NEAR_CANDIDATES = 1000
 NEAR_RATIO = 0.6
 MAX_LIST_NAME = 120
 
-# Line statuses and the reason codes the templates turn into messages.
+# Line statuses. A line's code is a selling `Reason`, or one of the two input codes below
+# (the line itself is unreadable, before any product is asked about).
 OK, WARNING, ERROR = "ok", "warning", "error"
 MISSING_SKU = "missing_sku"
-UNKNOWN = "unknown"  # unknown, not visible, inactive or not priced: one answer for all
-DISCONTINUED = "discontinued"
 QUANTITY = "quantity"  # not digits, zero, too large
-MULTIPLE = "multiple"  # not a multiple of the selling unit: snap offered
-MINIMUM = "minimum"  # below the smallest priced quantity: snap offered
-BACKORDER = "backorder"  # more than in stock: still orderable
+QUANTITY_CODES = (QUANTITY, Reason.MULTIPLE, Reason.MINIMUM, Reason.TOO_MANY)
 
 
 @dataclass(frozen=True)
@@ -113,7 +102,7 @@ class LineResult:
         """Which field of the row holds the mistake: "sku", "qty" or ""."""
         if self.status != ERROR:
             return ""
-        return "qty" if self.code in (QUANTITY, MULTIPLE, MINIMUM) else "sku"
+        return "qty" if self.code in QUANTITY_CODES else "sku"
 
     @property
     def orderable(self) -> bool:
@@ -186,47 +175,37 @@ def merge_entries(raw_lines: Sequence[RawLine]) -> list[Entry]:
     return result
 
 
-def _saving(tiers, quantity: int, target: int) -> int:
-    now, then = quote(tiers, quantity), quote(tiers, target)
-    if now is None or then is None:
-        return 0
-    return max(0, (now.unit_price_cents - then.unit_price_cents) * target)
-
-
 def check_entry(entry: Entry, info: ProductInfo | None) -> LineResult:
-    """The status of one line: can it be ordered as typed, and if not, what is offered."""
+    """The status of one line: the selling verdict on it as typed, and what is offered."""
     base = {"sku": entry.sku, "quantity_text": entry.quantity_text, "merged": entry.merged,
             "sources": entry.sources}
     if not entry.sku:
         return LineResult(status=ERROR, code=MISSING_SKU, **base)
-    if info is None or not info.tiers:
-        return LineResult(status=ERROR, code=UNKNOWN, **base)
-    if info.discontinued:
-        return LineResult(status=ERROR, code=DISCONTINUED, product=info,
+    if info is None:
+        return LineResult(status=ERROR, code=Reason.UNAVAILABLE, **base)
+    rule = QuantityRule.of(info.case_pack, info.order_multiple, info.tiers)
+
+    def verdict(quantity):
+        return judge(quantity, rule, info.tiers, discontinued=info.discontinued,
+                     in_stock=info.in_stock, lead_time_days=info.lead_time_days)
+
+    # The product is asked about first: an unreadable quantity of an unknown SKU is unknown.
+    about = verdict(entry.quantity or rule.default())
+    if about.reason == Reason.UNAVAILABLE:
+        return LineResult(status=ERROR, code=Reason.UNAVAILABLE, **base)
+    if about.reason == Reason.DISCONTINUED:
+        return LineResult(status=ERROR, code=Reason.DISCONTINUED, product=info,
                           replacement_sku=info.replacement_sku, **base)
     if entry.quantity is None:
         return LineResult(status=ERROR, code=QUANTITY, detail=entry.quantity_error,
                           product=info, **base)
-    quantity, step = entry.quantity, max(info.order_multiple, 1)
-    if quantity % step:
-        target = min(snap_quantity(quantity, step), MAX_QUANTITY // step * step)
-        return LineResult(status=ERROR, code=MULTIPLE, product=info, quantity=quantity,
-                          snap_to=target, saving_cents=_saving(info.tiers, quantity, target),
-                          **base)
-    priced = quote(info.tiers, quantity)
-    if priced is None:
-        smallest = min(t.min_qty for t in info.tiers)
-        return LineResult(status=ERROR, code=MINIMUM, product=info, quantity=quantity,
-                          snap_to=snap_quantity(smallest, step), **base)
-    snap_to, saving, round_up = None, 0, None
-    hint = round_up_hint(quantity, info.case_pack, info.tiers)
-    if hint and hint.saving_cents > 0 and hint.to_quantity % step == 0:
-        snap_to, saving, round_up = hint.to_quantity, hint.saving_cents, hint
-    backorder = quantity > info.in_stock
-    return LineResult(status=WARNING if backorder else OK, code=BACKORDER if backorder else OK,
-                      product=info, quantity=quantity, unit_price_cents=priced.unit_price_cents,
-                      line_total_cents=priced.line_total_cents, snap_to=snap_to,
-                      saving_cents=saving, round_up=round_up, **base)
+    found = verdict(entry.quantity)
+    status = OK if found.reason == Reason.OK else \
+        WARNING if found.reason == Reason.BACKORDER else ERROR
+    return LineResult(status=status, code=found.reason, product=info, quantity=entry.quantity,
+                      unit_price_cents=found.unit_price_cents,
+                      line_total_cents=found.line_total_cents, snap_to=found.snap_to,
+                      saving_cents=found.saving_cents, round_up=found.round_up, **base)
 
 
 def check_lines(raw_lines: Sequence[RawLine], products: Mapping[str, ProductInfo],
@@ -248,40 +227,30 @@ def load_products(user, skus, lang: str = "fr") -> dict[str, ProductInfo]:
     skus = {normalize_sku(s) for s in skus} - {""}
     if not skus:
         return {}
-    found = {p.id: p for p in db.session.scalars(
-        visible_products(user).where(Product.sku.in_(skus)))}
-    wanted = {p.replacement_id for p in found.values()
-              if p.discontinued and p.replacement_id} - set(found)
-    if wanted:
-        found.update({p.id: p for p in db.session.scalars(
-            visible_products(user).where(Product.id.in_(wanted)))})
-    book = PriceBook(user.company).load(found)
-    stock = stock_totals(found)
+    found = list(db.session.scalars(visible_products(user).where(Product.sku.in_(skus))))
+    offers = offers_for(user).load(found)
 
     def info(product: Product) -> ProductInfo:
-        prices = book.get(product.id)
-        replacement = found.get(product.replacement_id) if product.discontinued else None
-        usable = replacement is not None and not replacement.discontinued \
-            and book.get(replacement.id) is not None
+        offer = offers[product.id]
         return ProductInfo(
             product.id, product.sku, product.name(lang), product.case_pack,
-            product.order_multiple, product.lead_time_days,
-            prices.tiers if prices else (), stock.get(product.id, 0),
-            prices.currency if prices else "EUR", product.category_id, product.discontinued,
-            replacement.sku if usable else None)
+            product.order_multiple, product.lead_time_days, offer.tiers, offer.in_stock,
+            offer.currency or "EUR", product.category_id, product.discontinued,
+            offer.replacement.sku if offer.replacement else None)
 
-    return {p.sku: info(p) for p in found.values()}
+    return {p.sku: info(p) for p in found}
 
 
 def run_check(user, raw_lines: Sequence[RawLine], lang: str = "fr") -> QuickOrderResult:
     products = load_products(user, (r.sku for r in raw_lines), lang)
     result = check_lines(raw_lines, products, user.company.currency)
-    unknown = [(r.sku, r.sources[0].sku) for r in result.lines if r.code == UNKNOWN]
+    unknown = [(r.sku, r.sources[0].sku) for r in result.lines
+               if r.code == Reason.UNAVAILABLE]
     if not unknown:
         return result
     near = near_skus(user, unknown, lang)
     return replace(result, lines=tuple(
-        replace(r, near=near.get(r.sku, ())) if r.code == UNKNOWN else r
+        replace(r, near=near.get(r.sku, ())) if r.code == Reason.UNAVAILABLE else r
         for r in result.lines))
 
 
@@ -338,10 +307,9 @@ def near_skus(user, typed: Sequence[tuple[str, str]],
     ids = {row.id for found in ranked.values() for row in found}
     if not ids:
         return {}
-    offered = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_(ids)))}
-    book = PriceBook(user.company).load(offered)
-    return {sku: tuple((row.sku, offered[row.id].name(lang)) for row in found
-                       if book.get(row.id))
+    offers = offers_for(user).load(ids)
+    return {sku: tuple((row.sku, offers[row.id].product.name(lang)) for row in found
+                       if offers[row.id].sellable)
             for sku, found in ranked.items() if found}
 
 

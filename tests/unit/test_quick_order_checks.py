@@ -3,23 +3,21 @@
 import pytest
 
 from portal.services.paste import RawLine
-from portal.services.pricing import Tier
 from portal.services.quick_order import (
-    BACKORDER,
-    DISCONTINUED,
     ERROR,
-    MINIMUM,
     MISSING_SKU,
-    MULTIPLE,
     OK,
     QUANTITY,
-    UNKNOWN,
     WARNING,
     ProductInfo,
     check_entry,
     check_lines,
     merge_entries,
 )
+from portal.services.selling import Reason, Tier
+
+BACKORDER, DISCONTINUED, MINIMUM = Reason.BACKORDER, Reason.DISCONTINUED, Reason.MINIMUM
+MULTIPLE, UNKNOWN = Reason.MULTIPLE, Reason.UNAVAILABLE
 
 SCREWS = ProductInfo(1, "VIS-440", "Vis", case_pack=10, order_multiple=1, lead_time_days=3,
                      tiers=(Tier(1, 100), Tier(5, 97), Tier(10, 90)), in_stock=500)

@@ -17,6 +17,11 @@ from portal.services.selling.offers import (
     offers_for,
     per_request,
 )
+from portal.services.selling.refusals import (
+    QuantityNotOrderable,
+    quantity_message,
+    require_quantity,
+)
 from portal.services.selling.rules import (
     MAX_QUANTITY,
     ORDERABLE,
@@ -46,8 +51,8 @@ from portal.services.selling.rules import (
 
 __all__ = [
     "MAX_QUANTITY", "ORDERABLE", "ROUND_UP_MAX_EXTRA_BP", "STANDARD_TAX", "VAT_RATE_BP",
-    "Offer", "ProductPrices", "QuantityRule", "Quote", "Reason", "RoundUpHint", "Shelf",
+    "Offer", "ProductPrices", "QuantityNotOrderable", "QuantityRule", "Quote", "Reason", "RoundUpHint", "Shelf",
     "TaxRule", "Tier", "Verdict", "best_tier", "chain_ids", "default_quantity", "forget",
-    "judge", "offers_for", "per_request", "quote", "resolve_tiers", "round_up_hint",
+    "judge", "offers_for", "per_request", "quantity_message", "quote", "require_quantity", "resolve_tiers", "round_up_hint",
     "saving_at", "snap_quantity", "step_quantity", "suggested_case", "vat_cents",
 ]
