@@ -104,8 +104,8 @@ def check_settings(settings) -> None:
                            f"not {settings['PUBLIC_STOCK_DETAIL']!r}.")
 
 
-# PORTAL_* variables that are not settings: read by the CLI, the tests and the e2e suite.
-NOT_SETTINGS = {"INSTANCE_PATH", "DEMO", "TEST_DATABASE_URL", "CHROMIUM"}
+# PORTAL_* variables that are not settings: read by the CLI, gunicorn_conf.py, the tests.
+NOT_SETTINGS = {"INSTANCE_PATH", "DEMO", "TEST_DATABASE_URL", "CHROMIUM", "BIND"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
