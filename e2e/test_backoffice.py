@@ -34,7 +34,7 @@ def test_visitor_applies_on_a_phone_and_staff_approves_in_two_taps(
     try:
         sign_in(staff, live_server, "staff@demo.test")
         # Tap 1: the home card's link to the queue; tap 2: Approve on the card.
-        staff.get_by_role("link", name=re.compile(r"demande\(s\) à examiner")).click()
+        staff.get_by_role("link", name=re.compile(r"\d+ demandes? à examiner")).click()
         card = staff.get_by_role("article", name="Menuiserie E2E")
         expect(card).to_contain_text("contact@menuiserie-e2e.example")
         expect(card).to_contain_text(siret)

@@ -190,10 +190,11 @@ def test_stored_markup_is_shown_as_text_and_never_runs(
         buyer.get_by_label("Coller des lignes").fill(f"{product['sku']} 2")
         buyer.get_by_role("button", name="Tout ajouter au panier").click()
         expect(buyer).to_have_url(re.compile(r"/cart/"))
-        buyer.get_by_label("Note", exact=True).fill(NOTE)
+        # The note field is named with its product (one accessible name per control).
+        buyer.get_by_label(f"Note {PRODUCT}", exact=True).fill(NOTE)
         buyer.get_by_role("button", name=re.compile(r"^Enregistrer la note de ")).click()
         expect(buyer.get_by_text("Note enregistrée.")).to_be_visible()
-        watch.check(buyer, "/cart/", [PRODUCT], values=[("Note", NOTE)])
+        watch.check(buyer, "/cart/", [PRODUCT], values=[(f"Note {PRODUCT}", NOTE)])
         buyer.get_by_role("link", name="Valider la commande").click()
         # To the head office, not a jobsite: his "repeat the last jobsite order" stays as is.
         buyer.get_by_role("radio", name=re.compile("^Siège")).check()
