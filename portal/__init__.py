@@ -17,8 +17,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object(config_module.Defaults)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
-        found, unknown = config_module.from_environment(app.config)
-        app.config.update(found)
+        app.config.update(config_module.from_environment(current=app.config))
+        unknown = config_module.unknown_variables(app.config)
     else:
         app.config.update(test_config)
         unknown = []

@@ -96,7 +96,7 @@ LOG_FORMATS = ("text", "json")
 
 def check_settings(settings) -> None:
     """Refuse to start on a setting whose value would silently mean something else."""
-    if settings["LOG_FORMAT"] not in LOG_FORMATS:
+    if settings.get("LOG_FORMAT", "text") not in LOG_FORMATS:
         raise RuntimeError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, "
                            f"not {settings['LOG_FORMAT']!r}.")
     if settings["PUBLIC_STOCK_DETAIL"] not in STOCK_DETAILS:
@@ -146,21 +146,29 @@ def parse_value(name: str, raw: str, current):
     return raw
 
 
-def from_environment(current: dict, environ=os.environ) -> tuple[dict, list[str]]:
-    """Every PORTAL_<NAME> naming a known setting, converted to that setting's type; and the
-    PORTAL_* names that match no setting (reported at start: a typo must not go unnoticed)."""
-    found, unknown = {}, []
+def defaults() -> dict:
+    return {name: getattr(Defaults, name) for name in dir(Defaults) if name.isupper()}
+
+
+def _setting_variables(environ):
     for variable, raw in sorted(environ.items()):
-        if not variable.startswith("PORTAL_"):
-            continue
         name = variable.removeprefix("PORTAL_")
-        if name in NOT_SETTINGS:
-            continue
-        if name not in current:
-            unknown.append(variable)
-            continue
-        found[name] = parse_value(name, raw, current[name])
-    return found, unknown
+        if variable.startswith("PORTAL_") and name not in NOT_SETTINGS:
+            yield variable, name, raw
+
+
+def from_environment(environ=os.environ, current: dict | None = None) -> dict:
+    """Every PORTAL_<NAME> naming a known setting, converted to the type of its value in
+    `current` (the app's config so far; the defaults when not given)."""
+    current = defaults() if current is None else current
+    return {name: parse_value(name, raw, current[name])
+            for _variable, name, raw in _setting_variables(environ) if name in current}
+
+
+def unknown_variables(current: dict, environ=os.environ) -> list[str]:
+    """PORTAL_* names that match no setting (reported at start: a typo must not go unseen)."""
+    return [variable for variable, name, _raw in _setting_variables(environ)
+            if name not in current]
 
 
 def secret_keys(settings) -> list[str]:

@@ -6,11 +6,7 @@ from datetime import timedelta
 import pytest
 
 from portal import config
-from portal.config import Defaults, SettingError, from_environment
-
-
-def _defaults() -> dict:
-    return {name: getattr(Defaults, name) for name in dir(Defaults) if name.isupper()}
+from portal.config import SettingError, from_environment, unknown_variables
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -18,25 +14,25 @@ def _defaults() -> dict:
     ("0", False), ("false", False), ("NO", False), ("off", False), ("", False),
 ])
 def test_booleans_read_the_usual_words(raw, expected):
-    found, _ = from_environment(_defaults(), {"PORTAL_PUBLIC_CATALOG": raw})
+    found = from_environment({"PORTAL_PUBLIC_CATALOG": raw})
     assert found == {"PUBLIC_CATALOG": expected}
 
 
 def test_a_boolean_that_is_no_known_word_stops_the_start_naming_the_variable():
     with pytest.raises(SettingError, match="PORTAL_SESSION_COOKIE_SECURE='flase'"):
-        from_environment(_defaults(), {"PORTAL_SESSION_COOKIE_SECURE": "flase"})
+        from_environment({"PORTAL_SESSION_COOKIE_SECURE": "flase"})
 
 
 def test_integers_and_a_bad_integer():
-    found, _ = from_environment(_defaults(), {"PORTAL_MAIL_PORT": " 2525 ",
+    found = from_environment({"PORTAL_MAIL_PORT": " 2525 ",
                                               "PORTAL_ARGON2_TIME_COST": "4"})
     assert found == {"MAIL_PORT": 2525, "ARGON2_TIME_COST": 4}
     with pytest.raises(SettingError, match="PORTAL_MAIL_PORT"):
-        from_environment(_defaults(), {"PORTAL_MAIL_PORT": "25a"})
+        from_environment({"PORTAL_MAIL_PORT": "25a"})
 
 
 def test_lists_from_commas_or_a_json_array():
-    found, _ = from_environment(_defaults(), {
+    found = from_environment({
         "PORTAL_SECRET_KEY_FALLBACKS": "old-key-2, old-key-1",
         "PORTAL_WTF_CSRF_HEADERS": '["X-CSRFToken", "X-Token,with-comma"]',
         "PORTAL_LANGUAGES": "fr,en,de",
@@ -47,7 +43,7 @@ def test_lists_from_commas_or_a_json_array():
 
 
 def test_dicts_from_json_and_durations_in_seconds():
-    found, _ = from_environment(_defaults(), {
+    found = from_environment({
         "PORTAL_SQLALCHEMY_ENGINE_OPTIONS": '{"pool_size": 10, "max_overflow": 5}',
         "PORTAL_REMEMBER_COOKIE_DURATION": "3600",
         "PORTAL_RATELIMIT_KEY_PREFIX": "portal-b",
@@ -56,16 +52,17 @@ def test_dicts_from_json_and_durations_in_seconds():
                      "REMEMBER_COOKIE_DURATION": timedelta(hours=1),
                      "RATELIMIT_KEY_PREFIX": "portal-b"}
     with pytest.raises(SettingError, match="JSON object"):
-        from_environment(_defaults(), {"PORTAL_SQLALCHEMY_ENGINE_OPTIONS": "[1]"})
+        from_environment({"PORTAL_SQLALCHEMY_ENGINE_OPTIONS": "[1]"})
     with pytest.raises(SettingError, match="SQLALCHEMY_ENGINE_OPTIONS"):
-        from_environment(_defaults(), {"PORTAL_SQLALCHEMY_ENGINE_OPTIONS": "pool_size=10"})
+        from_environment({"PORTAL_SQLALCHEMY_ENGINE_OPTIONS": "pool_size=10"})
 
 
 def test_unknown_names_are_reported_and_tool_variables_are_not():
-    found, unknown = from_environment(_defaults(), {
-        "PORTAL_MAIL_HOTS": "smtp.example.fr", "PORTAL_INSTANCE_PATH": "/srv/portal",
-        "PORTAL_TEST_DATABASE_URL": "postgresql://x", "HOME": "/root"})
-    assert found == {} and unknown == ["PORTAL_MAIL_HOTS"]
+    environ = {"PORTAL_MAIL_HOTS": "smtp.example.fr", "PORTAL_INSTANCE_PATH": "/srv/portal",
+               "PORTAL_TEST_DATABASE_URL": "postgresql://x", "PORTAL_BIND": "0.0.0.0:80",
+               "HOME": "/root"}
+    assert from_environment(environ) == {}
+    assert unknown_variables(config.defaults(), environ) == ["PORTAL_MAIL_HOTS"]
 
 
 def test_the_app_reads_every_setting_from_the_environment(tmp_path, monkeypatch, caplog):
