@@ -17,6 +17,13 @@ from portal import create_app
 @click.group(cls=FlaskGroup, create_app=create_app)
 def main():
     """Trade portal management: `portal demo`, `portal db upgrade`, `portal run`, ..."""
+    # A command's log lines (the mail worker's, a reminder run's) carry one id per run, as a
+    # request's carry the request id: `job_id=send-mail-3f9a1c2e`.
+    command = click.get_current_context().invoked_subcommand
+    if command:
+        from portal.logs import bind_job
+
+        bind_job(f"{command}-{secrets.token_hex(4)}")
 
 
 @main.command("seed-demo")

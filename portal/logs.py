@@ -23,6 +23,11 @@ _job_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("portal_job
 _HANDLER_MARK = "_portal_handler"
 
 
+def bind_job(job_id: str) -> None:
+    """For the rest of this process (a CLI command): records carry this job id."""
+    _job_id.set(job_id)
+
+
 @contextlib.contextmanager
 def job_context(job_id: str):
     """Records made inside (a CLI command, a worker's job) carry this job id."""
@@ -161,6 +166,10 @@ class _StderrHandler(logging.StreamHandler):
     @stream.setter
     def stream(self, _value):
         pass
+
+
+# At import: records made before an app exists (a CLI command, a job) carry the fields too.
+_install_record_factory()
 
 
 def init_app(app) -> None:

@@ -1,6 +1,7 @@
 """Running the portal as a service: logs that name the request and the account, readiness,
 metrics for the operator only, and a secret key rotated without signing everyone out."""
 
+import contextvars
 import json
 import logging
 from datetime import UTC, datetime, timedelta
@@ -53,7 +54,7 @@ def test_every_record_of_a_request_carries_its_id_even_a_library_s(app, world, c
         response = client.get("/orders/", headers={"X-Request-Id": "rid-sql"})
     assert response.status_code == 200
     sql = [r for r in caplog.records if r.name.startswith("sqlalchemy.engine")]
-    assert sql and {r.request_id for r in sql} == {"rid-sql"}, [(r.request_id, r.getMessage()[:60]) for r in sql if r.request_id is None]
+    assert sql and {r.request_id for r in sql} == {"rid-sql"}
     # Once the session named the user, the database's own log lines name them too.
     assert {(r.user_id, r.company_id) for r in sql[-3:]} == {ids}
 
@@ -261,3 +262,31 @@ def test_a_reset_link_sent_before_a_rotation_still_opens(app, world):
     assert app.test_client().get(f"/password/set/{token}").status_code == 200
     app.config.update(SECRET_KEY_FALLBACKS=[])
     assert token_user(token) is None
+
+
+def test_a_command_s_log_lines_carry_its_run_id(tmp_path, monkeypatch, caplog):
+    """`portal send-mail` with the SMTP server down: its warning names the run."""
+    from click.testing import CliRunner
+
+    from portal import create_app
+    from portal.cli import main
+    from tests.conftest import base_config
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    setup = create_app(base_config(SQLALCHEMY_DATABASE_URI=url))
+    with setup.app_context():
+        db.create_all()
+        _queue(1, datetime.now(UTC) - timedelta(minutes=5))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    for name, value in {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "cli-test-secret-key",
+                        "DATABASE_URL": url, "MAIL_PORT": "1"}.items():
+        monkeypatch.setenv(f"PORTAL_{name}", value)
+    with caplog.at_level(logging.INFO):
+        # In a copy of the context: the run's id must not stick to the next tests' records.
+        result = contextvars.copy_context().run(CliRunner().invoke, main, ["send-mail"])
+    assert result.exit_code == 0, result.output
+    warning = next(r for r in caplog.records if "SMTP server unreachable" in r.getMessage())
+    assert warning.job_id.startswith("send-mail-") and len(warning.job_id) == 18
+    assert warning.request_id is None
