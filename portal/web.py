@@ -3,6 +3,7 @@ template globals, HTML compression."""
 
 import gzip
 import logging
+import re
 import secrets
 
 from flask import g, request
@@ -14,6 +15,7 @@ from portal.formatting import format_date, format_datetime, money
 
 log = logging.getLogger("portal")
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 class IdConverter(IntegerConverter):
@@ -25,7 +27,10 @@ class IdConverter(IntegerConverter):
 
 
 def _start_request():
-    g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
+    # A proxy's id is kept so its logs and ours meet; anything but a plain token (spaces,
+    # quotes, "user_id=1") would let a visitor forge fields of our log lines: a fresh one.
+    given = request.headers.get("X-Request-Id", "")
+    g.request_id = given if REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
 
 
 def _refuse_nul():

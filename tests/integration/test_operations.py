@@ -290,3 +290,13 @@ def test_a_command_s_log_lines_carry_its_run_id(tmp_path, monkeypatch, caplog):
     warning = next(r for r in caplog.records if "SMTP server unreachable" in r.getMessage())
     assert warning.job_id.startswith("send-mail-") and len(warning.job_id) == 18
     assert warning.request_id is None
+
+
+def test_a_request_id_that_could_forge_log_fields_is_replaced(app):
+    client = app.test_client()
+    kept = client.get("/healthz", headers={"X-Request-Id": "lb-7f3a.1:2"})
+    assert kept.headers["X-Request-Id"] == "lb-7f3a.1:2"
+    for forged in ("x user_id=1", 'x" "admin', "é" * 3, "a" * 65):
+        answered = client.get("/healthz", headers={"X-Request-Id": forged})
+        assert answered.headers["X-Request-Id"] != forged
+        assert len(answered.headers["X-Request-Id"]) == 16
