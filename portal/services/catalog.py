@@ -1,8 +1,8 @@
 """The catalog as a customer sees it: the category tree, product rows and the product page.
 
-Everything here starts from what the user may see (services.visibility) and prices through
-one PriceBook per page, stock through one aggregate query per page: the number of queries of a
-page does not depend on its number of rows.
+Everything here starts from what the user may see (services.visibility); prices, stock and the
+quantity rule come from the selling policy's offers, loaded once per request for a whole page:
+the number of queries of a page does not depend on its number of rows.
 """
 
 from __future__ import annotations
@@ -15,21 +15,25 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Category, Product
-from portal.services import pricing
 from portal.services.availability import (
     Availability,
     availability,
     presence_only,
     stock_by_warehouse,
-    stock_totals,
 )
-from portal.services.pricing import PriceBook, ProductPrices, Quote, RoundUpHint, Tier
 from portal.services.quantities import parse_quantity
 from portal.services.search import SearchQuery, SearchResult, search
-from portal.services.selling import QuantityRule, require_quantity
+from portal.services.selling import (
+    Offer,
+    ProductPrices,
+    Quote,
+    RoundUpHint,
+    Tier,
+    offers_for,
+    require_quantity,
+    suggested_case,
+)
 from portal.services.visibility import (
-    can_see_prices,
-    find_visible,
     restriction_clause,
     visible_category_ids,
     visible_products,
@@ -110,16 +114,13 @@ class ProductRow:
         return self.prices is not None and not self.product.discontinued
 
 
-def _row(product: Product, prices: ProductPrices | None, stock: Availability,
-         quantity: int | None) -> ProductRow:
-    tiers = prices.tiers if prices else ()
+def _row(offer: Offer, stock: Availability, quantity: int | None) -> ProductRow:
+    prices = offer.prices
     if quantity is None:
-        quantity = pricing.default_quantity(product.case_pack, product.order_multiple, tiers)
+        quantity = offer.rule.default()
     quoted = prices.quote(quantity) if prices else None
-    hint = pricing.round_up_hint(quantity, product.case_pack, tiers) if prices else None
-    if hint is not None and hint.saving_cents <= 0:
-        hint = None
-    return ProductRow(product, stock, prices, quantity, quoted, hint)
+    hint = suggested_case(quantity, offer.rule, offer.tiers) if prices else None
+    return ProductRow(offer.product, stock, prices, quantity, quoted, hint)
 
 
 def counts_stock_for(user) -> bool:
@@ -133,37 +134,29 @@ def _told(user, stock: Availability) -> Availability:
     return stock if counts_stock_for(user) else presence_only(stock)
 
 
-def price_book(user) -> PriceBook | None:
-    return PriceBook(user.company) if can_see_prices(user) else None
-
-
 def product_rows(user, products: list[Product], quantities: dict[int, int] | None = None
                  ) -> list[ProductRow]:
-    """Rows for a page of products: one price query and one stock query for all of them."""
-    ids = [p.id for p in products]
-    book = price_book(user)
-    if book is not None:
-        book.load(ids)
-    totals = stock_totals(ids)
+    """Rows for a page of products: one batch of offers for all of them."""
+    offers = offers_for(user).load(products)
     quantities = quantities or {}
-    return [
-        _row(p, book.get(p.id) if book else None,
-             _told(user, availability(totals.get(p.id, 0), p.case_pack, p.lead_time_days)),
-             quantities.get(p.id))
-        for p in products
-    ]
+    return [_row(offers[p.id], _told(user, offers[p.id].availability()), quantities.get(p.id))
+            for p in products]
 
 
-def product_row(user, product: Product, quantity: int | None = None,
-                per_warehouse: bool = False) -> ProductRow:
-    book = price_book(user)
+def _offer_row(user, offer: Offer, quantity: int | None = None,
+               per_warehouse: bool = False) -> ProductRow:
+    product = offer.product
     if per_warehouse and counts_stock_for(user):
         stock = availability(stock_by_warehouse(product.id), product.case_pack,
                              product.lead_time_days)
     else:
-        stock = _told(user, availability(stock_totals([product.id]).get(product.id, 0),
-                                         product.case_pack, product.lead_time_days))
-    return _row(product, book.get(product.id) if book else None, stock, quantity)
+        stock = _told(user, offer.availability())
+    return _row(offer, stock, quantity)
+
+
+def product_row(user, product: Product, quantity: int | None = None,
+                per_warehouse: bool = False) -> ProductRow:
+    return _offer_row(user, offers_for(user).get(product), quantity, per_warehouse)
 
 
 # --- The product page --------------------------------------------------------------------
@@ -206,14 +199,16 @@ class ProductPage:
 
 def product_page(user, product: Product, lang: str, quantity: int | None = None
                  ) -> ProductPage:
-    row = product_row(user, product, quantity, per_warehouse=True)
+    shelf = offers_for(user)
+    row = _offer_row(user, shelf.get(product), quantity, per_warehouse=True)
     tree = CategoryTree(user, lang)
     tiers = describe_tiers(row.prices.tiers, product.case_pack) if row.prices else []
     replacement = None
     if product.discontinued and product.replacement_id:
-        found = find_visible(user, product_id=product.replacement_id)
-        if found is not None:
-            replacement = product_row(user, found)
+        # Loaded with the product when the buyer may see it; absent otherwise.
+        found = shelf.peek(product.replacement_id)
+        if found is not None and found.visible:
+            replacement = _offer_row(user, found)
     return ProductPage(row, tree.path(product.category_id), tiers, replacement)
 
 
@@ -275,9 +270,7 @@ def choose_quantity(user, product: Product, raw, step: str | None = None) -> int
     orderable quantity) for a typed quantity the product is not sold in.
     """
     quantity = parse_quantity(raw)
-    prices = price_book(user).get(product.id) if can_see_prices(user) else None
-    rule = QuantityRule.of(product.case_pack, product.order_multiple,
-                           prices.tiers if prices else ())
+    rule = offers_for(user).get(product).rule
     if step in ("up", "down"):
         return rule.tap(quantity, up=step == "up")  # a tap never ends below the minimum
     require_quantity(rule, quantity)

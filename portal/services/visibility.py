@@ -7,6 +7,8 @@ all answer the same 404 or "unknown SKU".
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import Select, false, or_, select
 
 from portal.extensions import db
@@ -50,12 +52,18 @@ def _descendants(category_ids: set[int]) -> set[int]:
     return found
 
 
-def _rules_for(company: Company) -> list[VisibilityRule]:
+class _Rule(NamedTuple):
+    category_id: int | None
+    product_id: int | None
+
+
+def _rules_for(company: Company) -> list[_Rule]:
     from portal.services.selling import per_request
 
-    # Search, the tree and the offers of one page all ask: the rules are read once a request.
+    # Search, the tree and the offers of one page all ask: the rules are read once a request,
+    # kept as plain values (a commit in the request does not send them back to the database).
     return per_request(("visibility", company.id, company.customer_group_id),
-                       lambda: _read_rules(company))
+                       lambda: [_Rule(r.category_id, r.product_id) for r in _read_rules(company)])
 
 
 def _read_rules(company: Company) -> list[VisibilityRule]:

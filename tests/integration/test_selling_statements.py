@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.models import Product
 from portal.services.selling import Reason, offers_for
 from tests import factories as f
+from tests.conftest import htmx_headers, login
 
 
 @contextmanager
@@ -84,3 +85,59 @@ def test_offers_outside_a_request_are_fresh_and_inside_one_are_read_once(app, cl
             assert offers_for(buyer) is shelf
             offers_for(buyer).load([screws])
         assert seen == []
+
+
+# -- Pages: each asks the policy once, whatever it shows --------------------------------------
+
+def _priced_reads(seen):
+    """Statements that read tiers or the price-list chain, or visibility rules."""
+    return (sum("FROM price_tiers" in s for s in seen),
+            sum("WHERE price_lists.is_base" in s for s in seen),
+            sum("WHERE visibility_rules.company_id" in s for s in seen))
+
+
+def _request(client, method, url, **kwargs):
+    db.session.expire_all()  # each request reads what it needs, as in production
+    with counting() as seen:
+        response = getattr(client, method)(url, **kwargs)
+    # A quick-order check with lines to fix answers 422 (the form again, marked).
+    assert response.status_code in (200, 422), response.status_code
+    return seen
+
+
+# Pinned counts: a new per-path check or a second load of the offers shows here. Search on
+# SQLite asks twice whether its full-text table exists; the cart add reads the user and the
+# product again after its commit (expired), then renders the row from the same offers.
+PINS = {"product page": 15, "search page": {"sqlite": 16, "postgresql": 14}, "cart add": 20,
+        "quick-order check": 13}
+
+
+@pytest.fixture
+def pages(world, client):
+    screws = world.products["screws"]
+    old = f.product(world.categories["tools"], "VIS-OLD", price_list=world.base,
+                    warehouse=world.warehouse, discontinued=True, replacement_id=screws.id)
+    db.session.commit()
+    login(client, world.a.buyer)
+    return {
+        "product page": ("get", f"/catalog/p/{old.id}", {}),
+        "search page": ("get", "/catalog/search?q=vis", {}),
+        "cart add": ("post", f"/catalog/p/{screws.id}/cart",
+                     {"data": {"qty": "10", "view": "row", "next": "/catalog/search?q=vis"},
+                      "headers": htmx_headers(f"p-{screws.id}")}),
+        "quick-order check": ("post", "/quick-order/check",
+                              {"data": {"paste": f"VIS-440 9\nGANT-9 13\n{old.sku} 2\nNOPE 1"}}),
+    }
+
+
+@pytest.mark.parametrize("page", list(PINS))
+def test_each_page_reads_the_selling_policy_once_and_is_pinned(client, pages, page):
+    method, url, kwargs = pages[page]
+    _request(client, method, url, **kwargs)  # warm up: the search index, the session
+    seen = _request(client, method, url, **kwargs)
+    tiers, chain, rules = _priced_reads(seen)
+    assert (tiers, chain, rules) == (1, 1, 1)
+    pinned = PINS[page]
+    if isinstance(pinned, dict):
+        pinned = pinned[db.engine.dialect.name]
+    assert len(seen) == pinned

@@ -18,7 +18,16 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
-from portal.models import CustomerGroup, PriceList, PriceTier, Product
+from portal.models import (
+    Category,
+    Company,
+    CustomerGroup,
+    PriceList,
+    PriceTier,
+    Product,
+    Stock,
+    VisibilityRule,
+)
 from portal.services.availability import Availability, availability, stock_totals
 from portal.services.selling.rules import (
     STANDARD_TAX,
@@ -173,6 +182,10 @@ class Shelf:
             self.load([product])
         return self._offers.get(pid)
 
+    def peek(self, product_id: int) -> Offer | None:
+        """An offer already loaded (a replacement comes with its product), else None."""
+        return self._offers.get(product_id)
+
     def _tiers(self, chain: list[int], ids: set[int]) -> dict[int, ProductPrices]:
         if not ids:
             return {}
@@ -224,8 +237,9 @@ def _can_see_prices(buyer) -> bool:
 def per_request(key, build):
     """`build()` once per request and key; outside a request, every call builds afresh.
 
-    Tests run requests inside one long app context, so the memo names its request; any write
-    through the session drops it (see `_forget`), so a page never reads its own stale offers.
+    Tests run requests inside one long app context, so the memo names its request. A flush
+    that writes a product, price, stock, visibility or company row drops it (a cart add or an
+    order does not), so a page never reads its own stale offers; bulk UPDATEs are not seen.
     """
     if not has_request_context():
         return build()
@@ -245,14 +259,16 @@ def forget() -> None:
         g.pop("_selling_memo", None)
 
 
+# What an offer is made of: a write to any of these in the request makes its offers stale.
+_SELLING_MODELS = (Product, PriceTier, PriceList, CustomerGroup, Company, Stock, VisibilityRule,
+                   Category)
+
+
 @event.listens_for(Session, "after_flush")
 def _forget_after_flush(session, _context):
-    forget()
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_after_commit(session):
-    forget()
+    if any(isinstance(obj, _SELLING_MODELS)
+           for obj in (*session.new, *session.dirty, *session.deleted)):
+        forget()
 
 
 def offers_for(buyer) -> Shelf:
