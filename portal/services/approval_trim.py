@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from portal.services.selling import QuantityRule, Reason
+
 
 @dataclass(frozen=True)
 class TrimLine:
@@ -51,8 +53,9 @@ def plan_trim(lines: Iterable[TrimLine], requested: Mapping[int, int]
         new = requested.get(line_id, line.quantity)
         if new > line.quantity:
             return [], TrimProblem("more", line_id)
-        if new and new % max(line.order_multiple, 1):
-            return [], TrimProblem("multiple", line_id)
+        if new and QuantityRule.of(1, line.order_multiple).problem(new):
+            # Only the selling unit can be broken here: new is at least 1 and at most old.
+            return [], TrimProblem(Reason.MULTIPLE, line_id)
         if new != line.quantity:
             changes.append(TrimChange(line_id, line.quantity, new))
     if not changes:
@@ -66,10 +69,3 @@ def is_unchanged(lines: Iterable[TrimLine], requested: Mapping[int, int]) -> boo
     """Whether the typed quantities are the order's own (approving it as it is)."""
     current = {line.line_id: line.quantity for line in lines}
     return all(current.get(line_id) == qty for line_id, qty in requested.items())
-
-
-def scaled_tax(old_subtotal: int, old_tax: int, new_subtotal: int) -> int:
-    """Tax follows the subtotal in proportion (one rate per order), rounded half up."""
-    if old_subtotal <= 0 or old_tax <= 0:
-        return 0
-    return (old_tax * new_subtotal * 2 + old_subtotal) // (old_subtotal * 2)

@@ -29,9 +29,9 @@ from portal.services import DomainError, approval, order_events
 from portal.services import approval_trim as trim_rules
 from portal.services.approval_inbox import find_for_decider, may_decide  # noqa: F401
 from portal.services.audit import record
-from portal.services.cart import vat_cents
 from portal.services.line_names import line_name
 from portal.services.mail import queue_email
+from portal.services.selling import STANDARD_TAX
 from portal.services.text import clean_text
 
 
@@ -279,11 +279,8 @@ def _apply_trim(order: Order, lines: dict, changes, user,
         done.append((code, params))
     db.session.flush()
     order.subtotal_cents = sum(line.line_total_cents for line in order.lines)
-    if order.tax_cents == vat_cents(old_subtotal):
-        order.tax_cents = vat_cents(order.subtotal_cents)  # the cart's own rule
-    else:
-        order.tax_cents = trim_rules.scaled_tax(old_subtotal, order.tax_cents,
-                                               order.subtotal_cents)
+    order.tax_cents = STANDARD_TAX.after_trim(old_subtotal, order.tax_cents,
+                                              order.subtotal_cents)
     order.total_cents = order.subtotal_cents + order.tax_cents
     return done
 

@@ -17,9 +17,8 @@ from portal.extensions import db
 from portal.models import Order, Product, ShoppingList, ShoppingListLine, User
 from portal.services import DomainError
 from portal.services.lists import can_edit, create_list, find_list
-from portal.services.pricing import PriceBook, snap_quantity
 from portal.services.quantities import MAX_QUANTITY
-from portal.services.visibility import visible_products
+from portal.services.selling import offers_for
 
 # -- Showing a list --------------------------------------------------------------------------
 
@@ -57,23 +56,19 @@ def list_view(user: User, shopping_list: ShoppingList) -> ListView:
         .options(selectinload(ShoppingListLine.product))
         .order_by(ShoppingListLine.position, ShoppingListLine.id)
     ))
-    ids = {line.product_id for line in lines}
-    wanted = ids | {line.product.replacement_id for line in lines
-                    if line.product.discontinued and line.product.replacement_id}
-    visible = {p.id: p for p in db.session.scalars(
-        visible_products(user).where(Product.id.in_(wanted)))} if wanted else {}
-    book = PriceBook(user.company).load(visible) if user.company else None
+    shelf = offers_for(user)
+    offers = shelf.load(line.product for line in lines)
     views = []
     for line in lines:
-        product = line.product
-        seen = product.id in visible
-        replacement = visible.get(product.replacement_id) if product.discontinued else None
-        prices = book.get(product.id) if (book and seen) else None
-        quote = prices.quote(line.quantity) if prices else None
+        product, offer = line.product, offers[line.product_id]
+        seen = offer.visible
+        # A discontinued product's replacement is loaded with it when the buyer may see it.
+        found = shelf.peek(product.replacement_id) if product.discontinued else None
+        replacement = found.product if found is not None and found.visible else None
+        quote = offer.prices.quote(line.quantity) if (seen and offer.prices) else None
         views.append(LineView(line, product, seen, seen and not product.discontinued,
                               replacement,
-                              quote.unit_price_cents if quote else None,
-                              max(product.order_multiple, 1)))
+                              quote.unit_price_cents if quote else None, offer.rule.step))
     currency = user.company.currency if user.company else "EUR"
     return ListView(shopping_list, views, can_edit(user, shopping_list), currency)
 
@@ -140,16 +135,15 @@ def add_order_to_list(user: User, order: Order, list_id: int | None,
         shopping_list = create_list(user, new_name)
     else:
         raise DomainError(_("Choose a list, or give a name for a new one."))
-    ids = {line.product_id for line in order.lines}
-    visible = {p.id: p for p in db.session.scalars(
-        visible_products(user).where(Product.id.in_(ids)))} if ids else {}
+    offers = offers_for(user).load({line.product_id for line in order.lines})
     added, skipped = 0, []
     for line in order.lines:
-        product = visible.get(line.product_id)
-        if product is None:
+        offer = offers.get(line.product_id)
+        if offer is None or not offer.visible:
             skipped.append(line.sku)
             continue
-        quantity = min(snap_quantity(line.quantity, product.order_multiple), MAX_QUANTITY)
+        product = offer.product
+        quantity = offer.rule.snap(line.quantity)
         existing = next((x for x in shopping_list.lines if x.product_id == product.id), None)
         if existing is not None:
             existing.quantity = min(existing.quantity + quantity, MAX_QUANTITY)

@@ -19,11 +19,9 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Cart, Order, Product
 from portal.services import DomainError
-from portal.services.availability import stock_totals
 from portal.services.navigation import cart_count
-from portal.services.pricing import PriceBook, Tier, check_quantity, quote, snap_quantity
 from portal.services.quantities import parse_quantity
-from portal.services.visibility import visible_products
+from portal.services.selling import QuantityRule, Reason, Tier, offers_for, quantity_message, quote
 
 # Why a line looks different now (several may apply to one line).
 UNAVAILABLE = "unavailable"  # not sold to this customer any more, or unknown
@@ -88,13 +86,15 @@ class LineChange:
         return (self.unit_price_cents or 0) * self.quantity
 
 
+def _rule(order_multiple: int, tiers) -> QuantityRule:
+    # A reorder never suggests a full case: the buyer picks their old quantity again.
+    return QuantityRule.of(1, order_multiple, tiers)
+
+
 def _orderable_quantity(quantity: int, offer: Offer) -> int:
     """The old quantity moved up to the selling unit and the smallest priced quantity."""
-    snapped = snap_quantity(quantity, offer.order_multiple)
-    smallest = min((t.min_qty for t in offer.tiers), default=1)
-    if snapped < smallest:
-        snapped = snap_quantity(smallest, offer.order_multiple)
-    return snapped
+    found = _rule(offer.order_multiple, offer.tiers).problem(quantity)
+    return found[1] if found and found[1] else quantity
 
 
 def preview_line(past: PastLine, current: Offer | None,
@@ -163,9 +163,10 @@ def summarize_changes(lines: list[LineChange]) -> ChangeSummary:
         total_now_cents=sum(line.line_total_cents for line in lines if line.selectable))
 
 
-def pick_error(quantity: int, order_multiple: int, tiers) -> str | None:
-    """Why a quantity typed on the preview cannot be ordered ("min", "multiple") or None."""
-    return check_quantity(quantity, order_multiple, 1, tiers)
+def pick_error(quantity: int, order_multiple: int, tiers) -> Reason | None:
+    """Why a quantity typed on the preview cannot be ordered (a selling Reason) or None."""
+    found = _rule(order_multiple, tiers).problem(quantity)
+    return found[0] if found else None
 
 
 # -- Loading and applying ------------------------------------------------------------------
@@ -191,24 +192,23 @@ def build_preview(user, order: Order, lang: str = "fr") -> ReorderPreview:
     """The change list of `order` for `user` (who must be allowed to see the order)."""
     past = [PastLine(line.id, line.product_id, line.sku, line.name, line.quantity,
                      line.unit_price_cents) for line in order.lines]
-    ids = {p.product_id for p in past}
-    products = {p.id: p for p in db.session.scalars(
-        visible_products(user).where(Product.id.in_(ids)))} if ids else {}
-    wanted = {p.replacement_id for p in products.values()
-              if p.discontinued and p.replacement_id} - set(products)
-    if wanted:
-        products.update({p.id: p for p in db.session.scalars(
-            visible_products(user).where(Product.id.in_(wanted)))})
-    book = PriceBook(user.company).load(products)
-    stock = stock_totals(list(products))
-    tiers = {pid: (book.get(pid).tiers if book.get(pid) else ()) for pid in products}
+    shelf = offers_for(user)
+    loaded = shelf.load({p.product_id for p in past})
+    # The products this buyer may see, with the replacements their offers came with.
+    seen = [o for o in (*loaded.values(), *(shelf.peek(o.product.replacement_id)
+                                            for o in loaded.values()
+                                            if o is not None and o.product.replacement_id))
+            if o is not None and o.visible]
+    products = {o.product.id: o.product for o in seen}
+    tiers = {o.product.id: o.tiers for o in seen}
+    stock = {o.product.id: o.in_stock for o in seen}
 
     def offer(pid):
         product = products.get(pid)
         if product is None:
             return None
         return Offer(product.id, product.sku, product.name(lang), product.order_multiple,
-                     stock.get(pid, 0), tiers[pid], product.discontinued)
+                     stock[pid], tiers[pid], product.discontinued)
 
     lines = []
     for line in past:
@@ -226,13 +226,6 @@ class ReorderInvalid(DomainError):
     def __init__(self, errors: dict[int, str]):
         super().__init__(_("Some quantities need a fix."))
         self.errors = errors
-
-
-def _quantity_message(code: str, change: LineChange, tiers) -> str:
-    if code == "multiple":
-        return _("Order in steps of %(step)s.", step=change.order_multiple)
-    smallest = min((t.min_qty for t in tiers), default=1)
-    return _("The smallest quantity is %(min)s.", min=smallest)
 
 
 def validate_picks(preview: ReorderPreview, picked: list[int],
@@ -257,7 +250,7 @@ def validate_picks(preview: ReorderPreview, picked: list[int],
         tiers = preview.tiers.get(change.product_id, ())
         code = pick_error(quantity, change.order_multiple, tiers)
         if code:
-            errors[change.line_id] = _quantity_message(code, change, tiers)
+            errors[change.line_id] = quantity_message(code, _rule(change.order_multiple, tiers))
             continue
         result.append((preview.products[change.product_id], quantity))
     if errors:

@@ -4,7 +4,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from portal.services.cart import vat_cents
 from portal.services.ordering import (
     DeliveryPlace,
     clean_date,
@@ -16,6 +15,7 @@ from portal.services.ordering import (
     order_number,
     subtree,
 )
+from portal.services.selling import vat_cents
 
 
 @pytest.mark.parametrize("subtotal, rate_bp, vat", [

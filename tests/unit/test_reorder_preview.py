@@ -2,7 +2,6 @@
 
 import pytest
 
-from portal.services.pricing import Tier
 from portal.services.reorder import (
     DISCONTINUED,
     LOW_STOCK,
@@ -17,6 +16,7 @@ from portal.services.reorder import (
     pick_error,
     preview_line,
 )
+from portal.services.selling import Reason, Tier
 
 PAST = PastLine(line_id=7, product_id=1, sku="VIS-440", name="Vis", quantity=10,
                 unit_price_cents=90)
@@ -89,8 +89,8 @@ def test_price_delta_is_the_price_now_minus_the_price_paid(now, delta):
     [
         (12, 12, (), None),
         (24, 12, ((12, 300),), None),
-        (13, 12, ((12, 300),), "multiple"),
-        (5, 5, ((10, 100),), "min"),
+        (13, 12, ((12, 300),), Reason.MULTIPLE),
+        (5, 5, ((10, 100),), Reason.MINIMUM),
         (10, 5, ((10, 100),), None),
         (7, 1, ((1, 100),), None),
     ],

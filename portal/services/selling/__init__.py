@@ -43,6 +43,7 @@ from portal.services.selling.rules import (
     resolve_tiers,
     round_up_hint,
     saving_at,
+    scaled_tax,
     snap_quantity,
     step_quantity,
     suggested_case,
@@ -51,8 +52,9 @@ from portal.services.selling.rules import (
 
 __all__ = [
     "MAX_QUANTITY", "ORDERABLE", "ROUND_UP_MAX_EXTRA_BP", "STANDARD_TAX", "VAT_RATE_BP",
-    "Offer", "ProductPrices", "QuantityNotOrderable", "QuantityRule", "Quote", "Reason", "RoundUpHint", "Shelf",
-    "TaxRule", "Tier", "Verdict", "best_tier", "chain_ids", "default_quantity", "forget",
-    "judge", "offers_for", "per_request", "quantity_message", "quote", "require_quantity", "resolve_tiers", "round_up_hint",
-    "saving_at", "snap_quantity", "step_quantity", "suggested_case", "vat_cents",
+    "Offer", "ProductPrices", "QuantityNotOrderable", "QuantityRule", "Quote", "Reason",
+    "RoundUpHint", "Shelf", "TaxRule", "Tier", "Verdict", "best_tier", "chain_ids",
+    "default_quantity", "forget", "judge", "offers_for", "per_request", "quantity_message",
+    "quote", "require_quantity", "resolve_tiers", "round_up_hint", "saving_at", "scaled_tax",
+    "snap_quantity", "step_quantity", "suggested_case", "vat_cents",
 ]

@@ -246,6 +246,21 @@ class TaxRule:
     def on(self, subtotal_cents: int) -> int:
         return vat_cents(subtotal_cents, self.rate_bp)
 
+    def after_trim(self, old_subtotal: int, old_tax: int, new_subtotal: int) -> int:
+        """An order's tax once an approver lowered quantities: this rule again when the
+        order was taxed by it, else the stored tax scaled (an order from before a rate
+        change keeps its own rate)."""
+        if old_tax == self.on(old_subtotal):
+            return self.on(new_subtotal)
+        return scaled_tax(old_subtotal, old_tax, new_subtotal)
+
+
+def scaled_tax(old_subtotal: int, old_tax: int, new_subtotal: int) -> int:
+    """Tax follows the subtotal in proportion (one rate per order), rounded half up."""
+    if old_subtotal <= 0 or old_tax <= 0:
+        return 0
+    return (old_tax * new_subtotal * 2 + old_subtotal) // (old_subtotal * 2)
+
 
 STANDARD_TAX = TaxRule()
 
