@@ -20,16 +20,12 @@ from portal.models import Cart, CartLine, Product, User
 from portal.services import DomainError
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
 from portal.services.selling import (
-    QuantityNotOrderable,
     QuantityRule,
     offers_for,
     require_quantity,
-    vat_cents,
 )
 from portal.services.text import clean_line
 from portal.services.visibility import can_order, visible_products
-
-__all__ = ["QuantityNotOrderable", "vat_cents"]  # their home is services.selling
 
 
 def _upsert(model):

@@ -24,8 +24,8 @@ from portal.services.quantities import parse_quantity
 from portal.services.selling import QuantityRule, Reason, Tier, offers_for, quantity_message, quote
 
 # Why a line looks different now (several may apply to one line).
-UNAVAILABLE = "unavailable"  # not sold to this customer any more, or unknown
-DISCONTINUED = "discontinued"  # discontinued and no replacement can be offered
+UNAVAILABLE = Reason.UNAVAILABLE  # not sold to this customer any more, or unknown
+DISCONTINUED = Reason.DISCONTINUED  # discontinued and no replacement can be offered
 REPLACED = "replaced"  # discontinued; its replacement is offered instead
 NO_PRICE = "no_price"  # visible but not priced for this customer
 SNAPPED = "snapped"  # the old quantity is not a multiple of the selling unit any more

@@ -2,11 +2,12 @@
 
 import pytest
 
-from portal.services.pricing import (
+from portal.services.selling import (
+    QuantityRule,
+    Reason,
     Tier,
     best_tier,
     chain_ids,
-    check_quantity,
     default_quantity,
     quote,
     resolve_tiers,
@@ -14,6 +15,12 @@ from portal.services.pricing import (
     snap_quantity,
     step_quantity,
 )
+
+
+def check_quantity(quantity, multiple, case_pack, tiers):
+    found = QuantityRule.of(case_pack, multiple, tiers).problem(quantity)
+    return found[0] if found else None
+
 
 SCREWS = (Tier(1, 100), Tier(5, 97), Tier(10, 90))  # unit, half case, full case of 10
 GLOVES = (Tier(12, 300),)  # sold by the case of 12 only
@@ -91,15 +98,15 @@ def test_first_list_of_the_chain_pricing_the_product_is_used(chain, by_list, exp
 @pytest.mark.parametrize(("quantity", "multiple", "tiers", "expected"), [
     (1, 1, SCREWS, None),
     (7, 1, SCREWS, None),
-    (0, 1, SCREWS, "min"),
-    (-3, 1, SCREWS, "min"),
+    (0, 1, SCREWS, Reason.MINIMUM),
+    (-3, 1, SCREWS, Reason.MINIMUM),
     (12, 12, GLOVES, None),
     (24, 12, GLOVES, None),
-    (6, 12, GLOVES, "min"),
-    (13, 12, GLOVES, "multiple"),
+    (6, 12, GLOVES, Reason.MINIMUM),
+    (13, 12, GLOVES, Reason.MULTIPLE),
     (5, 5, (Tier(5, 97),), None),
     (15, 5, (), None),
-    (7, 5, (), "multiple"),
+    (7, 5, (), Reason.MULTIPLE),
     (3, 0, (), None),  # a bad order multiple in data counts as 1
 ])
 def test_check_quantity_refuses_below_the_minimum_and_off_the_selling_unit(

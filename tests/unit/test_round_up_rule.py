@@ -1,13 +1,13 @@
 """When the portal suggests rounding a line up to a full case, and what it says it changes.
 
-The rule (portal/services/pricing.py): only when the full case's unit price is lower and the
+The rule (portal/services/selling/rules.py): only when the full case's unit price is lower and the
 line costs at most 20 % more than as typed. "+38 units" on a 2-bag line, or doubling a half
 case, is not suggested.
 """
 
 import pytest
 
-from portal.services.pricing import Tier, round_up_hint
+from portal.services.selling import Tier, round_up_hint
 
 BAGS = (Tier(1, 1000), Tier(40, 930))  # a pallet of 40 bags
 CASE_OF_12 = (Tier(1, 500), Tier(6, 485), Tier(12, 465))
