@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import event, select
 
 from portal.extensions import db
-from portal.models import Product
+from portal.models import PriceTier, Product
 from portal.services.selling import Reason, offers_for
 from tests import factories as f
 from tests.conftest import htmx_headers, login
+from tests.integration.ordering_builders import cart_with
 
 
 @contextmanager
@@ -141,3 +142,32 @@ def test_each_page_reads_the_selling_policy_once_and_is_pinned(client, pages, pa
     if isinstance(pinned, dict):
         pinned = pinned[db.engine.dialect.name]
     assert len(seen) == pinned
+
+
+def test_a_price_written_in_the_request_is_read_again_and_a_cart_write_is_not(app, world):
+    screws = world.products["screws"]
+    buyer = world.a.buyer
+    with app.test_request_context("/"):
+        assert offers_for(buyer).get(screws).verdict(10).unit_price_cents == 80
+        shelf = offers_for(buyer)
+        tier = db.session.scalar(select(PriceTier).where(PriceTier.price_list_id == world.pro.id,
+                                                         PriceTier.product_id == screws.id))
+        tier.unit_price_cents = 70
+        db.session.flush()
+        assert offers_for(buyer) is not shelf
+        assert offers_for(buyer).get(screws).verdict(10).unit_price_cents == 70
+        shelf = offers_for(buyer)
+        cart_with(buyer, (world.products["cement"], 2))  # commits a cart line
+        assert offers_for(buyer) is shelf
+
+
+def test_a_cart_line_off_the_selling_unit_is_kept_but_not_ordered(client, world):
+    """The unit changed after the line was added: the cart says so instead of pricing it."""
+    cement = world.products["cement"]
+    cart_with(world.a.buyer, (cement, 3), (world.products["screws"], 10))
+    cement.order_multiple = 2
+    db.session.commit()
+    login(client, world.a.buyer)
+    body = client.get("/cart/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Sold in steps of 2." in body
+    assert "€8.00" in body and "€25.50" not in body  # the screws alone: 10 × 0.80
