@@ -174,17 +174,34 @@ def amount_rule(raw: str):
 def _shown(raw: str) -> str:
     """NFC, without format characters (bidi controls, zero-width), controls or surrogates;
     control whitespace becomes a space (the clean-text rule, issue 12)."""
-    return "".join(" " if c.isspace() else c for c in unicodedata.normalize("NFC", raw)
-                   if c.isspace() or unicodedata.category(c) not in ("Cf", "Cc", "Cs"))
+    hidden = ("Cf", "Cc", "Cs")
+    return "".join(" " if c.isspace() and unicodedata.category(c) in hidden else c
+                   for c in unicodedata.normalize("NFC", raw)
+                   if c.isspace() or unicodedata.category(c) not in hidden)
+
+
+def _folded(text: str) -> str:
+    """Whitespace runs become one space, but a no-break space standing alone is kept (French
+    writes "1\u202f000\xa0€" and "Note\u202f:")."""
+    out, run = [], ""
+    for ch in text + "x":
+        if ch.isspace():
+            run += ch
+            continue
+        if run:
+            out.append(run if run in ("\xa0", "\u202f", "\u2007") else " ")
+            run = ""
+        out.append(ch)
+    return "".join(out[:-1]).strip()
 
 
 def visible_line(raw: str) -> str:
-    return " ".join(_shown(raw).split())
+    return _folded(_shown(raw).replace("\n", " "))
 
 
 def visible_text(raw: str) -> str:
     lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    text = "\n".join(" ".join(_shown(line).split()) for line in lines)
+    text = "\n".join(_folded(_shown(line)) for line in lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
