@@ -27,7 +27,9 @@ def test_hostile_values_in_every_field_never_crash_or_reflect_markup(figure, app
         client = app.test_client()
         login(client, user)
         for rule in app.url_map.iter_rules():
-            if rule.endpoint in ("auth.logout", "static", "assets.bundle"):
+            # /readyz reads no field, and its 503 here is its answer: the test schema is built
+            # without migrations (tests/integration/test_operations.py covers it).
+            if rule.endpoint in ("auth.logout", "static", "assets.bundle", "ops.readyz"):
                 continue
             url = matrix.sample_url(rule, IDS)
             for value in HOSTILE:
