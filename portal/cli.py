@@ -46,7 +46,7 @@ def seed_demo_command(now):
 @with_appcontext
 def send_mail_command(loop: bool, interval: float):
     """Deliver queued emails from the outbox over SMTP."""
-    from portal.services.mail import send_pending
+    from portal.services.messaging import send_pending
 
     while True:
         sent = send_pending()

@@ -150,7 +150,7 @@ class OutboxCollector:
     def collect(self):
         from portal.extensions import db
         from portal.models import OutboxMessage
-        from portal.services.mail import MAX_ATTEMPTS
+        from portal.services.messaging import MAX_ATTEMPTS
 
         up = GaugeMetricFamily("portal_database_up",
                                "1 when the database answered this scrape's outbox query.")

@@ -33,7 +33,7 @@ from portal.models import (
 from portal.services import DomainError
 from portal.services.accounts import find_user_by_email, send_invitation
 from portal.services.customers import terms_label, write_audit
-from portal.services.mail import external_url, queue_email
+from portal.services.messaging import external_url, queue_email
 from portal.services.text import clean_text
 
 # Trade key -> label, in the order the form offers them.

@@ -53,7 +53,7 @@ from portal.services.approval_words import (  # noqa: F401  (re-exported for vie
     target_data,
     target_label,
 )
-from portal.services.mail import external_url, queue_email
+from portal.services.messaging import external_url, queue_email
 
 
 @dataclass(frozen=True)

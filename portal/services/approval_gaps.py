@@ -27,7 +27,7 @@ from portal.extensions import db
 from portal.models import ApprovalRequest, Order, RepAssignment, Role, User
 from portal.services import DomainError
 from portal.services.approval_rules import RoutedStep
-from portal.services.mail import external_url, queue_email
+from portal.services.messaging import external_url, queue_email
 
 
 class NobodyToApprove(DomainError):

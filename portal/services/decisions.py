@@ -30,7 +30,7 @@ from portal.services import approval_trim as trim_rules
 from portal.services.approval_inbox import find_for_decider, may_decide  # noqa: F401
 from portal.services.audit import record
 from portal.services.line_names import line_name
-from portal.services.mail import queue_email
+from portal.services.messaging import queue_email
 from portal.services.selling import STANDARD_TAX
 from portal.services.text import clean_text
 

@@ -37,7 +37,7 @@ from portal.models import (
 )
 from portal.services import DomainError, approval, cart_summary
 from portal.services import cart as cart_service
-from portal.services.mail import external_url, queue_email
+from portal.services.messaging import external_url, queue_email
 
 TIMEZONE = ZoneInfo("Europe/Paris")  # the seller's calendar: "tomorrow" is Paris's tomorrow
 PO_MAX = 40

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from portal import logs, monitoring
 from portal.extensions import db
 from portal.models import OutboxMessage
-from portal.services.mail import MAX_ATTEMPTS
+from portal.services.messaging.mail import MAX_ATTEMPTS
 from tests.conftest import login
 
 # ---------------------------------------------------------------- logs

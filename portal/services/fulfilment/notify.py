@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.models import Order, OrderEvent, OrderStatus, User
 from portal.services import order_events
 from portal.services.fulfilment.rules import status_label
-from portal.services.mail import external_url, queue_email
+from portal.services.messaging import external_url, queue_email
 
 
 def buyer_language(order: Order) -> str:
