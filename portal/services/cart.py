@@ -21,11 +21,12 @@ from portal.services import DomainError
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
 from portal.services.selling import (
     QuantityRule,
+    can_order,
     offers_for,
     require_quantity,
+    visible_products,
 )
 from portal.services.text import clean_line
-from portal.services.visibility import can_order, visible_products
 
 
 def _upsert(model):

@@ -15,26 +15,22 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Category, Product
-from portal.services.availability import (
-    Availability,
-    availability,
-    presence_only,
-    stock_by_warehouse,
-)
 from portal.services.quantities import parse_quantity
 from portal.services.search import SearchQuery, SearchResult, search
 from portal.services.selling import (
+    Availability,
     Offer,
     ProductPrices,
     Quote,
     RoundUpHint,
     Tier,
+    availability,
     offers_for,
+    presence_only,
     require_quantity,
-    suggested_case,
-)
-from portal.services.visibility import (
     restriction_clause,
+    stock_by_warehouse,
+    suggested_case,
     visible_category_ids,
     visible_products,
 )

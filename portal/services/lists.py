@@ -33,9 +33,8 @@ from portal.models import (
 from portal.services import DomainError
 from portal.services.cart import clean_note
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
-from portal.services.selling import QuantityRule, require_quantity
+from portal.services.selling import QuantityRule, require_quantity, visible_products
 from portal.services.text import clean_line
-from portal.services.visibility import visible_products
 
 MAX_LIST_NAME = 120
 

@@ -25,8 +25,15 @@ from portal.services import DomainError
 from portal.services import cart as cart_service
 from portal.services.paste import MAX_LINES, RawLine
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
-from portal.services.selling import QuantityRule, Reason, RoundUpHint, Tier, judge, offers_for
-from portal.services.visibility import visible_products
+from portal.services.selling import (
+    QuantityRule,
+    Reason,
+    RoundUpHint,
+    Tier,
+    judge,
+    offers_for,
+    visible_products,
+)
 
 SUGGESTIONS = 8
 # "Did you mean": close SKUs offered for an unknown one. Only the first unknown lines get

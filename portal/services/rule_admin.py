@@ -18,8 +18,8 @@ from portal.services import DomainError
 from portal.services.audit import record
 from portal.services.catalog import CategoryTree
 from portal.services.company_admin import own_unit
+from portal.services.selling import visible_category_ids
 from portal.services.text import clean_line
-from portal.services.visibility import visible_category_ids
 
 MAX_STEPS = 3
 

@@ -32,7 +32,7 @@ from portal.services.search_index import (  # noqa: F401  (the importers' entry 
     search_text_for,
     uses_fts,
 )
-from portal.services.visibility import visible_products
+from portal.services.selling import visible_products
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 8

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.services.availability import (
+from portal.services.selling.availability import (
     Availability,
     StockStatus,
     WarehouseStock,

@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.rendering import render, wants_fragment
 from portal.services import DomainError, cart_summary
 from portal.services import cart as cart_service
-from portal.services.visibility import can_order
+from portal.services.selling import can_order
 
 UNDO_KEY = "cart_undo"  # the last removed line, for "Undo" without JavaScript
 

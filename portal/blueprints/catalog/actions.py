@@ -14,7 +14,7 @@ from portal.services import DomainError, catalog
 from portal.services import cart as cart_service
 from portal.services import lists as list_service
 from portal.services.quantities import parse_quantity
-from portal.services.visibility import can_order
+from portal.services.selling import can_order
 
 
 def _ordering_product_or_404(product_id: int):

@@ -6,7 +6,7 @@ from flask import abort, current_app, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from portal.services.visibility import find_visible
+from portal.services.selling import find_visible
 
 
 def lang() -> str:

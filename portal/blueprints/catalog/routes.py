@@ -17,7 +17,7 @@ from portal.rendering import render, wants_fragment
 from portal.services import catalog
 from portal.services.lists import lists_for
 from portal.services.search import SearchQuery, ensure_search_index, is_gtin
-from portal.services.visibility import can_order, find_visible
+from portal.services.selling import can_order, find_visible
 
 
 @bp.get("/")

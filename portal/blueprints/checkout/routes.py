@@ -20,7 +20,7 @@ from portal.rendering import render
 from portal.services import approval_gaps, cart_summary, ordering
 from portal.services import cart as cart_service
 from portal.services.acting import acting_staff
-from portal.services.visibility import can_order
+from portal.services.selling import can_order
 
 # Longest text shown back in each field (what is typed stays, bounded). The rules judge the
 # whole text: a cut could turn "2027-01-26      x" into a valid date.

@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.rendering import render
 from portal.services import DomainError, list_orders
 from portal.services import lists as lists_service
-from portal.services.visibility import can_order
+from portal.services.selling import can_order
 
 
 def _index(status_code=200, error=None, form=None):

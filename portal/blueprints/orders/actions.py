@@ -13,7 +13,7 @@ from portal.services import DomainError, list_orders
 from portal.services import lists as lists_service
 from portal.services import orders as orders_service
 from portal.services import reorder as reorder_service
-from portal.services.visibility import can_order
+from portal.services.selling import can_order
 
 
 def _ids(values) -> list[int]:

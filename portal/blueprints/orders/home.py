@@ -3,7 +3,7 @@
 from portal.access import CUSTOMERS
 from portal.home_cards import home_card
 from portal.services import orders as orders_service
-from portal.services.visibility import can_order
+from portal.services.selling import can_order
 
 
 @home_card(5, CUSTOMERS, "orders/_home_card.html")

@@ -7,7 +7,7 @@ from portal.access import CUSTOMERS, allow
 from portal.blueprints.orders import bp
 from portal.rendering import render
 from portal.services import orders as orders_service
-from portal.services.visibility import can_order
+from portal.services.selling import can_order
 
 # Status labels and pill tones everywhere an order status is shown (staff pages too).
 bp.add_app_template_global(orders_service.status_label, "order_status_label")

@@ -2,7 +2,7 @@
 
 from portal.access import BUYERS
 from portal.home_cards import home_card
-from portal.services.visibility import can_order
+from portal.services.selling import can_order
 
 
 @home_card(20, BUYERS, "quick_order/_home_card.html")

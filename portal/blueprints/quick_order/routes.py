@@ -29,7 +29,7 @@ from portal.rendering import render, wants_fragment
 from portal.services import DomainError
 from portal.services import quick_order as service
 from portal.services.paste import MAX_LINES, RawLine
-from portal.services.visibility import can_order
+from portal.services.selling import can_order
 
 # Forms whose ready lines were added while their mistakes stayed on the page: a reload of
 # that answer posts the same form again and must not add the lines a second time.

@@ -7,8 +7,16 @@ with what tax, and what do we suggest. Every ordering path calls this front door
 - `offer.verdict(quantity)` -> `Verdict` (`Reason`: one vocabulary), or `judge(...)` on plain
   values.
 - Pure parts: `QuantityRule`, `quote`/`best_tier`, `round_up_hint`/`suggested_case`, `TaxRule`.
+- Who may see and order what: `visible_products`, `can_order`, `visible_category_ids`
+  (`visibility`); stock and lead time shown to a buyer: `availability` (`availability`).
 """
 
+from portal.services.selling.availability import (
+    Availability,
+    availability,
+    presence_only,
+    stock_by_warehouse,
+)
 from portal.services.selling.offers import (
     Offer,
     ProductPrices,
@@ -49,8 +57,17 @@ from portal.services.selling.rules import (
     suggested_case,
     vat_cents,
 )
+from portal.services.selling.visibility import (
+    can_order,
+    find_visible,
+    restriction_clause,
+    visible_category_ids,
+    visible_products,
+)
 
 __all__ = [
+    "Availability", "availability", "can_order", "find_visible", "presence_only",
+    "restriction_clause", "stock_by_warehouse", "visible_category_ids", "visible_products",
     "MAX_QUANTITY", "ORDERABLE", "ROUND_UP_MAX_EXTRA_BP", "STANDARD_TAX", "VAT_RATE_BP",
     "Offer", "ProductPrices", "QuantityNotOrderable", "QuantityRule", "Quote", "Reason",
     "RoundUpHint", "Shelf", "TaxRule", "Tier", "Verdict", "best_tier", "chain_ids",

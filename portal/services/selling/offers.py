@@ -28,7 +28,7 @@ from portal.models import (
     Stock,
     VisibilityRule,
 )
-from portal.services.availability import Availability, availability, stock_totals
+from portal.services.selling.availability import Availability, availability, stock_totals
 from portal.services.selling.rules import (
     STANDARD_TAX,
     QuantityRule,
@@ -138,7 +138,7 @@ class Shelf:
     def load(self, products: Iterable[Product | int]) -> dict[int, Offer | None]:
         """Offers for these products (objects or ids); an id that is not a product maps to
         None. Products already loaded cost nothing."""
-        from portal.services.visibility import visible_products
+        from portal.services.selling.visibility import visible_products
 
         given: dict[int, Product | None] = {}
         for item in products:
@@ -229,7 +229,7 @@ def _with_replacement(offer: Offer, replacement: Product) -> Offer:
 # -- Once per request ------------------------------------------------------------------------
 
 def _can_see_prices(buyer) -> bool:
-    from portal.services.visibility import can_see_prices
+    from portal.services.selling.visibility import can_see_prices
 
     return can_see_prices(buyer)
 

@@ -30,7 +30,7 @@ def can_order(user) -> bool:
 
 
 def _category_rows() -> list:
-    from portal.services.selling import per_request
+    from portal.services.selling.offers import per_request
 
     # A page asks for the tree two or three times (rules, breadcrumbs): read it once.
     return per_request(("categories",), lambda: db.session.execute(
@@ -58,7 +58,7 @@ class _Rule(NamedTuple):
 
 
 def _rules_for(company: Company) -> list[_Rule]:
-    from portal.services.selling import per_request
+    from portal.services.selling.offers import per_request
 
     # Search, the tree and the offers of one page all ask: the rules are read once a request,
     # kept as plain values (a commit in the request does not send them back to the database).
