@@ -145,7 +145,7 @@ def password_hashes() -> tuple[str, str]:
 
 
 def fill(writer, scale: catalog_data.Scale, now: datetime, timings: dict) -> dict:
-    from portal.services.search import search_text_for
+    from portal.services.catalog import search_text_for
 
     rng = random.Random(7)
     ids = accounts_data.Ids()
@@ -200,7 +200,8 @@ def after_load(kind: str, timings: dict) -> None:
     app = bench.make_app(kind)
     with app.app_context():
         from portal.extensions import db
-        from portal.services import order_search, search
+        from portal.services import catalog as search
+        from portal.services import order_search
 
         bench.log("  order search texts...")
         order_search.refresh()

@@ -99,9 +99,9 @@ def init_app(app):
     app.jinja_env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext,
                                             newstyle=True)
     from portal.services.approval_words import request_reason
+    from portal.services.catalog import case_label, kind_choices
     from portal.services.line_names import line_name
     from portal.services.order_events import event_text
-    from portal.services.packs import case_label, kind_choices
     from portal.services.places import place_words
 
     # Stored facts put into words in the reader's language (the page's, or an email's).

@@ -147,7 +147,7 @@ class DemoSeeder:
         self.move_sequences()
         # Bulk inserts bypass the ORM hooks that keep the search index in step.
         from portal.services import order_search
-        from portal.services.search_index import rebuild_search_index
+        from portal.services.catalog import rebuild_search_index
 
         rebuild_search_index()
         order_search.refresh()

@@ -73,7 +73,7 @@ def test_odd_filters_and_pages_answer_normally(client, world, args):
 
 
 def test_search_works_with_the_like_fallback_too(client, world, monkeypatch):
-    from portal.services import search
+    from portal.services.catalog import search
 
     monkeypatch.setattr(search, "uses_fts", lambda: False)
     html = client.get("/catalog/search", query_string={"q": "VIS 440"}).get_data(as_text=True)

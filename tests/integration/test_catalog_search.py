@@ -3,7 +3,7 @@
 from sqlalchemy import text
 
 from portal.extensions import db
-from portal.services.search import rebuild_search_index
+from portal.services.catalog import rebuild_search_index
 from tests import factories as f
 from tests.conftest import htmx_headers, login
 from tests.integration.catalog_builders import row_ids, shopping_list

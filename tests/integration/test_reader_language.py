@@ -202,8 +202,8 @@ def test_the_demo_history_reads_in_english_too(tmp_path):
     from portal.demo.seed import seed_demo
     from portal.models import OrderEvent, OrderLine, Product
     from portal.services.approval_words import request_reason
+    from portal.services.catalog.packs import case_label
     from portal.services.order_events import event_text
-    from portal.services.packs import case_label
     from tests.conftest import base_config
 
     app = create_app(base_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'demo.db'}"))

@@ -4,15 +4,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal.services.search import (
+from portal.services.catalog.search import (
     MAX_QUERY_CHARS,
     SearchQuery,
     clean_query,
     fold,
     fts_match,
-    search_text_for,
     words,
 )
+from portal.services.catalog.search_index import search_text_for
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -9,7 +9,7 @@ from portal.blueprints.catalog_admin import bp
 from portal.extensions import db
 from portal.models import PriceList, PriceTier, Product, Role
 from portal.rendering import render
-from portal.services import catalog_admin as service
+from portal.services import catalog as service
 
 ADMIN = (Role.STAFF_ADMIN,)
 

@@ -18,7 +18,7 @@ from sqlalchemy import insert, select, update
 
 from portal.extensions import db
 from portal.models import Category, Product
-from portal.services import packs
+from portal.services import catalog as packs
 from portal.services.csv_import import cells
 from portal.services.csv_import.base import Checker, RowCheck, RowError, Writer, also_on
 from portal.services.csv_import.parse import Row, Spec
@@ -38,7 +38,7 @@ _FACT_COLUMNS = (Product.id, Product.sku, Product.gtin, Product.name_fr, Product
 def search_text(values: dict) -> str:
     """The search module's text when it exists (so its index agrees), else the same idea."""
     try:
-        from portal.services.search import search_text_for
+        from portal.services.catalog import search_text_for
     except ImportError:
         search_text_for = None
     if search_text_for is not None:
@@ -246,7 +246,7 @@ def _rebuild_search_index() -> None:
     """The catalog's search index, when the search module provides one (bulk writes bypass
     the ORM events that keep it in step)."""
     try:
-        from portal.services.search import rebuild_search_index
+        from portal.services.catalog import rebuild_search_index
     except ImportError:
         return
     rebuild_search_index()

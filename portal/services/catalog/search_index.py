@@ -95,10 +95,13 @@ def _fill_fts(conn) -> None:
     )
 
 
+# The brand lists of the search filter (filled by catalog.brands). They live here, beside what
+# makes them stale, so that the index does not import the catalog that imports it.
+_brands_cache: dict = {}
+
+
 def brand_list_changed() -> None:
     """Products changed: the cached brand lists of the search filter are stale."""
-    from portal.services.catalog import _brands_cache
-
     _brands_cache.clear()
 
 

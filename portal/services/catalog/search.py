@@ -25,11 +25,8 @@ from sqlalchemy.exc import OperationalError
 
 from portal.extensions import db
 from portal.models import Product, ShoppingList, ShoppingListLine, Stock
-from portal.services.search_index import (  # noqa: F401  (the importers' entry points)
-    ensure_search_index,
+from portal.services.catalog.search_index import (
     fold,
-    rebuild_search_index,
-    search_text_for,
     uses_fts,
 )
 from portal.services.selling import visible_products

@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Category, Product
+from portal.services.catalog.search import SearchQuery, SearchResult, search
+from portal.services.catalog.search_index import _brands_cache
 from portal.services.quantities import parse_quantity
-from portal.services.search import SearchQuery, SearchResult, search
 from portal.services.selling import (
     Availability,
     Offer,
@@ -209,7 +210,6 @@ def product_page(user, product: Product, lang: str, quantity: int | None = None
 
 
 BRANDS_TTL_SECONDS = 60
-_brands_cache: dict = {}
 
 
 def brands(user, now: float | None = None) -> list[str]:

@@ -1,0 +1,53 @@
+"""The catalog: what the seller offers and how a buyer finds it.
+
+- `browse`: the category tree, category and search listings, the product page, rows of the
+  catalog with their offers (prices, tax and visibility come from `services.selling`).
+- `search` and `search_index`: the query language, full-text search (FTS5 on SQLite, trigram
+  on PostgreSQL) and the search text kept with each product.
+- `admin`: the seller's product, price-tier and stock editing; `packs`: pack kinds and labels.
+
+Front door: `listing`, `product_page`, `product_row`, `CategoryTree`, `SearchQuery`,
+`rebuild_search_index`, the admin use cases, pack labels.
+"""
+
+from portal.services.catalog.admin import (
+    FormInvalid,
+    add_tier,
+    delete_tier,
+    list_products,
+    price_lists,
+    search_products,
+    set_stock,
+    stock_levels,
+    tiers_by_list,
+    update_product,
+    update_tier,
+)
+from portal.services.catalog.browse import (
+    CategoryTree,
+    choose_quantity,
+    listing,
+    product_page,
+    product_row,
+)
+from portal.services.catalog.packs import (
+    DEFAULT_KIND,
+    PACK_KINDS,
+    case_label,
+    kind_choices,
+    normalize_kind,
+)
+from portal.services.catalog.search import SearchQuery, is_gtin
+from portal.services.catalog.search_index import (
+    ensure_search_index,
+    rebuild_search_index,
+    search_text_for,
+)
+
+__all__ = [
+    "CategoryTree", "DEFAULT_KIND", "FormInvalid", "PACK_KINDS", "SearchQuery", "add_tier",
+    "case_label", "choose_quantity", "delete_tier", "ensure_search_index", "is_gtin",
+    "kind_choices", "list_products", "listing", "normalize_kind", "price_lists", "product_page",
+    "product_row", "rebuild_search_index", "search_products", "search_text_for", "set_stock",
+    "stock_levels", "tiers_by_list", "update_product", "update_tier",
+]
