@@ -64,7 +64,7 @@ def approval_reminders_command():
     from datetime import UTC, datetime
 
     from portal.extensions import db
-    from portal.services.approval import send_reminders
+    from portal.services.approvals import send_reminders
 
     count = send_reminders(datetime.now(UTC))
     db.session.commit()

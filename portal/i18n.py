@@ -98,7 +98,7 @@ def init_app(app):
     babel.domain_instance = PoDomain()
     app.jinja_env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext,
                                             newstyle=True)
-    from portal.services.approval_words import request_reason
+    from portal.services.approvals import request_reason
     from portal.services.catalog import case_label, kind_choices
     from portal.services.line_names import line_name
     from portal.services.order_events import event_text

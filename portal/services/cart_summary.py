@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from portal.models import CartLine, Product, User
-from portal.services import approval
+from portal.services import approvals
 from portal.services.cart import cart_lines
 from portal.services.selling import Reason, RoundUpHint, TaxRule, offers_for
 
@@ -102,7 +102,7 @@ def summarize(user: User, now, jobsite_id: int | None = None,
     summary.tax_cents = tax_on(summary.orderable)
     summary.total_cents = summary.subtotal_cents + summary.tax_cents
     if summary.orderable:
-        summary.needs = approval.needs_for_cart(
+        summary.needs = approvals.needs_for_cart(
             user, summary.subtotal_cents,
             [(v.product.id, v.product.category_id, v.quantity, v.line_total_cents)
              for v in summary.orderable],

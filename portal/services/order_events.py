@@ -29,7 +29,7 @@ def _with_comment(text: str, p: dict) -> str:
 
 
 def _waiting(p: dict) -> str:
-    from portal.services.approval_words import reasons_from_data, who_text
+    from portal.services.approvals import reasons_from_data, who_text
 
     who = who_text(p.get("who") or {})
     if p.get("reasons"):

@@ -35,7 +35,7 @@ from portal.models import (
     Unit,
     UnitKind,
 )
-from portal.services import DomainError, approval, cart_summary
+from portal.services import DomainError, approvals, cart_summary
 from portal.services import cart as cart_service
 from portal.services.messaging import external_url, queue_email
 
@@ -327,7 +327,7 @@ def place_order(user, form: CheckoutForm, now: datetime, on_behalf_by=None) -> P
             unit_price_cents=view.unit_price_cents, line_total_cents=view.line_total_cents,
             note=view.line.note, shipped_qty=0, backordered_qty=0))
     db.session.flush()
-    approval.route_new_order(order, user, now)
+    approvals.route_new_order(order, user, now)
     if order.status != OrderStatus.PENDING_APPROVAL:
         # An order sent for approval already got its timeline entry (who approves, and why).
         order.events.append(OrderEvent(at=now, actor_id=(on_behalf_by or user).id,

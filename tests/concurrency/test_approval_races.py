@@ -19,7 +19,7 @@ from portal.models import (
     Role,
     User,
 )
-from portal.services import decisions
+from portal.services.approvals import decisions
 from tests import factories as f
 from tests.integration import approvals_builders as b
 

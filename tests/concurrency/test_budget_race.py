@@ -11,7 +11,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Order, OrderStatus, Product, Role, User
-from portal.services.approval import route_new_order
+from portal.services.approvals.routing import route_new_order
 from tests import factories as f
 from tests.integration import approvals_builders as b
 

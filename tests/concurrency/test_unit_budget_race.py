@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Order, OrderStatus, Product, Role, Unit, UnitKind, User
-from portal.services.approval import route_new_order
+from portal.services.approvals.routing import route_new_order
 from tests import factories as f
 from tests.integration import approvals_builders as b
 

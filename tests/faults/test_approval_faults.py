@@ -24,18 +24,18 @@ from portal.models import (
     OutboxMessage,
     Role,
 )
-from portal.services import decisions
+from portal.services.approvals import decisions
 from tests.conftest import htmx_headers, login
 from tests.integration import approvals_builders as b
 
-CLAIM = ("portal.services.decisions", "_claim")
-EVENT = ("portal.services.decisions", "_event")
-AUDIT = ("portal.services.decisions", "record")
-ADVANCE = ("portal.services.decisions", "_advance")
-TRIM = ("portal.services.decisions", "_apply_trim")
-REOPEN = ("portal.services.decisions", "_reopen")
-NEXT_APPROVERS = ("portal.services.approval", "notify_approvers")
-BUYER_EMAIL = ("portal.services.decisions", "queue_email")
+CLAIM = ("portal.services.approvals.decisions", "_claim")
+EVENT = ("portal.services.approvals.decisions", "_event")
+AUDIT = ("portal.services.approvals.decisions", "record")
+ADVANCE = ("portal.services.approvals.decisions", "_advance")
+TRIM = ("portal.services.approvals.decisions", "_apply_trim")
+REOPEN = ("portal.services.approvals.decisions", "_reopen")
+NEXT_APPROVERS = ("portal.services.approvals.routing", "notify_approvers")
+BUYER_EMAIL = ("portal.services.approvals.decisions", "queue_email")
 
 # scenario: (steps, who decides, the request's step, the order's lines, the decision asked)
 SCENARIOS = {

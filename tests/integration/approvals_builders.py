@@ -20,7 +20,7 @@ from portal.models import (
     PaymentTerms,
     Role,
 )
-from portal.services.approval import route_new_order
+from portal.services.approvals.routing import route_new_order
 
 _seq = itertools.count(1)
 

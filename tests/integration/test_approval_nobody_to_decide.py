@@ -21,7 +21,7 @@ from portal.models import (
     RepAssignment,
     Role,
 )
-from portal.services.approval import send_reminders
+from portal.services.approvals.routing import send_reminders
 from tests import factories as f
 from tests.conftest import login
 from tests.integration import approvals_builders as b

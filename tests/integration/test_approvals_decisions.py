@@ -15,7 +15,7 @@ from portal.models import (
     OutboxMessage,
     Role,
 )
-from portal.services.approval import send_reminders
+from portal.services.approvals.routing import send_reminders
 from portal.services.order_events import event_text
 from tests import factories as f
 from tests.conftest import htmx_headers, login

@@ -11,7 +11,7 @@ from portal.models import (
     OutboxMessage,
     Role,
 )
-from portal.services.approval import needs_for_cart
+from portal.services.approvals.routing import needs_for_cart
 from tests import factories as f
 from tests.integration import approvals_builders as b
 

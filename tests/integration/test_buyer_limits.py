@@ -8,7 +8,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import ApprovalRule, ApprovalStep, Order, OrderStatus, PaymentTerms, Role
-from portal.services.buyer_limits import limits_of
+from portal.services.approvals.buyer_limits import limits_of
 from tests.conftest import login
 
 
@@ -56,7 +56,7 @@ def test_the_figure_is_the_one_the_approval_routing_compares(app, world):
     world.a.buyer.monthly_budget_cents = 100000
     placed(world, 60000)
     db.session.commit()
-    from portal.services import approval
+    from portal.services.approvals import routing as approval
 
     rule = ApprovalRule(company_id=world.a.company.id, name="Budget", position=1,
                         when_over_user_budget=True)

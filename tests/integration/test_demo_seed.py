@@ -304,8 +304,8 @@ def test_two_fresh_databases_get_the_same_catalog_and_prices(demo, tmp_path):
 
 
 def test_a_builder_is_offered_no_food_category(demo):
+    from portal.services.approvals.rule_admin import category_choices
     from portal.services.catalog.browse import CategoryTree
-    from portal.services.rule_admin import category_choices
 
     admin = db.session.scalar(select(User).where(User.email == "admin@demo.test"))
     chef = db.session.scalar(select(User).where(User.email == "chef@demo.test"))

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import ApprovalRequest, Order, OrderStatus, OutboxMessage, Role
-from portal.services import decisions
 from portal.services.accounts import send_invitation
+from portal.services.approvals import decisions
 from portal.services.fulfilment import actions as fulfilment
 from tests import factories as f
 from tests.conftest import login
@@ -201,7 +201,7 @@ def test_the_demo_history_reads_in_english_too(tmp_path):
     from portal import create_app
     from portal.demo.seed import seed_demo
     from portal.models import OrderEvent, OrderLine, Product
-    from portal.services.approval_words import request_reason
+    from portal.services.approvals.words import request_reason
     from portal.services.catalog.packs import case_label
     from portal.services.order_events import event_text
     from tests.conftest import base_config

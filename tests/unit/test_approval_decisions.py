@@ -2,8 +2,8 @@
 
 import pytest
 
-from portal.services.approval_rules import APPROVER, COMPANY_ADMIN, may_decide, waiting_for
-from portal.services.approval_trim import TrimLine, parse_trim_quantity, plan_trim
+from portal.services.approvals.rules import APPROVER, COMPANY_ADMIN, may_decide, waiting_for
+from portal.services.approvals.trim import TrimLine, parse_trim_quantity, plan_trim
 from portal.services.selling import scaled_tax
 
 PARENTS = {1: None, 2: 1, 3: 2, 5: None}

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal.services.approval_rules import (
+from portal.services.approvals.rules import (
     APPROVER,
     COMPANY_ADMIN,
     Directory,

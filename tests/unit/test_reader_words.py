@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from portal import create_app
 from portal.formatting import format_date, format_datetime
 from portal.services import order_events, places
-from portal.services.approval_words import reasons_from_data, request_reason
+from portal.services.approvals.words import reasons_from_data, request_reason
 from portal.services.catalog import packs
 from tests.conftest import base_config
 

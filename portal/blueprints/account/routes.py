@@ -19,7 +19,7 @@ from portal.rendering import render
 from portal.security import retry_after_seconds
 from portal.services import DomainError
 from portal.services.accounts import WrongCurrentPassword, change_password
-from portal.services.buyer_limits import limits_of
+from portal.services.approvals import limits_of
 
 
 class PasswordForm(FlaskForm):

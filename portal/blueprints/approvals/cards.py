@@ -4,12 +4,12 @@ from flask import url_for
 
 from portal.home_cards import home_card
 from portal.models import Role
-from portal.services import approval_inbox
+from portal.services import approvals
 
 
 @home_card(1, (Role.APPROVER, Role.COMPANY_ADMIN), "approvals/_home_card.html")
 def waiting_approvals(user):
-    count = approval_inbox.inbox_count(user)
+    count = approvals.inbox_count(user)
     if not count:
         return None
     return {"count": count, "url": url_for("approvals.index")}

@@ -17,7 +17,7 @@ from portal.blueprints.approvals import bp, cards  # noqa: F401  (cards: the hom
 from portal.extensions import db
 from portal.models import ApprovalRequest, OrderLine, Role
 from portal.rendering import render, wants_fragment
-from portal.services import DomainError, approval_inbox, approval_trim, decisions
+from portal.services import DomainError, approvals
 from portal.services.line_names import pick_name
 
 DECIDERS = (Role.APPROVER, Role.COMPANY_ADMIN)
@@ -34,7 +34,7 @@ def _age(moment: datetime) -> str:
 
 
 def _request_or_404(request_id: int) -> ApprovalRequest:
-    req = approval_inbox.find_for_decider(current_user, request_id)
+    req = approvals.find_for_decider(current_user, request_id)
     if req is None:
         abort(404)
     return req
@@ -42,12 +42,12 @@ def _request_or_404(request_id: int) -> ApprovalRequest:
 
 def _inbox(message: str = "", error: str = "", status: int = 200):
     return render("approvals/inbox.html", block="inbox", status_code=status,
-                  items=approval_inbox.inbox(current_user), age=_age, message=message, error=error)
+                  items=approvals.inbox(current_user), age=_age, message=message, error=error)
 
 
 def _detail(req: ApprovalRequest, error: str = "", status: int = 200, typed=None):
     return render("approvals/detail.html", status_code=status, req=req, age=_age, error=error,
-                  typed=typed or {}, **approval_inbox.detail_facts(req))
+                  typed=typed or {}, **approvals.detail_facts(req))
 
 
 def _from_inbox() -> bool:
@@ -60,7 +60,7 @@ def _decide(req: ApprovalRequest, action, success: str, typed=None):
         action()
     except DomainError as exc:
         db.session.rollback()
-        status = 409 if isinstance(exc, decisions.Conflict) else 422
+        status = 409 if isinstance(exc, approvals.Conflict) else 422
         if _from_inbox():
             return _inbox(error=str(exc), status=status)
         return _detail(req, str(exc), status, typed)
@@ -76,7 +76,7 @@ def _decide(req: ApprovalRequest, action, success: str, typed=None):
 @bp.get("/")
 @allow(*DECIDERS)
 def index():
-    return render("approvals/inbox.html", block="inbox", items=approval_inbox.inbox(current_user),
+    return render("approvals/inbox.html", block="inbox", items=approvals.inbox(current_user),
                   age=_age, message="", error="")
 
 
@@ -103,7 +103,7 @@ def approve(request_id: int):
     changes: list[str] = []
 
     def action():
-        changes.extend(decisions.approve_as_shown(current_user, req, requested, _now(),
+        changes.extend(approvals.approve_as_shown(current_user, req, requested, _now(),
                                                   comment, seen))
 
     return _decide(req, action, lambda: _approved_message(changes), typed=typed)
@@ -127,7 +127,7 @@ def _typed(req: ApprovalRequest) -> dict:
 def reject(request_id: int):
     req = _request_or_404(request_id)
     comment = request.form.get("comment", "")
-    return _decide(req, lambda: decisions.reject(current_user, req, comment, _now()),
+    return _decide(req, lambda: approvals.reject(current_user, req, comment, _now()),
                    _("Order rejected. The buyer is told why."), typed=_typed(req))
 
 
@@ -140,7 +140,7 @@ def trim(request_id: int):
     if bad:
         return _detail(req, bad, 422, typed)
     comment = request.form.get("comment", "")
-    return _decide(req, lambda: decisions.trim_and_approve(current_user, req, requested,
+    return _decide(req, lambda: approvals.trim_and_approve(current_user, req, requested,
                                                           _now(), comment),
                    _("Order approved with your changes. The buyer is told."), typed=typed)
 
@@ -158,7 +158,7 @@ def _trim_quantities(req: ApprovalRequest) -> tuple[dict[int, int], str]:
         if request.form.get(f"remove-{line_id}"):
             requested[line_id] = 0
         elif raw is not None:
-            value = approval_trim.parse_trim_quantity(raw)
+            value = approvals.parse_trim_quantity(raw)
             if value is None:
                 return {}, _("%(sku)s %(name)s: enter a whole quantity in digits; 0 removes "
                              "the line.", sku=sku, name=pick_name(name, name_en))
@@ -175,7 +175,7 @@ def bulk():
     if not all(r.isascii() and r.isdigit() and len(r) < 10 for r in raw_ids):
         abort(404)
     try:
-        result = decisions.bulk_approve(current_user, [int(r) for r in dict.fromkeys(raw_ids)],
+        result = approvals.bulk_approve(current_user, [int(r) for r in dict.fromkeys(raw_ids)],
                                         _now())
     except LookupError:
         db.session.rollback()

@@ -17,7 +17,7 @@ from portal.blueprints.checkout import bp
 from portal.extensions import db
 from portal.models import OrderStatus
 from portal.rendering import render
-from portal.services import approval_gaps, cart_summary, ordering
+from portal.services import approvals, cart_summary, ordering
 from portal.services import cart as cart_service
 from portal.services.acting import acting_staff
 from portal.services.selling import can_order
@@ -97,7 +97,7 @@ def place():
     except ordering.CheckoutInvalid as e:
         db.session.rollback()
         return _page(shown, e.errors, status=422)
-    except approval_gaps.NobodyToApprove as e:
+    except approvals.NobodyToApprove as e:
         # Refused, not parked where nobody can decide it; what was typed stays in the form.
         db.session.rollback()
         flash(str(e), "error")

@@ -20,7 +20,7 @@ from portal.blueprints.company.forms import UserForm, int_or_none
 from portal.models import CUSTOMER_ROLES, Role, User
 from portal.rendering import render
 from portal.services import company_admin
-from portal.services.approval import role_label
+from portal.services.approvals import role_label
 from portal.services.company_admin import UserData
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Category, Role, Unit
-from portal.services.approval import short_money
+from portal.services.approvals import short_money
 
 
 def summaries(rules, user) -> dict[int, dict]:

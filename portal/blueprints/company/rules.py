@@ -12,8 +12,8 @@ from portal.blueprints.company.forms import RuleForm, int_or_none
 from portal.extensions import db
 from portal.models import ApprovalRule, Role, UnitKind
 from portal.rendering import render
-from portal.services import rule_admin
-from portal.services.rule_admin import RuleData, StepData
+from portal.services import approvals
+from portal.services.approvals import RuleData, StepData
 
 STEPS = ("step1", "step2", "step3")
 
@@ -22,7 +22,7 @@ def _approver_choices() -> list[tuple[str, str]]:
     choices = [("", _("Nobody (no step)")),
                (Role.APPROVER.value, _("The unit's purchasing manager")),
                (Role.COMPANY_ADMIN.value, _("A company admin"))]
-    for person in rule_admin.nameable_approvers(current_user.company_id):
+    for person in approvals.nameable_approvers(current_user.company_id):
         choices.append((f"user:{person.id}", person.name))
     return choices
 
@@ -33,7 +33,7 @@ def _rule_form(rule: ApprovalRule | None = None) -> RuleForm:
     form.scope.choices = unit_choices(company_id, _("The whole company"))
     form.jobsite.choices = unit_choices(company_id, _("Any jobsite"), kinds=(UnitKind.JOBSITE,))
     form.category.choices = [("", _("Any category"))] + [
-        (str(cid), label) for cid, label in rule_admin.category_choices(current_user,
+        (str(cid), label) for cid, label in approvals.category_choices(current_user,
                                                                         str(get_locale()))]
     for name in STEPS:
         getattr(form, name).choices = _approver_choices()
@@ -74,7 +74,7 @@ def _rule_data(form: RuleForm) -> RuleData:
 def rules():
     from portal.blueprints.company.rule_words import summaries
 
-    found = rule_admin.company_rules(current_user.company_id)
+    found = approvals.company_rules(current_user.company_id)
     return render("company/rules.html", rules=found, summaries=summaries(found, current_user))
 
 
@@ -83,7 +83,7 @@ def rules():
 def new_rule():
     form = _rule_form()
     return save_or_render(form, "company/rule_form.html",
-                          lambda: rule_admin.save_rule(current_user, _rule_data(form)),
+                          lambda: approvals.save_rule(current_user, _rule_data(form)),
                           _("Rule created."), url_for("company.rules"), rule=None)
 
 
@@ -93,7 +93,7 @@ def edit_rule(rule_id: int):
     rule = scoped_or_404(ApprovalRule, rule_id)
     form = _rule_form(rule)
     return save_or_render(form, "company/rule_form.html",
-                          lambda: rule_admin.save_rule(current_user, _rule_data(form), rule),
+                          lambda: approvals.save_rule(current_user, _rule_data(form), rule),
                           _("Rule saved."), url_for("company.rules"), rule=rule)
 
 
@@ -101,7 +101,7 @@ def edit_rule(rule_id: int):
 @allow(Role.COMPANY_ADMIN)
 def deactivate_rule(rule_id: int):
     rule = scoped_or_404(ApprovalRule, rule_id)
-    rule_admin.set_rule_active(current_user, rule, False)
+    approvals.set_rule_active(current_user, rule, False)
     db.session.commit()
     flash(_("Rule “%(name)s” deactivated.", name=rule.name), "success")
     return redirect(url_for("company.rules"), 303)
@@ -111,7 +111,7 @@ def deactivate_rule(rule_id: int):
 @allow(Role.COMPANY_ADMIN)
 def activate_rule(rule_id: int):
     rule = scoped_or_404(ApprovalRule, rule_id)
-    rule_admin.set_rule_active(current_user, rule, True)
+    approvals.set_rule_active(current_user, rule, True)
     db.session.commit()
     flash(_("Rule “%(name)s” active again.", name=rule.name), "success")
     return redirect(url_for("company.rules"), 303)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 
 from portal.extensions import db
 from portal.models import ApprovalRequest, ApprovalStatus, Order, OrderLine, Role, Unit, User
-from portal.services import approval_rules as rules_mod
+from portal.services.approvals import rules as rules_mod
 
 
 @dataclass(frozen=True)

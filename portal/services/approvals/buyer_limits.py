@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from portal.services import approval
-from portal.services import approval_rules as rules_mod
+from portal.services.approvals import routing as approval
+from portal.services.approvals import rules as rules_mod
 
 
 @dataclass(frozen=True)

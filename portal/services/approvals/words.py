@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from portal.models import Role, User
-from portal.services.approval_rules import Reason, Target
+from portal.services.approvals.rules import Reason, Target
 
 
 def role_label(role) -> str:

@@ -33,9 +33,10 @@ from portal.models import (
     Unit,
     User,
 )
-from portal.services import approval_gaps, order_events
-from portal.services import approval_rules as rules_mod
-from portal.services.approval_rules import (
+from portal.services import order_events
+from portal.services.approvals import gaps as approval_gaps
+from portal.services.approvals import rules as rules_mod
+from portal.services.approvals.rules import (
     Directory,
     OrderFacts,
     RoutedStep,
@@ -43,7 +44,7 @@ from portal.services.approval_rules import (
     StepSpec,
     UnitBudget,
 )
-from portal.services.approval_words import (  # noqa: F401  (re-exported for views, templates)
+from portal.services.approvals.words import (  # noqa: F401  (re-exported for views, templates)
     describe_reason,
     reasons_data,
     reasons_text,

@@ -26,7 +26,7 @@ from sqlalchemy import or_, select
 from portal.extensions import db
 from portal.models import ApprovalRequest, Order, RepAssignment, Role, User
 from portal.services import DomainError
-from portal.services.approval_rules import RoutedStep
+from portal.services.approvals.rules import RoutedStep
 from portal.services.messaging import external_url, queue_email
 
 

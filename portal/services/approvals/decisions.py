@@ -25,9 +25,10 @@ from portal.models import (
     OrderStatus,
     Product,
 )
-from portal.services import DomainError, approval, order_events
-from portal.services import approval_trim as trim_rules
-from portal.services.approval_inbox import find_for_decider, may_decide  # noqa: F401
+from portal.services import DomainError, order_events
+from portal.services.approvals import routing as approval
+from portal.services.approvals import trim as trim_rules
+from portal.services.approvals.inbox import find_for_decider, may_decide  # noqa: F401
 from portal.services.audit import record
 from portal.services.line_names import line_name
 from portal.services.messaging import queue_email
