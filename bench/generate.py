@@ -201,7 +201,7 @@ def after_load(kind: str, timings: dict) -> None:
     with app.app_context():
         from portal.extensions import db
         from portal.services import catalog as search
-        from portal.services import order_search
+        from portal.services.orders import search as order_search
 
         bench.log("  order search texts...")
         order_search.refresh()

@@ -100,8 +100,7 @@ def init_app(app):
                                             newstyle=True)
     from portal.services.approvals import request_reason
     from portal.services.catalog import case_label, kind_choices
-    from portal.services.line_names import line_name
-    from portal.services.order_events import event_text
+    from portal.services.orders import event_text, line_name
     from portal.services.places import place_words
 
     # Stored facts put into words in the reader's language (the page's, or an email's).

@@ -40,7 +40,7 @@ def tracking_link(carrier: str, number: str) -> Markup:
     from flask import current_app
     from flask_babel import gettext
 
-    from portal.services.tracking import tracking_url
+    from portal.services.orders import tracking_url
 
     url = tracking_url(carrier, number, current_app.config.get("CARRIER_TRACKING_URLS"))
     if url is None:

@@ -146,7 +146,7 @@ class DemoSeeder:
         self.orders()
         self.move_sequences()
         # Bulk inserts bypass the ORM hooks that keep the search index in step.
-        from portal.services import order_search
+        from portal.services import orders as order_search
         from portal.services.catalog import rebuild_search_index
 
         rebuild_search_index()

@@ -16,7 +16,7 @@ from portal.models import (
     Role,
 )
 from portal.services.approvals.routing import send_reminders
-from portal.services.order_events import event_text
+from portal.services.orders.events import event_text
 from tests import factories as f
 from tests.conftest import htmx_headers, login
 from tests.integration import approvals_builders as b

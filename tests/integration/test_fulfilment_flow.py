@@ -16,7 +16,7 @@ from portal.models import (
     Shipment,
     Stock,
 )
-from portal.services.order_events import event_text
+from portal.services.orders.events import event_text
 from tests.conftest import htmx_headers, login
 from tests.integration.backoffice_builders import order
 

@@ -203,7 +203,7 @@ def test_the_demo_history_reads_in_english_too(tmp_path):
     from portal.models import OrderEvent, OrderLine, Product
     from portal.services.approvals.words import request_reason
     from portal.services.catalog.packs import case_label
-    from portal.services.order_events import event_text
+    from portal.services.orders.events import event_text
     from tests.conftest import base_config
 
     app = create_app(base_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'demo.db'}"))

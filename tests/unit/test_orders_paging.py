@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from portal.services.orders import decode_cursor, encode_cursor, parse_filters
+from portal.services.orders.history import decode_cursor, encode_cursor, parse_filters
 
 
 @pytest.mark.parametrize("placed_at", [

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.services.tracking import tracking_url
+from portal.services.orders.tracking import tracking_url
 
 
 @pytest.mark.parametrize(("carrier", "number", "url"), [

@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.models import ApprovalRequest, OrderLine, Role
 from portal.rendering import render, wants_fragment
 from portal.services import DomainError, approvals
-from portal.services.line_names import pick_name
+from portal.services.orders import pick_name
 
 DECIDERS = (Role.APPROVER, Role.COMPANY_ADMIN)
 MAX_BULK = 100

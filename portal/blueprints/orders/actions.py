@@ -9,9 +9,8 @@ from portal.access import BUYERS, CUSTOMERS, allow
 from portal.blueprints.orders import bp
 from portal.extensions import db
 from portal.rendering import render
-from portal.services import DomainError, list_orders
+from portal.services import DomainError, list_orders, orders
 from portal.services import lists as lists_service
-from portal.services import orders as orders_service
 from portal.services import reorder as reorder_service
 from portal.services.selling import can_order
 
@@ -21,7 +20,7 @@ def _ids(values) -> list[int]:
 
 
 def _preview(order_id: int):
-    order = orders_service.get_order_or_404(current_user, order_id)
+    order = orders.get_order_or_404(current_user, order_id)
     if not can_order(current_user):
         abort(403)
     return reorder_service.build_preview(current_user, order, str(get_locale()))
@@ -64,7 +63,7 @@ def reorder_apply(order_id: int):
 @bp.get("/<int:order_id>/to-list")
 @allow(CUSTOMERS)
 def to_list(order_id: int):
-    order = orders_service.get_order_or_404(current_user, order_id)
+    order = orders.get_order_or_404(current_user, order_id)
     return render("orders/to_list.html", order=order,
                   lists=lists_service.editable_lists(current_user), error=None, new_name="")
 
@@ -72,7 +71,7 @@ def to_list(order_id: int):
 @bp.post("/<int:order_id>/to-list")
 @allow(CUSTOMERS)
 def to_list_apply(order_id: int):
-    order = orders_service.get_order_or_404(current_user, order_id)
+    order = orders.get_order_or_404(current_user, order_id)
     raw_list = request.form.get("list_id", "")
     new_name = request.form.get("new_name", "")
     try:

@@ -6,32 +6,32 @@ from flask_login import current_user
 from portal.access import CUSTOMERS, allow
 from portal.blueprints.orders import bp
 from portal.rendering import render
-from portal.services import orders as orders_service
+from portal.services import orders
 from portal.services.selling import can_order
 
 # Status labels and pill tones everywhere an order status is shown (staff pages too).
-bp.add_app_template_global(orders_service.status_label, "order_status_label")
-bp.add_app_template_global(orders_service.status_tone, "order_status_tone")
+bp.add_app_template_global(orders.status_label, "order_status_label")
+bp.add_app_template_global(orders.status_tone, "order_status_tone")
 
 
 @bp.get("/")
 @allow(CUSTOMERS)
 def index():
-    jobsites = orders_service.visible_jobsites(current_user)
-    filters = orders_service.parse_filters(request.args, [j.id for j in jobsites])
+    jobsites = orders.visible_jobsites(current_user)
+    filters = orders.parse_filters(request.args, [j.id for j in jobsites])
     cursor = request.args.get("cursor") or None
-    page = orders_service.history_page(current_user, filters, cursor)
+    page = orders.history_page(current_user, filters, cursor)
     # "Load more" swaps the link's own row for the next rows; filters swap the results.
     block = "load_more" if cursor else "order_results"
     return render("orders/index.html", block=block, page=page, filters=filters,
-                  jobsites=jobsites, statuses=list(orders_service.STATUS_LABELS),
+                  jobsites=jobsites, statuses=list(orders.STATUS_LABELS),
                   paged=bool(cursor))
 
 
 @bp.get("/<int:order_id>")
 @allow(CUSTOMERS)
 def detail(order_id: int):
-    view = orders_service.order_view(current_user, order_id)
+    view = orders.order_view(current_user, order_id)
     return render("orders/detail.html", view=view, order=view.order,
                   can_order=can_order(current_user))
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from portal.access import CUSTOMERS
 from portal.home_cards import home_card
-from portal.services import tracking
+from portal.services import orders
 from portal.services.orders import visible_orders
 
 WINDOW = timedelta(days=90)  # shipments of orders placed in the last three months
@@ -13,7 +13,7 @@ WINDOW = timedelta(days=90)  # shipments of orders placed in the last three mont
 
 @home_card(6, CUSTOMERS, "orders/_shipment_card.html")
 def shipment_card(user) -> dict | None:
-    found = tracking.latest_shipment(visible_orders(user), datetime.now(UTC) - WINDOW)
+    found = orders.latest_shipment(visible_orders(user), datetime.now(UTC) - WINDOW)
     if found is None:
         return None
     shipment, order = found

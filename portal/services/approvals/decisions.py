@@ -25,13 +25,13 @@ from portal.models import (
     OrderStatus,
     Product,
 )
-from portal.services import DomainError, order_events
+from portal.services import DomainError, orders
 from portal.services.approvals import routing as approval
 from portal.services.approvals import trim as trim_rules
 from portal.services.approvals.inbox import find_for_decider, may_decide  # noqa: F401
 from portal.services.audit import record
-from portal.services.line_names import line_name
 from portal.services.messaging import queue_email
+from portal.services.orders import line_name
 from portal.services.selling import STANDARD_TAX
 from portal.services.text import clean_text
 
@@ -89,7 +89,7 @@ def _start(user, req: ApprovalRequest) -> Order:
 
 def _event(order: Order, user, now: datetime, code: str, params: dict | None = None,
            kind: str = "approval", status: OrderStatus | None = None) -> None:
-    db.session.add(order_events.new_event(order.id, code, params, kind=kind, status=status,
+    db.session.add(orders.new_event(order.id, code, params, kind=kind, status=status,
                                           actor_id=user.id, at=now))
 
 
@@ -128,7 +128,7 @@ def _tell_buyer(order: Order, decider, decision: str, comment: str = "", changes
     buyer = order.placed_by
     language = buyer.language or _lang(order)
     with force_locale(language):
-        words = [order_events.describe(code, params) for code, params in changes]
+        words = [orders.describe(code, params) for code, params in changes]
     queue_email(f"approval_{decision}", buyer.email,
                 language, "approval_decided", buyer=buyer, order=order,
                 decider=decider, decision=decision, comment=comment, changes=words,
@@ -221,7 +221,7 @@ def trim_and_approve(user, req: ApprovalRequest, requested: dict[int, int], now:
         "changes": [{"sku": lines[c.line_id].sku, "from": c.old, "to": c.new} for c in changes]})
     _advance(order, user, now)
     _tell_buyer(order, user, "trimmed", comment.strip(), changed)
-    return [order_events.describe(code, params) for code, params in changed]
+    return [orders.describe(code, params) for code, params in changed]
 
 
 def _trim_error(problem, line: OrderLine | None = None, multiple: int = 1) -> str:

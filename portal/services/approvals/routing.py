@@ -33,7 +33,7 @@ from portal.models import (
     Unit,
     User,
 )
-from portal.services import order_events
+from portal.services import orders
 from portal.services.approvals import gaps as approval_gaps
 from portal.services.approvals import rules as rules_mod
 from portal.services.approvals.rules import (
@@ -277,7 +277,7 @@ def route_new_order(order, buyer, now) -> None:
             for s in steps]
         db.session.add_all(requests)
         first = steps[0]
-        db.session.add(order_events.new_event(
+        db.session.add(orders.new_event(
             order.id, "approval_waiting",
             {"who": target_data(first.target, ctx.people), "reasons": requests[0].reason_data},
             kind="approval", status=OrderStatus.PENDING_APPROVAL, actor_id=buyer.id, at=now))

@@ -10,7 +10,7 @@ from werkzeug.routing import BuildError
 
 from portal.extensions import db
 from portal.models import Order, OrderEvent, OrderStatus, User
-from portal.services import order_events
+from portal.services import orders
 from portal.services.fulfilment.rules import status_label
 from portal.services.messaging import external_url, queue_email
 
@@ -39,7 +39,7 @@ def record(order: Order, actor: User, kind: str, status: OrderStatus | None, cod
     the status as it was. The entry stores `code` and `params` (see services/order_events);
     the email says them in the buyer's language.
     """
-    event = order_events.new_event(order.id, code, params, kind=kind, status=status,
+    event = orders.new_event(order.id, code, params, kind=kind, status=status,
                                    actor_id=actor.id, at=now)
     db.session.add(event)
     buyer = order.placed_by
@@ -47,7 +47,7 @@ def record(order: Order, actor: User, kind: str, status: OrderStatus | None, cod
         language = buyer_language(order)
         with force_locale(language):
             label = status_label(status or order.status)
-            message = order_events.describe(code, params)
+            message = orders.describe(code, params)
         queue_email("order_status", buyer.email, language, "order_status", order=order,
                     buyer=buyer, status_text=label, message=message, link=order_link(order))
     return event

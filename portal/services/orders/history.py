@@ -37,8 +37,9 @@ from portal.models import (
     UnitKind,
     User,
 )
-from portal.services import order_events, order_search
-from portal.services.line_names import line_name
+from portal.services.orders import events as order_events
+from portal.services.orders import search as order_search
+from portal.services.orders.line_names import line_name
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 80

@@ -17,7 +17,7 @@ from portal.models import OrderEvent, OrderStatus
 
 
 def _product(p: dict) -> str:
-    from portal.services.line_names import pick_name
+    from portal.services.orders.line_names import pick_name
 
     return f"{p.get('sku', '')} {pick_name(p.get('name') or '', p.get('name_en'))}".strip()
 

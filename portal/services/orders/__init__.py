@@ -1,0 +1,35 @@
+"""Placed orders: what a buyer sees after submitting, and the order's history.
+
+- `history`: the orders page (filters, paging, jobsites a buyer may see), one order's view, the
+  home card; `search`: the search text kept with each order.
+- `events`: the order's timeline (stored as a code and parameters, written in the reader's
+  language when shown); `line_names`: a line's product name in the reader's language.
+- `tracking`: carrier tracking links and the latest shipment.
+
+Front door: `visible_orders`, `history_page`, `order_view`, `get_order_or_404`, `new_event`,
+`describe`, `line_name`, `tracking_url`.
+"""
+
+from portal.services.orders.events import describe, event_text, new_event
+from portal.services.orders.history import (
+    STATUS_LABELS,
+    get_order_or_404,
+    history_page,
+    latest_orders_for_card,
+    order_view,
+    parse_filters,
+    status_label,
+    status_tone,
+    visible_jobsites,
+    visible_orders,
+)
+from portal.services.orders.line_names import line_name, pick_name
+from portal.services.orders.search import refresh
+from portal.services.orders.tracking import latest_shipment, tracking_url
+
+__all__ = [
+    "STATUS_LABELS", "describe", "event_text", "get_order_or_404", "history_page",
+    "latest_orders_for_card", "latest_shipment", "line_name", "new_event", "order_view",
+    "parse_filters", "pick_name", "refresh", "status_label", "status_tone", "tracking_url",
+    "visible_jobsites", "visible_orders",
+]
