@@ -100,8 +100,8 @@ def init_app(app):
                                             newstyle=True)
     from portal.services.approvals import request_reason
     from portal.services.catalog import case_label, kind_choices
+    from portal.services.ordering import place_words
     from portal.services.orders import event_text, line_name
-    from portal.services.places import place_words
 
     # Stored facts put into words in the reader's language (the page's, or an email's).
     app.jinja_env.globals.update(line_name=line_name, approval_reason=request_reason,

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Cart, CartLine, Product, Role, User
-from portal.services import cart as cart_service
+from portal.services.ordering import cart as cart_service
 from tests import factories as f
 from tests.conftest import login
 

@@ -11,9 +11,9 @@ from tests.integration.ordering_builders import checkout_token
 
 # The steps of place_order, each made to fail in turn (module, attribute).
 STEPS = [
-    ("portal.services.ordering", "order_number"),
+    ("portal.services.ordering.checkout", "order_number"),
     ("portal.services.approvals", "route_new_order"),
-    ("portal.services.ordering", "queue_email"),
+    ("portal.services.ordering.checkout", "queue_email"),
     ("portal.services.approvals.routing", "notify_approvers"),
 ]
 

@@ -60,8 +60,8 @@ def test_a_rep_orders_as_the_customers_buyer_with_a_banner_on_every_page(client,
 
 
 def test_an_order_placed_while_acting_records_the_rep_on_behalf(app, client, world, rep_of_a):
-    ordering = pytest.importorskip("portal.services.ordering")
-    from portal.services.cart import add_to_cart
+    ordering = pytest.importorskip("portal.services.ordering.checkout")
+    from portal.services.ordering.cart import add_to_cart
 
     login(client, rep_of_a)
     _act(client, world)

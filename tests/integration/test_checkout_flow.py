@@ -18,7 +18,7 @@ from portal.models import (
     Unit,
     UnitKind,
 )
-from portal.services.ordering import local_today
+from portal.services.ordering.checkout import local_today
 from tests.conftest import login
 from tests.integration.ordering_builders import (
     approval_over_limit,

@@ -279,7 +279,7 @@ def test_adding_an_order_to_no_list_asks_for_one(client, world):
 
 def test_the_catalogs_add_to_list_still_works_and_respects_edit_rights(app, world):
     from portal.services import DomainError
-    from portal.services.lists import add_to_list
+    from portal.services.ordering.lists import add_to_list
 
     a = world.a
     mine = ob.shopping_list(a.buyer, "Mine")

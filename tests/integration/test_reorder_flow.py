@@ -110,7 +110,7 @@ def test_a_product_no_longer_visible_is_said_plainly_and_cannot_be_selected(clie
 
 
 def test_add_to_my_cart_adds_quantities_to_lines_already_there(client, world, past):
-    from portal.services.cart import add_to_cart
+    from portal.services.ordering.cart import add_to_cart
 
     add_to_cart(world.a.buyer, world.products["screws"], 5)
     add_to_cart(world.a.buyer, world.products["flour"], 10)
@@ -125,7 +125,7 @@ def test_add_to_my_cart_adds_quantities_to_lines_already_there(client, world, pa
 
 
 def test_replace_my_cart_empties_it_first(client, world, past):
-    from portal.services.cart import add_to_cart
+    from portal.services.ordering.cart import add_to_cart
 
     add_to_cart(world.a.buyer, world.products["screws"], 5)
     add_to_cart(world.a.buyer, world.products["flour"], 10)

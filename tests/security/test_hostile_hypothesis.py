@@ -38,8 +38,7 @@ from portal.models import (
     Unit,
     User,
 )
-from portal.services import DomainError, ordering
-from portal.services import cart as cart_service
+from portal.services import DomainError
 from portal.services.applications import check_legal_id, legal_id_message, luhn_ok
 from portal.services.company_admin import (
     MAX_AMOUNT_CENTS,
@@ -49,9 +48,11 @@ from portal.services.company_admin import (
 )
 from portal.services.csv_import import cells
 from portal.services.customers import MAX_CREDIT_CENTS, cents_to_input, parse_money_cents
-from portal.services.paste import decode_bytes, parse_csv, parse_text
+from portal.services.ordering import cart as cart_service
+from portal.services.ordering import checkout as ordering
+from portal.services.ordering.paste import decode_bytes, parse_csv, parse_text
+from portal.services.ordering.quick_order import ERROR, check_lines
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
-from portal.services.quick_order import ERROR, check_lines
 from tests.conftest import login
 from tests.integration.staff_builders import application
 

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from portal.services.ordering import (
+from portal.services.ordering.checkout import (
     DeliveryPlace,
     clean_date,
     clean_notes,

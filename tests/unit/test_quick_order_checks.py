@@ -2,8 +2,8 @@
 
 import pytest
 
-from portal.services.paste import RawLine
-from portal.services.quick_order import (
+from portal.services.ordering.paste import RawLine
+from portal.services.ordering.quick_order import (
     ERROR,
     MISSING_SKU,
     OK,

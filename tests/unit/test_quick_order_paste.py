@@ -5,7 +5,7 @@ import codecs
 import pytest
 
 from portal.services import DomainError
-from portal.services.paste import (
+from portal.services.ordering.paste import (
     MAX_LINES,
     RawLine,
     decode_bytes,
@@ -14,7 +14,7 @@ from portal.services.paste import (
     sniff_delimiter,
     split_cells,
 )
-from portal.services.quick_order import too_many
+from portal.services.ordering.quick_order import too_many
 
 
 def pairs(parsed):

@@ -8,9 +8,9 @@ from flask_babel import force_locale
 
 from portal import create_app
 from portal.formatting import format_date, format_datetime
-from portal.services import places
 from portal.services.approvals.words import reasons_from_data, request_reason
 from portal.services.catalog import packs
+from portal.services.ordering import places
 from portal.services.orders import events as order_events
 from tests.conftest import base_config
 

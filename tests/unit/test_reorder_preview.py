@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.services.reorder import (
+from portal.services.ordering.reorder import (
     DISCONTINUED,
     LOW_STOCK,
     NO_PRICE,

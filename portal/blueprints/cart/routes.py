@@ -15,8 +15,7 @@ from portal.access import BUYERS, allow
 from portal.blueprints.cart import bp
 from portal.extensions import db
 from portal.rendering import render, wants_fragment
-from portal.services import DomainError, cart_summary
-from portal.services import cart as cart_service
+from portal.services import DomainError, ordering
 from portal.services.selling import can_order
 
 UNDO_KEY = "cart_undo"  # the last removed line, for "Undo" without JavaScript
@@ -25,7 +24,7 @@ UNDO_KEY = "cart_undo"  # the last removed line, for "Undo" without JavaScript
 def _line_or_404(line_id: int):
     if not can_order(current_user):
         abort(403)
-    line = cart_service.find_line(current_user, line_id)
+    line = ordering.find_line(current_user, line_id)
     if line is None:
         abort(404)
     return line
@@ -38,7 +37,7 @@ def _answer(line_id: int | None, error: str = "", notice: str = "", removed=None
     status = 422 if error else 200
     if not wants_fragment() and not error:
         return redirect(url_for("cart.index"), 303)
-    summary = cart_summary.summarize(current_user, datetime.now(UTC))
+    summary = ordering.summarize(current_user, datetime.now(UTC))
     context = {"summary": summary, "error": error, "notice": notice, "error_line": line_id,
                "typed": typed, "typed_note": typed_note, "cart_count": summary.count}
     if not wants_fragment():
@@ -50,7 +49,7 @@ def _answer(line_id: int | None, error: str = "", notice: str = "", removed=None
 @bp.get("/")
 @allow(BUYERS, when=can_order)
 def index():
-    summary = cart_summary.summarize(current_user, datetime.now(UTC))
+    summary = ordering.summarize(current_user, datetime.now(UTC))
     return render("cart/index.html", summary=summary, undo=session.pop(UNDO_KEY, None))
 
 
@@ -64,7 +63,7 @@ def quantity(line_id: int):
     raw = form.get("set") or form.get("quantity", "")
     typed_note = form.get("note")
     try:
-        change, note_changed = cart_service.update_line(line, raw, typed_note)
+        change, note_changed = ordering.update_cart_line(line, raw, typed_note)
     except DomainError as e:
         db.session.rollback()
         return _answer(line_id, error=str(e), typed=raw[:12],
@@ -83,7 +82,7 @@ def quantity(line_id: int):
 def note(line_id: int):
     line = _line_or_404(line_id)
     try:
-        cart_service.set_note(line, request.form.get("note", ""))
+        ordering.set_note(line, request.form.get("note", ""))
     except DomainError as e:
         db.session.rollback()
         return _answer(line_id, error=str(e))
@@ -96,7 +95,7 @@ def note(line_id: int):
 def remove(line_id: int):
     line = _line_or_404(line_id)
     name = line.product.name(str(get_locale()))
-    removed = cart_service.remove_line(line)
+    removed = ordering.remove_cart_line(line)
     db.session.commit()
     undo = {"product_id": removed.product_id, "quantity": removed.quantity,
             "note": removed.note, "name": name}
@@ -112,7 +111,7 @@ def restore():
         abort(403)
     form = request.form
     try:
-        line = cart_service.restore_line(current_user, form.get("product_id", ""),
+        line = ordering.restore_line(current_user, form.get("product_id", ""),
                                          form.get("quantity", ""), form.get("note", ""))
     except DomainError as e:
         db.session.rollback()

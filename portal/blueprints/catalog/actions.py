@@ -10,9 +10,7 @@ from portal.blueprints.catalog import bp
 from portal.blueprints.catalog.helpers import lang, safe_next, visible_or_404
 from portal.extensions import db
 from portal.rendering import render, wants_fragment
-from portal.services import DomainError, catalog
-from portal.services import cart as cart_service
-from portal.services import lists as list_service
+from portal.services import DomainError, catalog, ordering
 from portal.services.quantities import parse_quantity
 from portal.services.selling import can_order
 
@@ -36,7 +34,7 @@ def _answer(product, status: int = 200, quantity: int | None = None, **notice):
         return render("catalog/_row.html", status_code=status, row=row, **context)
     page = catalog.product_page(user, product, lang(), quantity)
     return render("catalog/product.html", block="buy", status_code=status, page=page,
-                  row=page.row, lists=list_service.lists_for(user), **context)
+                  row=page.row, lists=ordering.lists_for(user), **context)
 
 
 def _refused(product, problem: DomainError):
@@ -67,7 +65,7 @@ def add_to_cart(product_id: int):
     product = _ordering_product_or_404(product_id)
     try:
         wanted = parse_quantity(request.form.get("qty", ""))
-        cart_service.add_to_cart(current_user, product, wanted)
+        ordering.add_to_cart(current_user, product, wanted)
     except DomainError as problem:
         return _refused(product, problem)
     db.session.commit()
@@ -76,7 +74,7 @@ def add_to_cart(product_id: int):
         flash(message, "success")
         return redirect(safe_next(request.form.get("next"), product.id), 303)
     return _answer(product, quantity=wanted, added=message,
-                   cart_count=cart_service.cart_line_count(current_user))
+                   cart_count=ordering.cart_line_count(current_user))
 
 
 @bp.post("/p/<int:product_id>/list")
@@ -87,14 +85,14 @@ def add_to_list(product_id: int):
     if raw_list:
         if not (raw_list.isascii() and raw_list.isdigit() and len(raw_list) < 10):
             abort(404)
-        target = list_service.find_list(current_user, int(raw_list))
+        target = ordering.find_list(current_user, int(raw_list))
         if target is None:
             abort(404)
     try:
         wanted = parse_quantity(request.form.get("qty", ""))
         if not raw_list:
-            target = list_service.default_list(current_user)
-        list_service.add_to_list(current_user, target, product, wanted)
+            target = ordering.default_list(current_user)
+        ordering.add_to_list(current_user, target, product, wanted)
     except DomainError as problem:
         return _refused(product, problem)
     db.session.commit()

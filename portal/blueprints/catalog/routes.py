@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.rendering import render, wants_fragment
 from portal.services import catalog
 from portal.services.catalog import SearchQuery, ensure_search_index, is_gtin
-from portal.services.lists import lists_for
+from portal.services.ordering import lists_for
 from portal.services.selling import can_order, find_visible
 
 

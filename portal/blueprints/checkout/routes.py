@@ -17,8 +17,7 @@ from portal.blueprints.checkout import bp
 from portal.extensions import db
 from portal.models import OrderStatus
 from portal.rendering import render
-from portal.services import approvals, cart_summary, ordering
-from portal.services import cart as cart_service
+from portal.services import approvals, ordering
 from portal.services.acting import acting_staff
 from portal.services.selling import can_order
 
@@ -43,7 +42,7 @@ def _page(form: ordering.CheckoutForm, errors: dict | None = None, status: int =
     now = datetime.now(UTC)
     places = ordering.delivery_places(current_user)
     chosen = next((p for p in places if p.key == form.place), None)
-    summary = cart_summary.summarize(current_user, now,
+    summary = ordering.summarize(current_user, now,
                                      jobsite_id=chosen.jobsite_id if chosen else None)
     return render("checkout/index.html", status_code=status, form=form, errors=errors or {},
                   places=places, summary=summary, company=current_user.company,
@@ -71,7 +70,7 @@ def _placed(order, needs=(), replay: bool = False):
 @allow(BUYERS)
 def index():
     _require_ordering()
-    if not cart_service.cart_lines(current_user):
+    if not ordering.cart_lines(current_user):
         flash(_("Your cart is empty."), "info")
         return redirect(url_for("cart.index"), 303)
     places = ordering.delivery_places(current_user)

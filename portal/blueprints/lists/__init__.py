@@ -2,4 +2,5 @@ from flask import Blueprint
 
 bp = Blueprint("lists", __name__, url_prefix="/lists")
 
-from portal.blueprints.lists import routes  # noqa: E402,F401
+# lines uses routes (show_list); routes does not use lines: both are registered from here.
+from portal.blueprints.lists import lines, routes  # noqa: E402,F401

@@ -14,8 +14,7 @@ from portal.blueprints.lists import bp
 from portal.blueprints.lists.routes import show_list
 from portal.extensions import db
 from portal.rendering import render, wants_fragment
-from portal.services import DomainError, list_orders
-from portal.services import lists as lists_service
+from portal.services import DomainError, ordering
 from portal.services.navigation import cart_count
 
 
@@ -25,12 +24,12 @@ def _ids(values) -> list[int]:
 
 def _line_action(list_id: int, action):
     """Run one line action on an editable list, commit, answer the lines or a redirect."""
-    shopping_list = lists_service.get_editable_or_404(current_user, list_id)
+    shopping_list = ordering.get_editable_or_404(current_user, list_id)
     try:
         notice = action(shopping_list)
     except DomainError as e:
         db.session.rollback()
-        shopping_list = lists_service.get_editable_or_404(current_user, list_id)
+        shopping_list = ordering.get_editable_or_404(current_user, list_id)
         return show_list(shopping_list, 422, block="list_lines", line_error=str(e))
     db.session.commit()
     if wants_fragment():
@@ -44,7 +43,7 @@ def _line_action(list_id: int, action):
 @allow(CUSTOMERS)
 def update_line(list_id: int, line_id: int):
     form = request.form
-    return _line_action(list_id, lambda lst: lists_service.update_line(
+    return _line_action(list_id, lambda lst: ordering.update_list_line(
         current_user, lst, line_id, form.get(f"qty-{line_id}", form.get("quantity", "")),
         form.get(f"note-{line_id}", form.get("note")), form.get("step", "")))
 
@@ -53,36 +52,36 @@ def update_line(list_id: int, line_id: int):
 @allow(CUSTOMERS)
 def move_line(list_id: int, line_id: int):
     direction = request.args.get("dir") or request.form.get("dir", "")
-    return _line_action(list_id, lambda lst: lists_service.move_line(
+    return _line_action(list_id, lambda lst: ordering.move_line(
         current_user, lst, line_id, direction))
 
 
 @bp.post("/<int:list_id>/line/<int:line_id>/remove")
 @allow(CUSTOMERS)
 def remove_line(list_id: int, line_id: int):
-    return _line_action(list_id, lambda lst: lists_service.remove_line(
+    return _line_action(list_id, lambda lst: ordering.remove_list_line(
         current_user, lst, line_id))
 
 
 @bp.post("/<int:list_id>/line/<int:line_id>/swap")
 @allow(CUSTOMERS)
 def swap_line(list_id: int, line_id: int):
-    return _line_action(list_id, lambda lst: lists_service.swap_to_replacement(
+    return _line_action(list_id, lambda lst: ordering.swap_to_replacement(
         current_user, lst, line_id))
 
 
 @bp.post("/<int:list_id>/to-cart")
 @allow(BUYERS)
 def to_cart(list_id: int):
-    shopping_list = lists_service.get_list_or_404(current_user, list_id)
+    shopping_list = ordering.get_list_or_404(current_user, list_id)
     chosen = None if request.form.get("all") else _ids(request.form.getlist("line"))
     try:
-        outcome = list_orders.add_lines_to_cart(current_user, shopping_list, chosen,
+        outcome = ordering.add_lines_to_cart(current_user, shopping_list, chosen,
                                                 str(get_locale()))
     except DomainError as e:
         db.session.rollback()
         if not wants_fragment():
-            return show_list(lists_service.get_list_or_404(current_user, list_id), 422,
+            return show_list(ordering.get_list_or_404(current_user, list_id), 422,
                              messages=[(str(e), "error")])
         return _cart_answer(list_id, [(str(e), "error")], 422)
     db.session.commit()

@@ -8,23 +8,22 @@ from portal.access import CUSTOMERS, allow
 from portal.blueprints.lists import bp
 from portal.extensions import db
 from portal.rendering import render
-from portal.services import DomainError, list_orders
-from portal.services import lists as lists_service
+from portal.services import DomainError, ordering
 from portal.services.selling import can_order
 
 
 def _index(status_code=200, error=None, form=None):
     return render("lists/index.html", status_code=status_code,
-                  lists=lists_service.visible_lists(current_user),
-                  jobsites=lists_service.jobsites_for(current_user), error=error,
+                  lists=ordering.visible_lists(current_user),
+                  jobsites=ordering.jobsites_for(current_user), error=error,
                   form=form or {})
 
 
 def show_list(shopping_list, status_code=200, block=None, **extra):
     """The list page (or its lines block for htmx); shared by every list view."""
-    view = list_orders.list_view(current_user, shopping_list)
+    view = ordering.list_view(current_user, shopping_list)
     return render("lists/detail.html", block=block, status_code=status_code, view=view,
-                  lst=shopping_list, jobsites=lists_service.jobsites_for(current_user),
+                  lst=shopping_list, jobsites=ordering.jobsites_for(current_user),
                   can_order=can_order(current_user), **extra)
 
 
@@ -39,7 +38,7 @@ def index():
 def create():
     form = request.form
     try:
-        created = lists_service.create_list(current_user, form.get("name", ""),
+        created = ordering.create_list(current_user, form.get("name", ""),
                                             form.get("shared") == "1", form.get("jobsite"))
     except DomainError as e:
         db.session.rollback()
@@ -52,20 +51,20 @@ def create():
 @bp.get("/<int:list_id>")
 @allow(CUSTOMERS)
 def detail(list_id: int):
-    return show_list(lists_service.get_list_or_404(current_user, list_id))
+    return show_list(ordering.get_list_or_404(current_user, list_id))
 
 
 @bp.post("/<int:list_id>/edit")
 @allow(CUSTOMERS)
 def edit(list_id: int):
-    shopping_list = lists_service.get_editable_or_404(current_user, list_id)
+    shopping_list = ordering.get_editable_or_404(current_user, list_id)
     form = request.form
     try:
-        lists_service.update_list(current_user, shopping_list, form.get("name", ""),
+        ordering.update_list(current_user, shopping_list, form.get("name", ""),
                                   form.get("shared") == "1", form.get("jobsite"))
     except DomainError as e:
         db.session.rollback()
-        return show_list(lists_service.get_list_or_404(current_user, list_id), 422,
+        return show_list(ordering.get_list_or_404(current_user, list_id), 422,
                          settings_error=str(e))
     db.session.commit()
     flash(_("List saved."), "success")
@@ -75,19 +74,16 @@ def edit(list_id: int):
 @bp.get("/<int:list_id>/delete")
 @allow(CUSTOMERS)
 def delete_confirm(list_id: int):
-    shopping_list = lists_service.get_editable_or_404(current_user, list_id)
+    shopping_list = ordering.get_editable_or_404(current_user, list_id)
     return render("lists/delete.html", lst=shopping_list)
 
 
 @bp.post("/<int:list_id>/delete")
 @allow(CUSTOMERS)
 def delete(list_id: int):
-    shopping_list = lists_service.get_editable_or_404(current_user, list_id)
+    shopping_list = ordering.get_editable_or_404(current_user, list_id)
     name = shopping_list.name
-    lists_service.delete_list(current_user, shopping_list)
+    ordering.delete_list(current_user, shopping_list)
     db.session.commit()
     flash(_("List “%(name)s” deleted.", name=name), "success")
     return redirect(url_for("lists.index"), 303)
-
-
-from portal.blueprints.lists import lines  # noqa: E402,F401

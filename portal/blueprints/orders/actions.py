@@ -9,9 +9,7 @@ from portal.access import BUYERS, CUSTOMERS, allow
 from portal.blueprints.orders import bp
 from portal.extensions import db
 from portal.rendering import render
-from portal.services import DomainError, list_orders, orders
-from portal.services import lists as lists_service
-from portal.services import reorder as reorder_service
+from portal.services import DomainError, ordering, orders
 from portal.services.selling import can_order
 
 
@@ -23,7 +21,7 @@ def _preview(order_id: int):
     order = orders.get_order_or_404(current_user, order_id)
     if not can_order(current_user):
         abort(403)
-    return reorder_service.build_preview(current_user, order, str(get_locale()))
+    return ordering.build_preview(current_user, order, str(get_locale()))
 
 
 @bp.get("/<int:order_id>/reorder")
@@ -42,7 +40,7 @@ def reorder_apply(order_id: int):
     typed = {c.line_id: request.form.get(f"qty-{c.line_id}", "") for c in preview.lines}
     action = request.form.get("action", "")
     try:
-        count = reorder_service.apply_reorder(current_user, preview, picked, typed, action)
+        count = ordering.apply_reorder(current_user, preview, picked, typed, action)
     except DomainError as e:
         db.session.rollback()
         return render("orders/reorder.html", block="reorder_form", status_code=422,
@@ -65,7 +63,7 @@ def reorder_apply(order_id: int):
 def to_list(order_id: int):
     order = orders.get_order_or_404(current_user, order_id)
     return render("orders/to_list.html", order=order,
-                  lists=lists_service.editable_lists(current_user), error=None, new_name="")
+                  lists=ordering.editable_lists(current_user), error=None, new_name="")
 
 
 @bp.post("/<int:order_id>/to-list")
@@ -75,12 +73,12 @@ def to_list_apply(order_id: int):
     raw_list = request.form.get("list_id", "")
     new_name = request.form.get("new_name", "")
     try:
-        result = list_orders.add_order_to_list(
+        result = ordering.add_order_to_list(
             current_user, order, _ids([raw_list])[0] if _ids([raw_list]) else None, new_name)
     except DomainError as e:
         db.session.rollback()
         return render("orders/to_list.html", status_code=422, order=order,
-                      lists=lists_service.editable_lists(current_user), error=str(e),
+                      lists=ordering.editable_lists(current_user), error=str(e),
                       new_name=new_name)
     db.session.commit()
     flash(ngettext("%(num)s line of order %(number)s added to the list.",

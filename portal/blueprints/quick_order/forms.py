@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from portal.services import DomainError
-from portal.services.paste import MAX_FILE_BYTES, MAX_LINES, RawLine, parse_csv, parse_text
+from portal.services.ordering import MAX_FILE_BYTES, MAX_LINES, RawLine, parse_csv, parse_text
 
 ROW_KEY = re.compile(r"^sku-(\d{1,3})$")
 BLANK_ROWS = 5

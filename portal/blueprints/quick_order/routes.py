@@ -26,9 +26,8 @@ from portal.blueprints.quick_order.forms import (
 from portal.blueprints.quick_order.tally import Tally
 from portal.extensions import db
 from portal.rendering import render, wants_fragment
-from portal.services import DomainError
-from portal.services import quick_order as service
-from portal.services.paste import MAX_LINES, RawLine
+from portal.services import DomainError, ordering
+from portal.services.ordering import MAX_LINES, RawLine
 from portal.services.selling import can_order
 
 # Forms whose ready lines were added while their mistakes stayed on the page: a reload of
@@ -73,7 +72,7 @@ def _checked():
     collected = collect(request.form, request.files)
     if collected.error:
         return collected, None
-    return collected, service.run_check(current_user, collected.lines, _lang())
+    return collected, ordering.run_check(current_user, collected.lines, _lang())
 
 
 @bp.get("/")
@@ -100,7 +99,7 @@ def suggest():
     typed = request.args.get("q") or next(
         (v for k, v in request.args.items() if k.startswith("sku-")), "")
     return render("quick_order/_suggest.html",
-                  suggestions=service.suggest(current_user, typed, _lang()))
+                  suggestions=ordering.suggest(current_user, typed, _lang()))
 
 
 @bp.post("/line")
@@ -120,12 +119,12 @@ def line():
         return render("quick_order/_line.html", part=None, tally=tally)
     row = rows[0]
     if not row.blank:
-        row.result = service.run_check(
+        row.result = ordering.run_check(
             current_user, [RawLine("row", 1, row.sku, row.quantity)], _lang()).lines[0]
         row.sku, row.quantity = row.result.sku, row.result.quantity_text
     if tally is not None:
         tally.update(row.index, row.result)
-    bad = row.result is not None and row.result.status == service.ERROR
+    bad = row.result is not None and row.result.status == ordering.ERROR
     part = "_status.html" if request.args.get("part") == "status" else "_row.html"
     return render("quick_order/_line.html", part=part, row=row, tally=tally,
                   status_code=422 if bad else 200)
@@ -155,7 +154,7 @@ def add():
     if keep and request.form.get("batch", "") in session.get(ADDED_BATCHES, []):
         return _kept(result, _("These lines were already added to your cart."))
     try:
-        count = service.add_all_to_cart(current_user, result, skip_errors=keep)
+        count = ordering.add_all_to_cart(current_user, result, skip_errors=keep)
     except DomainError as e:
         db.session.rollback()
         return _page(collected, result, message=str(e), status=422)
@@ -172,7 +171,7 @@ def add():
 def _kept(result, added: str):
     """The page again with only the lines still to fix: nothing dropped silently."""
     errors = result.errors
-    kept = service.QuickOrderResult(tuple(errors), result.currency)
+    kept = ordering.QuickOrderResult(tuple(errors), result.currency)
     still = ngettext("The line below still needs a fix: it was not added.",
                      "The %(num)d lines below still need a fix: they were not added.",
                      len(errors))
@@ -187,7 +186,7 @@ def save_list():
     if result is None:
         return _page(collected, status=422)
     try:
-        saved = service.save_as_list(current_user, result, request.form.get("list_name", ""),
+        saved = ordering.save_as_list(current_user, result, request.form.get("list_name", ""),
                                      datetime.now(UTC))
     except DomainError as e:
         db.session.rollback()

@@ -13,8 +13,7 @@ import json
 from dataclasses import dataclass, field
 
 from portal.blueprints.quick_order.forms import MAX_SKU
-from portal.services.paste import MAX_LINES
-from portal.services.quick_order import ERROR
+from portal.services.ordering import ERROR, MAX_LINES
 
 READY, TO_FIX = "o", "e"
 MAX_STATE = MAX_LINES * (MAX_SKU + 16)

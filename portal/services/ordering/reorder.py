@@ -260,7 +260,7 @@ def validate_picks(preview: ReorderPreview, picked: list[int],
 
 def replace_cart(user, lines: list[tuple[Product, int]]) -> None:
     """Empty the user's cart, then add these lines: "Replace my cart"."""
-    from portal.services import cart as cart_service
+    from portal.services.ordering import cart as cart_service
 
     cart = db.session.scalar(select(Cart).where(Cart.user_id == user.id))
     if cart is not None:
@@ -275,7 +275,7 @@ def replace_cart(user, lines: list[tuple[Product, int]]) -> None:
 def apply_reorder(user, preview: ReorderPreview, picked: list[int],
                   quantities: Mapping[int, str], mode: str) -> int:
     """Put the picked lines in the cart ("add" adds to same-product lines); returns a count."""
-    from portal.services import cart as cart_service
+    from portal.services.ordering import cart as cart_service
 
     if mode not in ("add", "replace"):
         raise DomainError(_("Choose whether to add to your cart or replace it."))

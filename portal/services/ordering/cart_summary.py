@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from portal.models import CartLine, Product, User
 from portal.services import approvals
-from portal.services.cart import cart_lines
+from portal.services.ordering.cart import cart_lines
 from portal.services.selling import Reason, RoundUpHint, TaxRule, offers_for
 
 AVAILABLE = ""  # a line's `problem` when it can be ordered; otherwise a selling Reason

@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotFound
 from portal.extensions import db
 from portal.models import Order, Product, ShoppingList, ShoppingListLine, User
 from portal.services import DomainError
-from portal.services.lists import can_edit, create_list, find_list
+from portal.services.ordering.lists import can_edit, create_list, find_list
 from portal.services.quantities import MAX_QUANTITY
 from portal.services.selling import offers_for
 
@@ -88,7 +88,7 @@ def add_lines_to_cart(user: User, shopping_list: ShoppingList,
 
     Line ids come from a form: only lines of this list count.
     """
-    from portal.services import cart as cart_service
+    from portal.services.ordering import cart as cart_service
 
     view = list_view(user, shopping_list)
     chosen = view.lines

@@ -31,7 +31,7 @@ from portal.models import (
     User,
 )
 from portal.services import DomainError
-from portal.services.cart import clean_note
+from portal.services.ordering.cart import clean_note
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
 from portal.services.selling import QuantityRule, require_quantity, visible_products
 from portal.services.text import clean_line

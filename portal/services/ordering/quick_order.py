@@ -22,8 +22,8 @@ from sqlalchemy import and_, case, or_, select
 from portal.extensions import db
 from portal.models import Product, ShoppingList, ShoppingListLine
 from portal.services import DomainError
-from portal.services import cart as cart_service
-from portal.services.paste import MAX_LINES, RawLine
+from portal.services.ordering import cart as cart_service
+from portal.services.ordering.paste import MAX_LINES, RawLine
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
 from portal.services.selling import (
     QuantityRule,

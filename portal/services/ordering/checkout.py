@@ -35,9 +35,10 @@ from portal.models import (
     Unit,
     UnitKind,
 )
-from portal.services import DomainError, approvals, cart_summary
-from portal.services import cart as cart_service
+from portal.services import DomainError, approvals
 from portal.services.messaging import external_url, queue_email
+from portal.services.ordering import cart as cart_service
+from portal.services.ordering import cart_summary
 
 TIMEZONE = ZoneInfo("Europe/Paris")  # the seller's calendar: "tomorrow" is Paris's tomorrow
 PO_MAX = 40

@@ -1,0 +1,85 @@
+"""Ordering: from a buyer's first tap to a placed order.
+
+- `cart`: the cart's lines (add, change, remove, notes); `cart_summary`: the cart with its
+  verdicts, totals with tax and the approval it would need (prices and tax come from
+  `services.selling`, approvals from `services.approvals`).
+- `quick_order` and `paste`: ordering by code from typed or pasted text and CSV files.
+- `checkout`: the checkout form, delivery places and dates, and `place_order` (re-priced at
+  submit, routed through approvals); `places`: a delivery place in words.
+- `lists` and `list_orders`: shopping lists, a list to the cart, an order to a list;
+  `reorder`: ordering a past order again.
+
+Front door: `add_to_cart`, `summarize`, `place_order`, the list, quick-order and reorder use
+cases. The cart's and the lists' line edits are `update_cart_line`/`remove_cart_line` and
+`update_list_line`/`remove_list_line`.
+"""
+
+from portal.services.ordering.cart import (
+    add_to_cart,
+    cart_line_count,
+    cart_lines,
+    find_line,
+    restore_line,
+    set_note,
+)
+from portal.services.ordering.cart import remove_line as remove_cart_line
+from portal.services.ordering.cart import update_line as update_cart_line
+from portal.services.ordering.cart_summary import summarize
+from portal.services.ordering.checkout import (
+    AlreadyOrdered,
+    CheckoutForm,
+    CheckoutInvalid,
+    EmptyCart,
+    default_place,
+    delivery_places,
+    earliest_date,
+    find_by_token,
+    local_today,
+    new_submit_token,
+    payment_terms_label,
+    place_order,
+)
+from portal.services.ordering.list_orders import add_lines_to_cart, add_order_to_list, list_view
+from portal.services.ordering.lists import (
+    add_to_list,
+    create_list,
+    default_list,
+    delete_list,
+    editable_lists,
+    find_list,
+    get_editable_or_404,
+    get_list_or_404,
+    jobsites_for,
+    lists_for,
+    move_line,
+    swap_to_replacement,
+    update_list,
+    visible_lists,
+)
+from portal.services.ordering.lists import remove_line as remove_list_line
+from portal.services.ordering.lists import update_line as update_list_line
+from portal.services.ordering.paste import MAX_FILE_BYTES, MAX_LINES, RawLine, parse_csv, parse_text
+from portal.services.ordering.places import place_words
+from portal.services.ordering.quick_order import (
+    ERROR,
+    QuickOrderResult,
+    add_all_to_cart,
+    run_check,
+    save_as_list,
+    suggest,
+)
+from portal.services.ordering.reorder import apply_reorder, build_preview
+
+__all__ = [
+    "remove_cart_line", "remove_list_line", "update_cart_line", "update_list_line",
+    "AlreadyOrdered", "CheckoutForm", "CheckoutInvalid", "ERROR", "EmptyCart", "MAX_FILE_BYTES",
+    "MAX_LINES", "QuickOrderResult", "RawLine", "add_all_to_cart", "add_lines_to_cart",
+    "add_order_to_list", "add_to_cart", "add_to_list", "apply_reorder", "build_preview",
+    "cart_line_count", "cart_lines", "create_list", "default_list", "default_place", "delete_list",
+    "delivery_places", "earliest_date", "editable_lists", "find_by_token", "find_line",
+    "find_list", "get_editable_or_404", "get_list_or_404", "jobsites_for", "list_view",
+    "lists_for", "local_today", "move_line", "new_submit_token", "parse_csv", "parse_text",
+    "payment_terms_label", "place_order", "place_words", "restore_line", "run_check",
+    "save_as_list", "set_note", "suggest", "summarize", "swap_to_replacement", "update_list",
+    "visible_lists",
+]
