@@ -19,7 +19,7 @@ from portal.models import (
     User,
     Warehouse,
 )
-from portal.services.passwords import hash_password
+from portal.services.accounts.passwords import hash_password
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)

@@ -55,7 +55,7 @@ from portal.models import (
     VisibilityRule,
     Warehouse,
 )
-from portal.services.passwords import hash_password
+from portal.services.accounts import hash_password
 
 SEED = 42
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - published demo sign-in, see `portal demo`

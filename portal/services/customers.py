@@ -31,7 +31,7 @@ from portal.models import (
     User,
     VisibilityRule,
 )
-from portal.services import DomainError, audit
+from portal.services import DomainError, accounts
 
 PER_PAGE = 20
 # 10 million euros: far above any real credit line, well inside a 32-bit cents column.
@@ -64,7 +64,7 @@ def status_label(status) -> str:
 def write_audit(action: str, obj, *, actor: User | None, company_id: int | None = None,
                 acting_staff: User | None = None, detail: dict | None = None) -> AuditEntry:
     """One audit row in the caller's transaction (services.audit), with the acting staff."""
-    entry = audit.record(actor, action, obj, detail, company_id=company_id)
+    entry = accounts.record(actor, action, obj, detail, company_id=company_id)
     if acting_staff is not None:
         entry.acting_staff_id = acting_staff.id
     return entry

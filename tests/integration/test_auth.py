@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import OutboxMessage, TokenPurpose, UserToken
-from portal.services.accounts import issue_token
+from portal.services.accounts.signin import issue_token
 from tests.conftest import htmx_headers, login
 
 

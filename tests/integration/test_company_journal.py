@@ -3,8 +3,8 @@
 import re
 
 from portal.extensions import db
-from portal.services.audit import record
-from portal.services.journal import PAGE_SIZE
+from portal.services.accounts.audit import record
+from portal.services.accounts.journal import PAGE_SIZE
 from tests.conftest import login
 
 EN = {"Accept-Language": "en"}

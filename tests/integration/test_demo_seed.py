@@ -33,7 +33,7 @@ from portal.models import (
     UnitKind,
     User,
 )
-from portal.services.passwords import verify_password
+from portal.services.accounts.passwords import verify_password
 
 DEMO_ROLES = {
     "buyer@demo.test": Role.BUYER,

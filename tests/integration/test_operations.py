@@ -253,7 +253,7 @@ def test_a_session_signed_with_the_old_key_still_opens_after_a_rotation(app, wor
 
 def test_a_reset_link_sent_before_a_rotation_still_opens(app, world):
     from portal.models import TokenPurpose
-    from portal.services.accounts import issue_token, token_user
+    from portal.services.accounts.signin import issue_token, token_user
 
     token = issue_token(world.a.buyer, TokenPurpose.RESET)
     db.session.commit()

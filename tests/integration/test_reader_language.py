@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import ApprovalRequest, Order, OrderStatus, OutboxMessage, Role
-from portal.services.accounts import send_invitation
+from portal.services.accounts.signin import send_invitation
 from portal.services.approvals import decisions
 from portal.services.fulfilment import actions as fulfilment
 from tests import factories as f

@@ -5,7 +5,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import TokenPurpose
-from portal.services.accounts import issue_token
+from portal.services.accounts.signin import issue_token
 from tests.conftest import login
 
 NEW = {"password": "brand new secret 77", "confirm": "brand new secret 77"}

@@ -50,7 +50,7 @@ def _own_objects(world) -> dict:
         ShoppingListLine,
         TokenPurpose,
     )
-    from portal.services.accounts import issue_token
+    from portal.services.accounts.signin import issue_token
     from tests import factories as f
 
     a, screws = world.a, world.products["screws"]

@@ -39,13 +39,13 @@ from portal.models import (
     User,
 )
 from portal.services import DomainError
-from portal.services.applications import check_legal_id, legal_id_message, luhn_ok
-from portal.services.company_admin import (
+from portal.services.accounts.company_admin import (
     MAX_AMOUNT_CENTS,
     AmountError,
     amount_message,
     parse_amount_cents,
 )
+from portal.services.applications import check_legal_id, legal_id_message, luhn_ok
 from portal.services.csv_import import cells
 from portal.services.customers import MAX_CREDIT_CENTS, cents_to_input, parse_money_cents
 from portal.services.ordering import cart as cart_service

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import OutboxMessage, Role, TokenPurpose
-from portal.services.accounts import issue_token
+from portal.services.accounts.signin import issue_token
 from tests import factories as f
 from tests.conftest import login
 from tests.factories import PASSWORD

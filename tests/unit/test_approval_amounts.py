@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.services.company_admin import AmountError, parse_amount_cents
+from portal.services.accounts.company_admin import AmountError, parse_amount_cents
 
 
 @pytest.mark.parametrize("raw, cents", [

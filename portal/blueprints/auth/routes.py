@@ -17,8 +17,7 @@ from portal.errors import error_response
 from portal.extensions import db, limiter
 from portal.rendering import render
 from portal.security import end_all_sessions, retry_after_seconds
-from portal.services import DomainError
-from portal.services import accounts as account_service
+from portal.services import DomainError, accounts
 
 
 def _safe_next(target: str | None) -> str:
@@ -62,7 +61,7 @@ def login():
     if request.method != "POST":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = account_service.authenticate(form.email.data, form.password.data)
+        user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             lang = session.get("lang")
             session.clear()  # no fixation: a fresh session for the signed-in user
@@ -110,7 +109,7 @@ def logout():
 def forgot_password():
     form = ForgotForm()
     if form.validate_on_submit():
-        account_service.request_password_reset(form.email.data)
+        accounts.request_password_reset(form.email.data)
         db.session.commit()
         # The same answer whether or not the address has an account.
         return render("auth/forgot_sent.html", email=form.email.data)
@@ -121,13 +120,13 @@ def forgot_password():
 @allow(PUBLIC)
 @limiter.limit("20 per hour", methods=["POST"])
 def set_password(token: str):
-    row = account_service.token_user(token)
+    row = accounts.token_user(token)
     if row is None:
         return render("auth/link_expired.html", status_code=410)
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            user = account_service.set_password_with_token(token, form.password.data)
+            user = accounts.set_password_with_token(token, form.password.data)
         except DomainError as exc:
             db.session.rollback()
             form.password.errors.append(str(exc))

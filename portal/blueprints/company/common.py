@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from portal.extensions import db
 from portal.rendering import render
 from portal.services import DomainError
-from portal.services.company_admin import unit_tree
+from portal.services.accounts import unit_tree
 
 
 def save_or_render(form, template: str, action, success: str, target: str, **context):

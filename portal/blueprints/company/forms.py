@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from portal.services.company_admin import AmountError, amount_message, parse_amount_cents
+from portal.services.accounts import AmountError, amount_message, parse_amount_cents
 
 
 class AmountField(StringField):

@@ -19,9 +19,9 @@ from portal.blueprints.company.common import (
 from portal.blueprints.company.forms import UserForm, int_or_none
 from portal.models import CUSTOMER_ROLES, Role, User
 from portal.rendering import render
-from portal.services import company_admin
+from portal.services import accounts
+from portal.services.accounts import UserData
 from portal.services.approvals import role_label
-from portal.services.company_admin import UserData
 
 
 def _user_form(user: User | None = None) -> UserForm:
@@ -50,8 +50,8 @@ def _user_data(form: UserForm) -> UserData:
 @bp.get("/")
 @allow(Role.COMPANY_ADMIN)
 def index():
-    units = {u.id: u.name for u in company_admin.company_units(current_user.company_id)}
-    return render("company/users.html", users=company_admin.company_users(
+    units = {u.id: u.name for u in accounts.company_units(current_user.company_id)}
+    return render("company/users.html", users=accounts.company_users(
         current_user.company_id), units=units, role_label=role_label)
 
 
@@ -62,7 +62,7 @@ def invite():
     form.email.flags.required = True
     return save_or_render(
         form, "company/user_form.html",
-        lambda: company_admin.invite_user(current_user, _user_data(form)),
+        lambda: accounts.invite_user(current_user, _user_data(form)),
         _("Invitation sent to %(email)s.", email=(form.email.data or "").strip().lower()),
         url_for("company.index"), user=None)
 
@@ -74,7 +74,7 @@ def edit_user(user_id: int):
     form = _user_form(user)
     return save_or_render(
         form, "company/user_form.html",
-        lambda: company_admin.update_user(current_user, user, _user_data(form)),
+        lambda: accounts.update_user(current_user, user, _user_data(form)),
         _("Changes to %(name)s saved.", name=user.name), url_for("company.index"), user=user)
 
 
@@ -95,5 +95,5 @@ def enable_user(user_id: int):
 def _toggle_user(user: User, disabled: bool, success: str):
     return confirm_then_do(
         "company/user_disable.html",
-        lambda: company_admin.set_user_disabled(current_user, user, disabled),
+        lambda: accounts.set_user_disabled(current_user, user, disabled),
         success, url_for("company.index"), user=user)

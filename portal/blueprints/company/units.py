@@ -15,8 +15,8 @@ from portal.blueprints.company.common import (
 from portal.blueprints.company.forms import UnitForm, int_or_none
 from portal.models import Role, Unit, UnitKind
 from portal.rendering import render
-from portal.services import company_admin
-from portal.services.company_admin import UnitData
+from portal.services import accounts
+from portal.services.accounts import UnitData
 
 TEXT_FIELDS = ("line1", "line2", "postal_code", "city", "site_contact_name",
                "site_contact_phone", "delivery_window", "delivery_notes", "project_code")
@@ -52,7 +52,7 @@ def _unit_data(form: UnitForm) -> UnitData:
 @bp.get("/units")
 @allow(Role.COMPANY_ADMIN)
 def units():
-    return render("company/units.html", tree=company_admin.unit_tree(current_user.company_id),
+    return render("company/units.html", tree=accounts.unit_tree(current_user.company_id),
                   kinds=kind_labels())
 
 
@@ -61,7 +61,7 @@ def units():
 def new_unit():
     form = _unit_form()
     return save_or_render(form, "company/unit_form.html",
-                          lambda: company_admin.save_unit(current_user, _unit_data(form)),
+                          lambda: accounts.save_unit(current_user, _unit_data(form)),
                           _("Unit created."), url_for("company.units"), unit=None)
 
 
@@ -71,7 +71,7 @@ def edit_unit(unit_id: int):
     unit = scoped_or_404(Unit, unit_id)
     form = _unit_form(unit)
     return save_or_render(form, "company/unit_form.html",
-                          lambda: company_admin.save_unit(current_user, _unit_data(form), unit),
+                          lambda: accounts.save_unit(current_user, _unit_data(form), unit),
                           _("Unit saved."), url_for("company.units"), unit=unit)
 
 
@@ -92,5 +92,5 @@ def restore_unit(unit_id: int):
 def _archive(unit: Unit, archived: bool, success: str):
     return confirm_then_do(
         "company/unit_archive.html",
-        lambda: company_admin.set_unit_archived(current_user, unit, archived),
+        lambda: accounts.set_unit_archived(current_user, unit, archived),
         success, url_for("company.units"), unit=unit)

@@ -26,10 +26,10 @@ from portal.models import (
     Product,
 )
 from portal.services import DomainError, orders
+from portal.services.accounts import record
 from portal.services.approvals import routing as approval
 from portal.services.approvals import trim as trim_rules
 from portal.services.approvals.inbox import find_for_decider, may_decide  # noqa: F401
-from portal.services.audit import record
 from portal.services.messaging import queue_email
 from portal.services.orders import line_name
 from portal.services.selling import STANDARD_TAX

@@ -15,9 +15,8 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.models import ApprovalRule, ApprovalStep, Category, Role, UnitKind, User
 from portal.services import DomainError
-from portal.services.audit import record
+from portal.services.accounts import own_unit, record
 from portal.services.catalog import CategoryTree
-from portal.services.company_admin import own_unit
 from portal.services.selling import visible_category_ids
 from portal.services.text import clean_line
 

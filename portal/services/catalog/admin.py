@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from portal.extensions import db
 from portal.models import PriceList, PriceTier, Product, Stock, Warehouse
 from portal.services import DomainError, text
-from portal.services.audit import record
+from portal.services.accounts import record
 from portal.services.catalog import packs
 from portal.services.csv_import import cells
 from portal.services.quantities import MAX_QUANTITY

@@ -193,7 +193,7 @@ def _commit(job: ImportJob, now: datetime, actor) -> None:
         .values(processed_rows=job.total_rows, report=report, content="")
         .execution_options(synchronize_session=False)
     )
-    from portal.services.audit import record
+    from portal.services.accounts import record
 
     record(actor, "import.commit", job, {"kind": job.kind, "rows": job.total_rows, **result})
     db.session.expire(job)

@@ -18,8 +18,8 @@ from portal.extensions import db
 from portal.models import CUSTOMER_ROLES, Address, Role, Unit, UnitKind, User
 from portal.security import end_all_sessions
 from portal.services import DomainError
-from portal.services.accounts import find_user_by_email, send_invitation
-from portal.services.audit import record
+from portal.services.accounts.audit import record
+from portal.services.accounts.signin import find_user_by_email, send_invitation
 from portal.services.text import clean_line
 
 MAX_AMOUNT_CENTS = 10_000_000 * 100

@@ -14,8 +14,13 @@ from portal.extensions import db
 from portal.models import TokenPurpose, User, UserToken
 from portal.security import end_all_sessions
 from portal.services import DomainError
+from portal.services.accounts.passwords import (
+    burn_time,
+    hash_password,
+    policy_problem,
+    verify_password,
+)
 from portal.services.messaging import external_url, queue_email
-from portal.services.passwords import burn_time, hash_password, policy_problem, verify_password
 
 
 def find_user_by_email(email: str) -> User | None:
