@@ -68,7 +68,7 @@ def current_context() -> dict:
 def _acting_for() -> dict | None:
     from flask.globals import request_ctx
 
-    from portal.services.acting import ACTING_KEY
+    from portal.services.backoffice import ACTING_KEY
 
     session = getattr(request_ctx, "session", None)
     if session is None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditEntry, CompanyStatus, Order, User
-from portal.services.acting import acting_staff
+from portal.services.backoffice.acting import acting_staff
 from tests.conftest import htmx_headers, login
 from tests.integration import staff_builders as sb
 

@@ -16,7 +16,7 @@ from portal.models import (
     Role,
     User,
 )
-from portal.services.applications import approval_defaults, check_legal_id
+from portal.services.backoffice.applications import approval_defaults, check_legal_id
 
 VALID = {
     "company_name": "Durand Bâtiment",

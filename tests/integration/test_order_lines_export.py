@@ -9,7 +9,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import OrderStatus
-from portal.services import csv_export
+from portal.services.backoffice import csv_export
 from tests.conftest import login
 from tests.integration.orders_builders import order, shipment
 

@@ -13,7 +13,7 @@ from portal.models import (
     Role,
     VisibilityRule,
 )
-from portal.services.customers import parse_money_cents
+from portal.services.backoffice.customers import parse_money_cents
 from tests import factories as f
 from tests.conftest import htmx_headers, login
 from tests.integration import staff_builders as sb

@@ -8,7 +8,7 @@ from sqlalchemy import event
 
 from portal.extensions import db
 from portal.models import OrderStatus
-from portal.services import dashboard
+from portal.services.backoffice import dashboard
 from tests.conftest import login
 from tests.integration import staff_builders as sb
 

@@ -45,9 +45,9 @@ from portal.services.accounts.company_admin import (
     amount_message,
     parse_amount_cents,
 )
-from portal.services.applications import check_legal_id, legal_id_message, luhn_ok
+from portal.services.backoffice.applications import check_legal_id, legal_id_message, luhn_ok
+from portal.services.backoffice.customers import MAX_CREDIT_CENTS, cents_to_input, parse_money_cents
 from portal.services.csv_import import cells
-from portal.services.customers import MAX_CREDIT_CENTS, cents_to_input, parse_money_cents
 from portal.services.ordering import cart as cart_service
 from portal.services.ordering import checkout as ordering
 from portal.services.ordering.paste import decode_bytes, parse_csv, parse_text

@@ -9,7 +9,7 @@ from sqlalchemy import String, Text, select
 
 from portal.extensions import db
 from portal.models import Company, Product, Role, ShoppingList, Unit, UnitKind
-from portal.services.csv_export import neutralize
+from portal.services.backoffice.csv_export import neutralize
 from portal.services.text import FIELDS, NOT_FREE_TEXT, clean_line, clean_text
 from tests import factories as f
 from tests.conftest import login

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.services.csv_export import euros, neutralize, stream
+from portal.services.backoffice.csv_export import euros, neutralize, stream
 
 
 @pytest.mark.parametrize(("cell", "written"), [

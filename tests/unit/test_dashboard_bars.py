@@ -5,7 +5,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal.services.dashboard import Bar, column_bars, local_midnight, row_bars, week_starts
+from portal.services.backoffice.dashboard import (
+    Bar,
+    column_bars,
+    local_midnight,
+    row_bars,
+    week_starts,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 

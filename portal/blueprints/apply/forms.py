@@ -6,7 +6,7 @@ from wtforms import EmailField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Regexp
 
 from portal.blueprints.staff.forms import choice
-from portal.services.applications import TRADES
+from portal.services.backoffice import TRADES
 from portal.services.text import clean_line
 
 

@@ -9,28 +9,27 @@ from portal.blueprints.apply import bp
 from portal.blueprints.apply.forms import ApplicationForm
 from portal.extensions import db, limiter
 from portal.rendering import render
-from portal.services import DomainError
-from portal.services import applications as service
+from portal.services import DomainError, backoffice
 from portal.services.accounts import find_user_by_email
 
 
-def _data(form: ApplicationForm) -> service.ApplicationData:
-    return service.ApplicationData(**{name: form[name].data or "" for name in (
+def _data(form: ApplicationForm) -> backoffice.ApplicationData:
+    return backoffice.ApplicationData(**{name: form[name].data or "" for name in (
         "company_name", "legal_id", "trade", "address_line", "postal_code", "city",
         "contact_name", "email", "phone")})
 
 
 def _legal_id_error(form: ApplicationForm) -> bool:
-    check = service.check_legal_id(form.legal_id.data)
+    check = backoffice.check_legal_id(form.legal_id.data)
     if check.problem:
-        form.legal_id.errors = [*form.legal_id.errors, service.legal_id_message(check)]
+        form.legal_id.errors = [*form.legal_id.errors, backoffice.legal_id_message(check)]
     return bool(check.problem)
 
 
 def _tell_owner(email: str) -> None:
     owner = find_user_by_email(email)
     if owner is not None:
-        service.tell_owner_of_application(owner)
+        backoffice.tell_owner_of_application(owner)
         db.session.commit()
 
 
@@ -46,7 +45,7 @@ def index():
             valid = False
         if valid:
             try:
-                service.submit_application(_data(form), str(get_locale()))
+                backoffice.submit_application(_data(form), str(get_locale()))
                 db.session.commit()
             except DomainError as exc:
                 db.session.rollback()

@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.models import OrderStatus
 from portal.rendering import render
 from portal.services import approvals, ordering
-from portal.services.acting import acting_staff
+from portal.services.backoffice import acting_staff
 from portal.services.selling import can_order
 
 # Longest text shown back in each field (what is typed stays, bounded). The rules judge the

@@ -14,7 +14,7 @@ from portal.errors import error_response
 from portal.extensions import db
 from portal.models import ImportJob, Role
 from portal.rendering import render, wants_fragment
-from portal.services import DomainError, csv_export
+from portal.services import DomainError, backoffice
 from portal.services import csv_import as service
 
 log = logging.getLogger("portal.imports")
@@ -116,9 +116,9 @@ def commit(job_id: int):
 @bp.get("/export/<any(orders, customers, products):what>.csv")
 @allow(ADMIN)
 def export(what: str):
-    header, rows = csv_export.EXPORTS[what]
+    header, rows = backoffice.EXPORTS[what]
     body = stream_with_context(
-        part.encode("utf-8") for part in csv_export.stream(header, rows()))
+        part.encode("utf-8") for part in backoffice.stream(header, rows()))
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{what}-{date.today().isoformat()}.csv"')

@@ -8,16 +8,16 @@ from flask_login import current_user
 
 from portal.access import CUSTOMERS, allow
 from portal.blueprints.orders import bp
-from portal.services import csv_export
+from portal.services import backoffice
 from portal.services.orders import visible_orders
 
 
 @bp.get("/export.csv")
 @allow(CUSTOMERS)
 def export():
-    rows = csv_export.order_rows(visible_orders(current_user))
+    rows = backoffice.order_rows(visible_orders(current_user))
     body = stream_with_context(
-        part.encode("utf-8") for part in csv_export.stream(csv_export.ORDER_HEADER, rows))
+        part.encode("utf-8") for part in backoffice.stream(backoffice.ORDER_HEADER, rows))
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="order-lines-{date.today().isoformat()}.csv"')

@@ -17,8 +17,7 @@ from portal.blueprints.staff.customers import customer_or_404
 from portal.extensions import db
 from portal.models import Role, User
 from portal.security import end_all_sessions
-from portal.services import DomainError
-from portal.services import acting as service
+from portal.services import DomainError, backoffice
 
 SEEN_KEY = "acting_seen"
 
@@ -33,7 +32,7 @@ def _switch_to(user: User, acting: dict | None = None) -> None:
     if lang:
         session["lang"] = lang
     if acting is not None:
-        session[service.ACTING_KEY] = acting
+        session[backoffice.ACTING_KEY] = acting
         session[SEEN_KEY] = now
 
 
@@ -41,7 +40,7 @@ def _staff_identity(acting) -> User | None:
     """The staff member to return to: still staff, enabled, same session version."""
     staff_id = acting.get("staff_id") if isinstance(acting, dict) else None
     staff = db.session.get(User, staff_id) if isinstance(staff_id, int) else None
-    if staff is None or staff.role not in service.ACTING_ROLES or staff.disabled \
+    if staff is None or staff.role not in backoffice.ACTING_ROLES or staff.disabled \
             or staff.session_version != acting.get("staff_version"):
         return None
     return staff
@@ -51,11 +50,11 @@ def _staff_identity(acting) -> User | None:
 @allow(Role.STAFF_ADMIN, Role.SALES_REP)
 def act_as(company_id: int, user_id: int):
     company = customer_or_404(company_id)
-    customer = service.actable_user(company, user_id)
+    customer = backoffice.actable_user(company, user_id)
     if customer is None:
         abort(404)
     try:
-        acting = service.start(current_user._get_current_object(), company, customer)
+        acting = backoffice.start(current_user._get_current_object(), company, customer)
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -68,7 +67,7 @@ def act_as(company_id: int, user_id: int):
 @bp.post("/acting/stop")
 @allow(SIGNED_IN)
 def stop_acting():
-    acting = session.get(service.ACTING_KEY)
+    acting = session.get(backoffice.ACTING_KEY)
     if not acting:
         return redirect(url_for("home.index"), 303)
     staff = _staff_identity(acting)
@@ -77,11 +76,11 @@ def stop_acting():
     if staff is None:
         _end_everything()
         return redirect(url_for("auth.login"), 303)
-    service.stop(staff, customer)
+    backoffice.stop(staff, customer)
     db.session.commit()
     _switch_to(staff)
     flash(_("You are back to your own account."), "success")
-    if company_id and service.may_act_for(staff, company_id):
+    if company_id and backoffice.may_act_for(staff, company_id):
         return redirect(url_for("staff.customer", company_id=company_id), 303)
     return redirect(url_for("staff.index"), 303)
 
@@ -94,12 +93,12 @@ def _end_everything() -> None:
 @bp.before_app_request
 def _guard_acting():
     """Acting sessions live only as long as the staff member may act for this customer."""
-    acting = session.get(service.ACTING_KEY)
+    acting = session.get(backoffice.ACTING_KEY)
     if acting is None or request.endpoint in (None, "assets.bundle", "static"):
         return None
     now = int(time.time())
     idle = current_app.config["STAFF_SESSION_MINUTES"] * 60
-    if service.acting_staff() is None or now - session.get(SEEN_KEY, 0) > idle:
+    if backoffice.acting_staff() is None or now - session.get(SEEN_KEY, 0) > idle:
         _end_everything()
         flash(_("Your session as this customer has ended. Please sign in again."), "info")
         return None

@@ -14,8 +14,7 @@ from portal.blueprints.staff.forms import ApproveForm, RejectForm, term_choices
 from portal.extensions import db
 from portal.models import AccountApplication, ApplicationStatus, Role
 from portal.rendering import render, wants_fragment
-from portal.services import DomainError
-from portal.services import applications as service
+from portal.services import DomainError, backoffice
 
 DECIDED_SHOWN = 10
 PENDING_SHOWN = 100
@@ -24,7 +23,7 @@ PENDING_SHOWN = 100
 def _approve_form(application, choices, formdata=None) -> ApproveForm:
     form = ApproveForm(formdata=formdata, prefix=f"a{application.id}").use_choices(choices)
     if formdata is None:
-        defaults = service.approval_defaults(application.company.trade,
+        defaults = backoffice.approval_defaults(application.company.trade,
                                              set(choices["group_codes"]))
         form.fill(choices["group_codes"].get(defaults.group_code), None,
                   defaults.payment_terms, defaults.credit_limit_cents)
@@ -83,8 +82,8 @@ def approve_application(application_id: int):
             return _queue({application.id: form}, 422)
         return _card(application, 422, form=form, open_terms=True)
     try:
-        service.approve(application.id, current_user,
-                        service.ApprovalChoice(**form.values()), datetime.now(UTC))
+        backoffice.approve(application.id, current_user,
+                        backoffice.ApprovalChoice(**form.values()), datetime.now(UTC))
     except DomainError as exc:
         db.session.rollback()
         return _card(db.session.get(AccountApplication, application_id), 409, problem=str(exc))
@@ -100,7 +99,7 @@ def reject_application(application_id: int):
     form = RejectForm(prefix=f"r{application.id}")
     if form.validate_on_submit():
         try:
-            service.reject(application.id, current_user, form.reason.data, datetime.now(UTC))
+            backoffice.reject(application.id, current_user, form.reason.data, datetime.now(UTC))
         except DomainError as exc:
             db.session.rollback()
             return _card(db.session.get(AccountApplication, application_id), 409,

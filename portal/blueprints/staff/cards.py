@@ -7,13 +7,13 @@ from flask import current_app
 
 from portal.access import STAFF
 from portal.home_cards import home_card
-from portal.services import dashboard
+from portal.services import backoffice
 
 
 @home_card(1, STAFF, "staff/_home_card.html")
 def staff_card(user) -> dict:
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    count, cents = dashboard.today_totals(user, datetime.now(UTC), tz)
+    count, cents = backoffice.today_totals(user, datetime.now(UTC), tz)
     return {"today_count": count, "today_cents": cents,
-            "pending_applications": dashboard.pending_applications(user),
-            "waiting_approval": dashboard.waiting_approval(user)}
+            "pending_applications": backoffice.pending_applications(user),
+            "waiting_approval": backoffice.waiting_approval(user)}

@@ -11,14 +11,13 @@ from portal.blueprints.staff.forms import CustomerForm, term_choices
 from portal.extensions import db
 from portal.models import PriceList, Role
 from portal.rendering import render
-from portal.services import DomainError
-from portal.services import customers as service
+from portal.services import DomainError, backoffice
 
 MANAGERS = (Role.STAFF_ADMIN, Role.SALES_REP)
 
 
 def customer_or_404(company_id: int):
-    company = service.find_customer(current_user, company_id)
+    company = backoffice.find_customer(current_user, company_id)
     if company is None:
         abort(404)
     return company
@@ -32,7 +31,7 @@ def _page_number() -> int:
 @bp.get("/customers")
 @allow(*MANAGERS)
 def customers():
-    result = service.search_customers(current_user, request.args.get("q", ""), _page_number())
+    result = backoffice.search_customers(current_user, request.args.get("q", ""), _page_number())
     return render("staff/customers.html", block="customer_results", result=result)
 
 
@@ -53,19 +52,19 @@ def _order_links(orders) -> dict:
 @allow(*MANAGERS)
 def customer(company_id: int):
     company = customer_or_404(company_id)
-    overview = service.customer_overview(company)
+    overview = backoffice.customer_overview(company)
     return render("staff/customer.html", company=company, overview=overview,
                   order_links=_order_links(overview.recent_orders),
-                  may_edit=service.may_edit(current_user),
-                  categories=service.top_level_categories(),
-                  allowed=service.allowed_category_ids(company),
+                  may_edit=backoffice.may_edit(current_user),
+                  categories=backoffice.top_level_categories(),
+                  allowed=backoffice.allowed_category_ids(company),
                   contract_list=db.session.get(PriceList, company.price_list_id)
                   if company.price_list_id else None)
 
 
 def _edit_form(company, choices) -> CustomerForm:
     form = CustomerForm().use_choices(choices)
-    if company.status not in service.EDITABLE_STATUSES:
+    if company.status not in backoffice.EDITABLE_STATUSES:
         del form.status  # pending/rejected accounts change status through the applications
     if not form.is_submitted():
         form.fill_company(company)
@@ -84,17 +83,17 @@ def _chosen_categories() -> frozenset[int] | None:
 def edit_customer(company_id: int):
     company = customer_or_404(company_id)
     form = _edit_form(company, term_choices())
-    allowed = service.allowed_category_ids(company)  # what the checkboxes show
+    allowed = backoffice.allowed_category_ids(company)  # what the checkboxes show
     if form.validate_on_submit():
         chosen = _chosen_categories()
         try:
             if chosen is None:
                 raise DomainError(_("Choose categories from the list."))
-            changes = service.CustomerChanges(
+            changes = backoffice.CustomerChanges(
                 **form.values(), po_required=bool(form.po_required.data),
                 status=form.status_value(company) if "status" in form else None,
                 category_ids=chosen)
-            service.update_customer(company, current_user, changes)
+            backoffice.update_customer(company, current_user, changes)
         except DomainError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -106,4 +105,4 @@ def edit_customer(company_id: int):
     if form.is_submitted():
         status, allowed = 422, _chosen_categories() or set()
     return render("staff/edit_customer.html", company=company, form=form, allowed=allowed,
-                  categories=service.top_level_categories(), status_code=status)
+                  categories=backoffice.top_level_categories(), status_code=status)

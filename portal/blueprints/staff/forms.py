@@ -13,7 +13,7 @@ except ImportError:  # WTForms < 3.3
 
 from portal.extensions import db
 from portal.models import CompanyStatus, CustomerGroup, PaymentTerms, PriceList
-from portal.services.customers import (
+from portal.services.backoffice import (
     EDITABLE_STATUSES,
     PAYMENT_TERMS,
     STATUS_LABELS,

@@ -10,7 +10,7 @@ from flask_login import current_user
 from portal.access import STAFF, allow
 from portal.blueprints.staff import acting, applications, bp, cards, customers, labels  # noqa: F401
 from portal.rendering import render
-from portal.services import dashboard
+from portal.services import backoffice
 
 # SVG user units: the charts scale to the screen's width (viewBox), text stays legible.
 CHART_WIDTH = 320
@@ -18,16 +18,16 @@ WEEK_PLOT_HEIGHT = 110
 ROW_HEIGHT = 40
 
 
-def _charts(data: dashboard.Dashboard) -> dict:
-    weeks = dashboard.column_bars([cents for _start, cents in data.weeks], CHART_WIDTH,
+def _charts(data: backoffice.Dashboard) -> dict:
+    weeks = backoffice.column_bars([cents for _start, cents in data.weeks], CHART_WIDTH,
                                   WEEK_PLOT_HEIGHT)
     return {
         "weeks": [(bar, start, format_date(start, "d/M")) for bar, (start, _c)
                   in zip(weeks, data.weeks, strict=True)],
-        "products": list(zip(dashboard.row_bars([r.cents for r in data.top_products],
+        "products": list(zip(backoffice.row_bars([r.cents for r in data.top_products],
                                                 CHART_WIDTH, ROW_HEIGHT, 12, offset=22),
                              data.top_products, strict=True)),
-        "customers": list(zip(dashboard.row_bars([r.cents for r in data.top_customers],
+        "customers": list(zip(backoffice.row_bars([r.cents for r in data.top_customers],
                                                  CHART_WIDTH, ROW_HEIGHT, 12, offset=22),
                               data.top_customers, strict=True)),
         "width": CHART_WIDTH, "plot_height": WEEK_PLOT_HEIGHT, "row_height": ROW_HEIGHT,
@@ -40,5 +40,5 @@ def _charts(data: dashboard.Dashboard) -> dict:
 @allow(STAFF)
 def index():
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    data = dashboard.build(current_user, datetime.now(UTC), tz, str(get_locale()))
+    data = backoffice.build(current_user, datetime.now(UTC), tz, str(get_locale()))
     return render("staff/dashboard.html", data=data, charts=_charts(data))

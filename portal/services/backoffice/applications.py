@@ -32,7 +32,7 @@ from portal.models import (
 )
 from portal.services import DomainError
 from portal.services.accounts import find_user_by_email, send_invitation
-from portal.services.customers import terms_label, write_audit
+from portal.services.backoffice.customers import terms_label, write_audit
 from portal.services.messaging import external_url, queue_email
 from portal.services.text import clean_text
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Company, RepAssignment, Role, User
 from portal.services import DomainError
-from portal.services.customers import write_audit
+from portal.services.backoffice.customers import write_audit
 
 ACTING_KEY = "acting_for"
 ACTING_ROLES = (Role.STAFF_ADMIN, Role.SALES_REP)

@@ -1,0 +1,77 @@
+"""The seller's back office: the staff's side of customers.
+
+- `applications`: a business's application to open an account, and its approval or refusal
+  (the account and its first admin's invitation).
+- `customers`: customer accounts as staff see and edit them (status, payment terms, limits,
+  assortment), with `write_audit`.
+- `acting`: a sales rep ordering on behalf of a customer's buyer.
+- `dashboard`: the staff dashboard's figures; `csv_export`: order lines as CSV.
+
+Order fulfilment (`services.fulfilment`) and the CSV migration (`services.csv_import`) are
+back-office work too, in packages of their own.
+
+Front door: `submit_application`, `approve`/`reject` (an application), `find_customer`,
+`update_customer`, `acting_staff`, `build` (the dashboard), `stream` (an export).
+"""
+
+from portal.services.backoffice.acting import (
+    ACTING_KEY,
+    ACTING_ROLES,
+    actable_user,
+    acting_staff,
+    may_act_for,
+    start,
+    stop,
+)
+from portal.services.backoffice.applications import (
+    TRADES,
+    ApplicationData,
+    ApprovalChoice,
+    approval_defaults,
+    approve,
+    check_legal_id,
+    legal_id_message,
+    reject,
+    submit_application,
+    tell_owner_of_application,
+    trade_label,
+)
+from portal.services.backoffice.csv_export import EXPORTS, ORDER_HEADER, order_rows, stream
+from portal.services.backoffice.customers import (
+    EDITABLE_STATUSES,
+    PAYMENT_TERMS,
+    STATUS_LABELS,
+    CustomerChanges,
+    allowed_category_ids,
+    cents_to_input,
+    customer_overview,
+    find_customer,
+    may_edit,
+    parse_money_cents,
+    search_customers,
+    status_label,
+    terms_label,
+    top_level_categories,
+    update_customer,
+)
+from portal.services.backoffice.dashboard import (
+    Dashboard,
+    build,
+    column_bars,
+    pending_applications,
+    row_bars,
+    today_totals,
+    waiting_approval,
+)
+
+__all__ = [
+    "ACTING_KEY", "ACTING_ROLES", "ApplicationData", "ApprovalChoice", "CustomerChanges",
+    "Dashboard", "EDITABLE_STATUSES", "EXPORTS", "ORDER_HEADER", "PAYMENT_TERMS", "STATUS_LABELS",
+    "TRADES", "actable_user", "acting_staff", "allowed_category_ids", "approval_defaults",
+    "approve", "build", "cents_to_input", "check_legal_id", "column_bars", "customer_overview",
+    "find_customer", "legal_id_message", "may_act_for", "may_edit", "order_rows",
+    "parse_money_cents", "pending_applications", "reject", "row_bars", "search_customers", "start",
+    "status_label", "stop", "stream", "submit_application", "tell_owner_of_application",
+    "terms_label", "today_totals", "top_level_categories", "trade_label", "update_customer",
+    "waiting_approval",
+]
