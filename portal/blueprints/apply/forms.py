@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Regexp
 
-from portal.blueprints.staff.forms import choice
+from portal.form_choices import choice
 from portal.services.backoffice import TRADES
 from portal.services.text import clean_line
 

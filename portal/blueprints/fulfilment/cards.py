@@ -2,9 +2,9 @@
 
 from portal.home_cards import home_card
 from portal.models import Role
-from portal.services.fulfilment import queue as fq
+from portal.services import fulfilment
 
 
 @home_card(20, (Role.FULFILMENT, Role.STAFF_ADMIN), "fulfilment/_home_card.html")
 def fulfilment_card(user) -> dict:
-    return {"open_count": fq.open_count()}
+    return {"open_count": fulfilment.open_count()}

@@ -14,8 +14,7 @@ from portal.models import Role
 from portal.rendering import render, wants_fragment
 from portal.services import DomainError
 from portal.services import fulfilment as service
-from portal.services.fulfilment import queue as fq
-from portal.services.fulfilment.rules import STATUS_LABELS, Action, Verdict, verdict
+from portal.services.fulfilment import STATUS_LABELS, Action, Verdict, verdict
 
 HANDS = (Role.FULFILMENT, Role.STAFF_ADMIN)
 
@@ -30,7 +29,7 @@ def _int_arg(name: str) -> int | None:
 
 
 def _order_or_404(order_id: int):
-    order = fq.order_for_staff(order_id)
+    order = service.order_for_staff(order_id)
     if order is None:
         abort(404)
     return order
@@ -43,9 +42,9 @@ def index():
     if choice not in ("all", *(s.value for s in STATUS_LABELS)):
         choice = "open"
     warehouse_id = _int_arg("warehouse")
-    result = fq.queue(fq.statuses_for(choice), warehouse_id, _int_arg("page") or 1)
+    result = service.queue_page(service.statuses_for(choice), warehouse_id, _int_arg("page") or 1)
     return render("fulfilment/queue.html", block="queue", result=result, choice=choice,
-                  warehouse_id=warehouse_id, warehouses=fq.warehouses(),
+                  warehouse_id=warehouse_id, warehouses=service.warehouses(),
                   status_labels=STATUS_LABELS)
 
 
@@ -53,7 +52,7 @@ def _detail(order_id: int, status_code: int = 200, **extra):
     order = _order_or_404(order_id)
     return render("fulfilment/order.html", block="order", status_code=status_code,
                   order=order, actions=service.allowed_actions(order.status, current_user.role),
-                  events=fq.recent_events(order), warehouses=fq.warehouses(),
+                  events=service.recent_events(order), warehouses=service.warehouses(),
                   today=_now().date(), fragment=wants_fragment(), Action=Action,
                   status_labels=STATUS_LABELS, **extra)
 

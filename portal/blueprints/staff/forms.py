@@ -6,12 +6,8 @@ from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-try:
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # WTForms < 3.3
-    SelectChoice = None
-
 from portal.extensions import db
+from portal.form_choices import choice
 from portal.models import CompanyStatus, CustomerGroup, PaymentTerms, PriceList
 from portal.services.backoffice import (
     EDITABLE_STATUSES,
@@ -20,20 +16,6 @@ from portal.services.backoffice import (
     cents_to_input,
     parse_money_cents,
 )
-
-
-def choice(value, label):
-    """One select option (WTForms 3.3 deprecates bare tuples)."""
-    return SelectChoice(value, label) if SelectChoice else (value, label)
-
-
-def chosen_label(field) -> str:
-    """The label of a select's current value ("" if none matches)."""
-    for option in field.choices:
-        value, label = (option.value, option.label) if SelectChoice else option[:2]
-        if value == field.data:
-            return str(label)
-    return ""
 
 
 def _money(form, field):

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from portal.blueprints.staff import bp
-from portal.blueprints.staff.forms import chosen_label
+from portal.form_choices import chosen_label
 from portal.models import Role
 from portal.services.backoffice import status_label, terms_label, trade_label
 from portal.services.orders import STATUS_LABELS

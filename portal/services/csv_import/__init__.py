@@ -5,6 +5,8 @@ parses one cell; `customers`, `products` and `prices_stock` check rows and write
 runs the dry run in chunks with progress, then the all-or-nothing commit.
 """
 
+# `cells` is public: the catalog admin's forms parse their fields with the same cell rules.
+from portal.services.csv_import import cells
 from portal.services.csv_import.jobs import (
     KINDS,
     ImportFailed,
@@ -16,5 +18,5 @@ from portal.services.csv_import.jobs import (
 )
 from portal.services.csv_import.parse import MAX_ROWS, ImportRefused
 
-__all__ = ["KINDS", "MAX_ROWS", "ImportFailed", "ImportRefused", "advance", "is_running",
+__all__ = ["KINDS", "cells", "MAX_ROWS", "ImportFailed", "ImportRefused", "advance", "is_running",
            "mark_failed", "request_commit", "start"]

@@ -1,7 +1,8 @@
 """Fulfilment of orders by the seller's staff.
 
 `rules` holds the state machine as a pure table (which action, from which status, by which
-role) and the shipment rules; `actions` the use cases that apply them; `queue` the listing.
+role) and the shipment rules; `actions` the use cases that apply them; `queue` the listing
+(`queue_page`, the staff's order page and the home card's count).
 """
 
 from portal.services.fulfilment.actions import (
@@ -14,6 +15,14 @@ from portal.services.fulfilment.actions import (
     mark_delivered,
     record_shipment,
 )
+from portal.services.fulfilment.queue import (
+    open_count,
+    order_for_staff,
+    recent_events,
+    statuses_for,
+    warehouses,
+)
+from portal.services.fulfilment.queue import queue as queue_page
 from portal.services.fulfilment.rules import (
     OPEN_STATUSES,
     STATUS_LABELS,
@@ -26,6 +35,7 @@ from portal.services.fulfilment.rules import (
 )
 
 __all__ = [
+    "open_count", "order_for_staff", "queue_page", "recent_events", "statuses_for", "warehouses",
     "OPEN_STATUSES", "STATUS_LABELS", "TRANSITIONS", "Action", "Conflict", "Forbidden",
     "ShipmentInvalid", "Verdict", "allowed_actions", "backorder_line", "cancel", "confirm",
     "mark_delivered", "record_shipment", "status_label", "verdict",

@@ -1,0 +1,119 @@
+"""The shape of the code, pinned: services are domain packages entered through their front
+doors, blueprints stay apart, modules stay short. Read from the source with `ast`."""
+
+import ast
+from pathlib import Path
+
+PORTAL = Path(__file__).resolve().parents[2] / "portal"
+
+# Shared by every domain; anything else at the top of services/ belongs in a package.
+SHARED_SERVICE_MODULES = {"__init__.py", "text.py", "quantities.py", "navigation.py"}
+
+MAX_LINES = 350
+# Modules over MAX_LINES when the rule was written: a shrinking list. Split one, then take it
+# off; never add to it.
+TOO_LONG_ALLOWED = {
+    "services/ordering/quick_order.py",
+    "services/orders/history.py",
+}
+
+
+def _modules(portal: Path):
+    for path in sorted(portal.rglob("*.py")):
+        rel = path.relative_to(portal).as_posix()
+        if not rel.startswith(("demo/", "migrations/")):
+            yield rel, path
+
+
+def _imports(path: Path):
+    """(imported module, names taken from it) for every import in a file."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, ()
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            yield node.module, tuple(alias.name for alias in node.names)
+
+
+def _front_door(package: Path) -> set[str]:
+    """The names a package's __init__ offers in its __all__."""
+    for node in ast.parse((package / "__init__.py").read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            return set(ast.literal_eval(node.value))
+    return set()
+
+
+def front_door_breaches(portal: Path = PORTAL) -> list[str]:
+    """Imports of a service package's inner module from outside that package."""
+    services = portal / "services"
+    packages = {p.name: p for p in services.iterdir() if (p / "__init__.py").is_file()}
+    found = []
+    for rel, path in _modules(portal):
+        parts = rel.split("/")
+        home = parts[1] if parts[0] == "services" and len(parts) > 2 else None
+        for module, names in _imports(path):
+            dotted = module.split(".")
+            if dotted[:2] != ["portal", "services"] or len(dotted) == 2:
+                continue
+            package = packages.get(dotted[2])
+            if package is None or dotted[2] == home:
+                continue
+            if len(dotted) > 3:
+                found.append(f"{rel} imports {module}")
+                continue
+            offered = _front_door(package)
+            for name in names:
+                inner = (package / f"{name}.py").is_file() or (package / name).is_dir()
+                if inner and name not in offered:
+                    found.append(f"{rel} imports {module}.{name}")
+    return found
+
+
+def test_services_top_level_holds_only_packages_and_shared_modules():
+    loose = sorted(p.name for p in (PORTAL / "services").glob("*.py")
+                   if p.name not in SHARED_SERVICE_MODULES)
+    assert loose == [], f"put these in a domain package: {loose}"
+
+
+def test_callers_enter_a_service_package_through_its_front_door():
+    assert front_door_breaches() == []
+
+
+def test_the_front_door_rule_catches_inner_imports(tmp_path):
+    package = tmp_path / "services" / "ordering"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "from portal.services.ordering.cart import add_to_cart\n__all__ = ['add_to_cart']\n")
+    (package / "cart.py").write_text("def add_to_cart(): ...\n")
+    (package / "lists.py").write_text("from portal.services.ordering.cart import add_to_cart\n")
+    (tmp_path / "blueprints").mkdir()
+    (tmp_path / "blueprints" / "cart.py").write_text(
+        "from portal.services.ordering.cart import add_to_cart\n"
+        "from portal.services.ordering import cart\n"
+        "from portal.services.ordering import add_to_cart\n"
+        "from portal.services import ordering\n")
+    assert front_door_breaches(tmp_path) == [
+        "blueprints/cart.py imports portal.services.ordering.cart",
+        "blueprints/cart.py imports portal.services.ordering.cart",
+    ]
+
+
+def test_blueprints_do_not_import_each_other():
+    crossings = []
+    for rel, path in _modules(PORTAL):
+        parts = rel.split("/")
+        if parts[0] != "blueprints" or len(parts) < 3:
+            continue
+        for module, _names in _imports(path):
+            dotted = module.split(".")
+            if dotted[:2] == ["portal", "blueprints"] and len(dotted) > 2 and dotted[2] != parts[1]:
+                crossings.append(f"{rel} imports {module}")
+    assert crossings == []
+
+
+def test_modules_stay_short():
+    long = {rel for rel, path in _modules(PORTAL)
+            if len(path.read_text(encoding="utf-8").splitlines()) > MAX_LINES}
+    assert long - TOO_LONG_ALLOWED == set(), f"split these modules (over {MAX_LINES} lines)"
+    assert TOO_LONG_ALLOWED - long == set(), "short enough now: take them off TOO_LONG_ALLOWED"
