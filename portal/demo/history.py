@@ -70,7 +70,7 @@ class OrderDraft:
     notes: str = ""
     requested_date: date | None = None
     wants_po: bool = False
-    # (at, actor_id, kind, status, what): `what` is (code, params) of services/order_events,
+    # (at, actor_id, kind, status, what): `what` is (code, params) of services/orders/events,
     # or a text typed by a person (a cancellation reason), kept as written.
     events: list[tuple] = field(default_factory=list)
     shipments: list[dict] = field(default_factory=list)

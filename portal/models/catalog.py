@@ -54,7 +54,7 @@ class Product(db.Model):
     # Unit of measure code: "each", "kg", "m", "l", "m2", "bag", "roll" ...
     uom: Mapped[str] = mapped_column(String(12), default="each")
     case_pack: Mapped[int] = mapped_column(Integer, default=1)
-    # What a case physically is ("bag of 25", "pallet of 40"); see services/packs.py.
+    # What a case physically is ("bag of 25", "pallet of 40"); see services/catalog/packs.py.
     pack_kind: Mapped[str] = mapped_column(String(12), default="case", server_default="case")
     # The step a quantity moves by: 1 (sold by the unit), half a case, or a full case.
     order_multiple: Mapped[int] = mapped_column(Integer, default=1)

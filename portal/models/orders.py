@@ -71,7 +71,7 @@ class Order(db.Model):
     submit_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    # Order-history search looks here (see services/order_search.py).
+    # Order-history search looks here (see services/orders/search.py).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     company: Mapped[Company] = relationship()
@@ -105,7 +105,7 @@ class OrderLine(db.Model):
     sku: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     # The English name frozen alongside (`name` holds the French one): each reader sees the
-    # line in their language (see services/line_names.py).
+    # line in their language (see services/orders/line_names.py).
     name_en: Mapped[str | None] = mapped_column(String(200))
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price_cents: Mapped[int] = mapped_column(Integer)
@@ -130,7 +130,7 @@ class OrderEvent(db.Model):
     kind: Mapped[str] = mapped_column(String(32))  # status, approval, trim, shipment, note
     status: Mapped[OrderStatus | None] = mapped_column(str_enum(OrderStatus, "order_status"))
     # What happened, as a code and its parameters, put into words in the reader's language
-    # (services/order_events.py). Rows written before codes existed keep their text in
+    # (services/orders/events.py). Rows written before codes existed keep their text in
     # `message`, shown as it was.
     code: Mapped[str | None] = mapped_column(String(40))
     params: Mapped[dict | None] = mapped_column(JSON)

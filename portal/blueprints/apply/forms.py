@@ -21,7 +21,7 @@ class ApplicationForm(FlaskForm):
 
     company_name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=160)],
                                render_kw={"autocomplete": "organization"})
-    # Format and check digits are checked by services.applications.check_legal_id.
+    # Format and check digits are checked by services.backoffice.check_legal_id.
     legal_id = StringField(_l("SIRET or VAT number"), validators=[DataRequired(), Length(max=40)],
                            render_kw={"autocapitalize": "characters", "spellcheck": "false"})
     trade = SelectField(_l("Trade"),

@@ -3,7 +3,7 @@
 Interface used by checkout:
     needs_for_cart(user, subtotal_cents, lines, jobsite_id, now) -> list[ApprovalNeed]
     route_new_order(order, buyer, now) -> None   (status, requests, event, emails)
-The rules themselves are pure (`portal.services.approval_rules`); this module loads the
+The rules themselves are pure (`rules`); this module loads the
 facts they need in a bounded number of queries and turns results into words and rows.
 Amounts compared are subtotals (before tax), the same figure the cart shows.
 """

@@ -1,6 +1,6 @@
 """Approval rules as pure functions: which steps an order needs, why, and who decides each.
 
-Everything here takes plain values (frozen dataclasses built by `portal.services.approval`
+Everything here takes plain values (frozen dataclasses built by `routing`
 from the database) and returns values, so the rules are tested with tables and no app.
 
 - `matching_reasons(rule, facts)`: does a rule apply to an order, and for which reasons;

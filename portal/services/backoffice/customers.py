@@ -63,7 +63,7 @@ def status_label(status) -> str:
 
 def write_audit(action: str, obj, *, actor: User | None, company_id: int | None = None,
                 acting_staff: User | None = None, detail: dict | None = None) -> AuditEntry:
-    """One audit row in the caller's transaction (services.audit), with the acting staff."""
+    """One audit row in the caller's transaction (accounts.record), with the acting staff."""
     entry = accounts.record(actor, action, obj, detail, company_id=company_id)
     if acting_staff is not None:
         entry.acting_staff_id = acting_staff.id

@@ -1,6 +1,6 @@
 """The catalog as a customer sees it: the category tree, product rows and the product page.
 
-Everything here starts from what the user may see (services.visibility); prices, stock and the
+Everything here starts from what the user may see (selling.visibility); prices, stock and the
 quantity rule come from the selling policy's offers, loaded once per request for a whole page:
 the number of queries of a page does not depend on its number of rows.
 """

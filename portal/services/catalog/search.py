@@ -2,7 +2,7 @@
 
 One entry point, `search(user, query, lang)`, with two backends chosen by the database:
 
-- SQLite: the FTS5 table `product_fts` (see services.search_index), ranked by bm25. When the
+- SQLite: the FTS5 table `product_fts` (see catalog.search_index), ranked by bm25. When the
   SQLite build has no FTS5, search falls back to the LIKE backend.
 - PostgreSQL (and the fallback): every word must occur in `Product.search_text`, which holds
   the accent-free, case-folded text of the product. Note: at 50k+ products this wants a

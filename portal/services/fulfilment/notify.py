@@ -36,7 +36,7 @@ def record(order: Order, actor: User, kind: str, status: OrderStatus | None, cod
     """Add one timeline entry and queue the buyer's email, both in this transaction.
 
     `status` is the status the order moved to, or None for a note (a backorder) that leaves
-    the status as it was. The entry stores `code` and `params` (see services/order_events);
+    the status as it was. The entry stores `code` and `params` (see services/orders/events.py);
     the email says them in the buyer's language.
     """
     event = orders.new_event(order.id, code, params, kind=kind, status=status,

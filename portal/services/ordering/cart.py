@@ -1,8 +1,8 @@
 """The server-side cart (one per user, it follows them across devices).
 
 A use-case module: it changes the session and never commits. Prices are not stored here;
-they are read from the price list when the cart is shown (services.cart_summary) and frozen
-when an order is placed (services.ordering).
+they are read from the price list when the cart is shown (cart_summary) and frozen
+when an order is placed (checkout).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A shopping list as the catalog stands today, ordering from it, filling it from an order.
 
-A use-case module next to services.lists (which says who sees and edits a list): it changes
+A use-case module next to lists (which says who sees and edits a list): it changes
 the session and never commits.
 """
 

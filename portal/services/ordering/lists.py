@@ -1,7 +1,7 @@
 """Shopping lists: who sees and edits which list, creating and editing lists and lines.
 
 A use-case module: it changes the session and never commits. Showing a list against
-today's catalog and ordering from it live in services.list_orders.
+today's catalog and ordering from it live in list_orders.
 
 - A list belongs to one company and one owner; it is private or shared with the company.
 - Shared lists are seen by every customer user of the company; a private list only by its

@@ -1,6 +1,6 @@
 """Quick order: check typed, pasted or uploaded lines against what this buyer can order.
 
-Parsing lives in `services.paste`. Here, `merge_entries` and `check_entry` are pure rules over
+Parsing lives in `paste`. Here, `merge_entries` and `check_entry` are pure rules over
 plain values (a `ProductInfo` per SKU; the verdict itself is the selling policy's `judge`);
 `load_products` reads a page of lines' offers in a bounded number of queries, whatever the
 number of lines; the use cases add the valid lines to the cart or save them as a list.
