@@ -1,7 +1,8 @@
 """Placed orders: what a buyer sees after submitting, and the order's history.
 
-- `history`: the orders page (filters, paging, jobsites a buyer may see), one order's view, the
-  home card; `search`: the search text kept with each order.
+- `history`: who may see which order, the orders page (filters, paging, jobsites), the home
+  card; `detail`: one order's page (timeline, who must decide now); `search`: the search
+  text kept with each order.
 - `events`: the order's timeline (stored as a code and parameters, written in the reader's
   language when shown); `line_names`: a line's product name in the reader's language.
 - `tracking`: carrier tracking links and the latest shipment.
@@ -10,13 +11,13 @@ Front door: `visible_orders`, `history_page`, `order_view`, `get_order_or_404`, 
 `describe`, `line_name`, `tracking_url`.
 """
 
+from portal.services.orders.detail import order_view
 from portal.services.orders.events import describe, event_text, new_event
 from portal.services.orders.history import (
     STATUS_LABELS,
     get_order_or_404,
     history_page,
     latest_orders_for_card,
-    order_view,
     parse_filters,
     status_label,
     status_tone,

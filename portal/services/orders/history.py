@@ -1,4 +1,5 @@
-"""Orders as customers see them: who may see which order, the history page, the detail page.
+"""Orders as customers see them: who may see which order, the history page (the detail page
+is in `detail`).
 
 `visible_orders(user)` is the one place that says which orders a customer user may see;
 every customer page, fragment and action (detail, reorder, add to a list, the home card)
@@ -13,33 +14,25 @@ starts from it, so an order outside the user's scope answers exactly like a miss
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, exists, false, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased
 from werkzeug.exceptions import NotFound
 
 from portal.extensions import db
 from portal.models import (
     ApprovalRequest,
-    ApprovalStatus,
     Order,
-    OrderEvent,
     OrderLine,
     OrderStatus,
     Role,
-    Shipment,
-    ShipmentLine,
     Unit,
     UnitKind,
-    User,
 )
-from portal.services.orders import events as order_events
 from portal.services.orders import search as order_search
-from portal.services.orders.line_names import line_name
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 80
@@ -273,104 +266,6 @@ def history_page(user, filters: HistoryFilters, cursor: str | None = None,
         rows = rows[:limit]
         next_cursor = encode_cursor(rows[-1].placed_at, rows[-1].id)
     return HistoryPage(rows, next_cursor)
-
-
-# -- Detail ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    title: str
-    message: str
-    actor_name: str | None
-    tone: str = ""
-
-
-@dataclass
-class OrderView:
-    order: Order
-    timeline: list[TimelineEntry]
-    waiting_for: list[str] = field(default_factory=list)
-    shipment_items: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)
-
-    @property
-    def has_backorders(self) -> bool:
-        return any(line.backordered_qty for line in self.order.lines)
-
-
-def order_view(user, order_id) -> OrderView:
-    """Everything the detail page shows, in a bounded number of queries."""
-    order = get_order_or_404(user, order_id)
-    db.session.scalar(
-        select(Order).where(Order.id == order.id).options(
-            selectinload(Order.lines),
-            selectinload(Order.events).selectinload(OrderEvent.actor),
-            selectinload(Order.shipments).selectinload(Shipment.lines)
-            .selectinload(ShipmentLine.order_line),
-            selectinload(Order.shipments).selectinload(Shipment.warehouse),
-            selectinload(Order.placed_by), selectinload(Order.on_behalf_by),
-            selectinload(Order.jobsite).selectinload(Unit.address),
-        ).execution_options(populate_existing=True)
-    )
-    return OrderView(order, timeline(order), waiting_for(order),
-                     {s.id: [(sl.order_line.sku, line_name(sl.order_line), sl.quantity)
-                             for sl in s.lines] for s in order.shipments})
-
-
-def timeline(order: Order) -> list[TimelineEntry]:
-    """The order's history, oldest first: placing it, then every recorded event."""
-    placed_by = order.placed_by.name if order.placed_by else None
-    entries = [TimelineEntry(order.placed_at, _("Order placed"), "", placed_by)]
-    for event in order.events:
-        if event.status is not None:
-            title = status_label(event.status)
-        else:
-            title = str(EVENT_LABELS.get(event.kind, EVENT_LABELS["note"]))
-        tone = status_tone(event.status) if event.status else ""
-        entries.append(TimelineEntry(event.at, title, order_events.event_text(event),
-                                     event.actor.name if event.actor else None, tone))
-    return entries
-
-
-def waiting_for(order: Order) -> list[str]:
-    """Who must decide now, by name where we can tell ("Sophie Durand")."""
-    if order.status != OrderStatus.PENDING_APPROVAL:
-        return []
-    requests = list(db.session.scalars(
-        select(ApprovalRequest).where(ApprovalRequest.order_id == order.id,
-                                      ApprovalRequest.status == ApprovalStatus.PENDING)
-        .order_by(ApprovalRequest.step, ApprovalRequest.id)
-    ))
-    if not requests:
-        return []
-    named = {r.approver_user_id for r in requests if r.approver_user_id}
-    roles = {(r.approver_role, r.approver_unit_id) for r in requests if r.approver_role}
-    people = list(db.session.scalars(
-        select(User).where(
-            User.company_id == order.company_id, User.disabled.is_(False),
-            or_(User.id.in_(named) if named else false(),
-                User.role.in_({role for role, _unit in roles}) if roles else false()),
-        ).order_by(User.name)
-    )) if (named or roles) else []
-    units = {u.id: u.name for u in db.session.scalars(
-        select(Unit).where(Unit.id.in_({unit for _role, unit in roles if unit}))
-    )} if roles else {}
-    names: list[str] = []
-    for r in requests:
-        if r.approver_user_id:
-            found = [p.name for p in people if p.id == r.approver_user_id]
-        else:
-            found = [p.name for p in people
-                     if p.role == r.approver_role
-                     and (r.approver_unit_id is None or p.unit_id == r.approver_unit_id)]
-        if not found and r.approver_role:
-            role = str(ROLE_LABELS.get(r.approver_role, r.approver_role))
-            unit = units.get(r.approver_unit_id)
-            found = [_("%(role)s (%(unit)s)", role=role, unit=unit) if unit else role]
-        for name in found:
-            if name not in names:
-                names.append(name)
-    return names
 
 
 # -- Home card -------------------------------------------------------------------------------
