@@ -10,11 +10,9 @@ PORTAL = Path(__file__).resolve().parents[2] / "portal"
 SHARED_SERVICE_MODULES = {"__init__.py", "text.py", "quantities.py", "navigation.py"}
 
 MAX_LINES = 350
-# Modules over MAX_LINES when the rule was written: a shrinking list. Split one, then take it
-# off; never add to it.
-TOO_LONG_ALLOWED = {
-    "services/ordering/quick_order.py",
-}
+# Modules allowed over MAX_LINES: empty since the services moved into packages (orders/detail
+# and ordering/sku_lookup were split off). Split a module rather than add it here.
+TOO_LONG_ALLOWED: set[str] = set()
 
 
 def _modules(portal: Path):

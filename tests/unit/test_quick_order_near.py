@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal.services.ordering.quick_order import rank_near
+from portal.services.ordering.sku_lookup import rank_near
 
 
 def products(*specs):

@@ -3,7 +3,8 @@
 - `cart`: the cart's lines (add, change, remove, notes); `cart_summary`: the cart with its
   verdicts, totals with tax and the approval it would need (prices and tax come from
   `services.selling`, approvals from `services.approvals`).
-- `quick_order` and `paste`: ordering by code from typed or pasted text and CSV files.
+- `quick_order`, `paste` and `sku_lookup`: ordering by code from typed or pasted text and CSV
+  files, with suggestions and "did you mean".
 - `checkout`: the checkout form, delivery places and dates, and `place_order` (re-priced at
   submit, routed through approvals); `places`: a delivery place in words.
 - `lists` and `list_orders`: shopping lists, a list to the cart, an order to a list;
@@ -66,9 +67,9 @@ from portal.services.ordering.quick_order import (
     add_all_to_cart,
     run_check,
     save_as_list,
-    suggest,
 )
 from portal.services.ordering.reorder import apply_reorder, build_preview
+from portal.services.ordering.sku_lookup import suggest
 
 __all__ = [
     "remove_cart_line", "remove_list_line", "update_cart_line", "update_list_line",

@@ -4,6 +4,7 @@ Parsing lives in `paste`. Here, `merge_entries` and `check_entry` are pure rules
 plain values (a `ProductInfo` per SKU; the verdict itself is the selling policy's `judge`);
 `load_products` reads a page of lines' offers in a bounded number of queries, whatever the
 number of lines; the use cases add the valid lines to the cart or save them as a list.
+Suggestions while typing and "did you mean" are in `sku_lookup`.
 
 Every input line ends up in the result with a status: none is dropped silently. Duplicate
 SKUs become one line that says how many it merged.
@@ -11,19 +12,18 @@ SKUs become one line that says how many it merged.
 
 from __future__ import annotations
 
-import difflib
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, or_, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Product, ShoppingList, ShoppingListLine
 from portal.services import DomainError
 from portal.services.ordering import cart as cart_service
 from portal.services.ordering.paste import MAX_LINES, RawLine
+from portal.services.ordering.sku_lookup import near_skus, normalize_sku
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
 from portal.services.selling import (
     QuantityRule,
@@ -35,13 +35,6 @@ from portal.services.selling import (
     visible_products,
 )
 
-SUGGESTIONS = 8
-# "Did you mean": close SKUs offered for an unknown one. Only the first unknown lines get
-# them, so a pasted list of junk costs one bounded query, not one per line.
-NEAR_PER_LINE = 3
-NEAR_LINES = 20
-NEAR_CANDIDATES = 1000
-NEAR_RATIO = 0.6
 MAX_LIST_NAME = 120
 
 # Line statuses. A line's code is a selling `Reason`, or one of the two input codes below
@@ -138,10 +131,6 @@ class QuickOrderResult:
     @property
     def total_cents(self) -> int:
         return sum(r.line_total_cents or 0 for r in self.orderable)
-
-
-def normalize_sku(raw: str) -> str:
-    return "".join((raw or "").split()).upper()
 
 
 # -- Pure rules ----------------------------------------------------------------------------
@@ -259,86 +248,6 @@ def run_check(user, raw_lines: Sequence[RawLine], lang: str = "fr") -> QuickOrde
     return replace(result, lines=tuple(
         replace(r, near=near.get(r.sku, ())) if r.code == Reason.UNAVAILABLE else r
         for r in result.lines))
-
-
-def rank_near(typed: str, words: Sequence[str], candidates: Sequence,
-              limit: int = NEAR_PER_LINE) -> list:
-    """The candidates (anything with `sku` and `search_text`) closest to what was typed,
-    best first; far ones left out.
-
-    Close means a SKU that differs by a typo or two, or a name holding every word typed
-    (a name typed in the SKU field).
-    """
-    scored = []
-    for product in candidates:
-        ratio = difflib.SequenceMatcher(None, typed, product.sku).ratio()
-        if words and all(w in (product.search_text or "") for w in words):
-            ratio = max(ratio, 0.9)
-        if ratio >= NEAR_RATIO and product.sku != typed:
-            scored.append((-ratio, product.sku, product))
-    return [product for _r, _sku, product in sorted(scored, key=lambda x: x[:2])[:limit]]
-
-
-def _words(text: str) -> list[str]:
-    folded = "".join(c for c in unicodedata.normalize("NFKD", (text or "").lower()[:60])
-                     if not unicodedata.combining(c))
-    return [w for w in folded.split() if len(w) >= 3][:3]
-
-
-def near_skus(user, typed: Sequence[tuple[str, str]],
-              lang: str = "fr") -> dict[str, tuple[tuple[str, str], ...]]:
-    """For each unknown (SKU, text as typed), up to 3 (sku, name) this buyer can order.
-
-    Candidates share the first or the last half of the SKU (one typo spoils only one half)
-    or hold every word typed in their name; only visible, current, priced products are
-    offered. One query for the candidates and one for their prices, whatever the lines.
-    """
-    wanted = {sku: _words(text) for sku, text in typed if len(sku) >= 3}
-    wanted = dict(list(wanted.items())[:NEAR_LINES])
-    if not wanted:
-        return {}
-    patterns, conditions = set(), []
-    for sku, words in wanted.items():
-        half = max(3, len(sku) // 2)
-        patterns |= {_like(sku[:half]) + "%", "%" + _like(sku[-half:])}
-        if words:
-            conditions.append(and_(*[Product.search_text.like(f"%{_like(w)}%", escape="\\")
-                                     for w in words]))
-    conditions += [Product.sku.like(pattern, escape="\\") for pattern in sorted(patterns)]
-    # Plain rows, not ORM objects: up to a thousand candidates are read to offer a few.
-    pool = db.session.execute(
-        visible_products(user).where(or_(*conditions), Product.discontinued.is_(False))
-        .with_only_columns(Product.id, Product.sku, Product.search_text)
-        .order_by(Product.sku).limit(NEAR_CANDIDATES)).all()
-    ranked = {sku: rank_near(sku, words, pool) for sku, words in wanted.items()}
-    ids = {row.id for found in ranked.values() for row in found}
-    if not ids:
-        return {}
-    offers = offers_for(user).load(ids)
-    return {sku: tuple((row.sku, offers[row.id].product.name(lang)) for row in found
-                       if offers[row.id].sellable)
-            for sku, found in ranked.items() if found}
-
-
-def suggest(user, text: str, lang: str = "fr") -> list[tuple[str, str]]:
-    """Up to 8 visible products whose SKU starts with, or whose name holds, what was typed."""
-    text = (text or "").strip()[:60]
-    if len(text) < 2:
-        return []
-    folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower())
-                     if not unicodedata.combining(c))
-    sku_match = Product.sku.like(_like(normalize_sku(text)) + "%", escape="\\")
-    name_match = and_(*[Product.search_text.like(f"%{_like(w)}%", escape="\\")
-                        for w in folded.split()[:5]])
-    stmt = (visible_products(user)
-            .where(or_(sku_match, name_match), Product.discontinued.is_(False))
-            .order_by(case((sku_match, 0), else_=1), Product.sku)
-            .limit(SUGGESTIONS))
-    return [(p.sku, p.name(lang)) for p in db.session.scalars(stmt)]
-
-
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # -- Use cases -----------------------------------------------------------------------------
