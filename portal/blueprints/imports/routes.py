@@ -118,7 +118,7 @@ def commit(job_id: int):
 def export(what: str):
     header, rows = backoffice.EXPORTS[what]
     body = stream_with_context(
-        part.encode("utf-8") for part in backoffice.stream(header, rows()))
+        part.encode("utf-8") for part in backoffice.stream_csv(header, rows()))
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{what}-{date.today().isoformat()}.csv"')

@@ -17,7 +17,7 @@ from portal.services.orders import visible_orders
 def export():
     rows = backoffice.order_rows(visible_orders(current_user))
     body = stream_with_context(
-        part.encode("utf-8") for part in backoffice.stream(backoffice.ORDER_HEADER, rows))
+        part.encode("utf-8") for part in backoffice.stream_csv(backoffice.ORDER_HEADER, rows))
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="order-lines-{date.today().isoformat()}.csv"')

@@ -54,7 +54,7 @@ def act_as(company_id: int, user_id: int):
     if customer is None:
         abort(404)
     try:
-        acting = backoffice.start(current_user._get_current_object(), company, customer)
+        acting = backoffice.start_acting(current_user._get_current_object(), company, customer)
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -76,7 +76,7 @@ def stop_acting():
     if staff is None:
         _end_everything()
         return redirect(url_for("auth.login"), 303)
-    backoffice.stop(staff, customer)
+    backoffice.stop_acting(staff, customer)
     db.session.commit()
     _switch_to(staff)
     flash(_("You are back to your own account."), "success")

@@ -82,7 +82,7 @@ def approve_application(application_id: int):
             return _queue({application.id: form}, 422)
         return _card(application, 422, form=form, open_terms=True)
     try:
-        backoffice.approve(application.id, current_user,
+        backoffice.approve_application(application.id, current_user,
                         backoffice.ApprovalChoice(**form.values()), datetime.now(UTC))
     except DomainError as exc:
         db.session.rollback()
@@ -99,7 +99,8 @@ def reject_application(application_id: int):
     form = RejectForm(prefix=f"r{application.id}")
     if form.validate_on_submit():
         try:
-            backoffice.reject(application.id, current_user, form.reason.data, datetime.now(UTC))
+            backoffice.reject_application(application.id, current_user, form.reason.data,
+                                          datetime.now(UTC))
         except DomainError as exc:
             db.session.rollback()
             return _card(db.session.get(AccountApplication, application_id), 409,

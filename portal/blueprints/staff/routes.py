@@ -40,5 +40,5 @@ def _charts(data: backoffice.Dashboard) -> dict:
 @allow(STAFF)
 def index():
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    data = backoffice.build(current_user, datetime.now(UTC), tz, str(get_locale()))
+    data = backoffice.build_dashboard(current_user, datetime.now(UTC), tz, str(get_locale()))
     return render("staff/dashboard.html", data=data, charts=_charts(data))

@@ -10,8 +10,9 @@
 Order fulfilment (`services.fulfilment`) and the CSV migration (`services.csv_import`) are
 back-office work too, in packages of their own.
 
-Front door: `submit_application`, `approve`/`reject` (an application), `find_customer`,
-`update_customer`, `acting_staff`, `build` (the dashboard), `stream` (an export).
+Front door: `submit_application`, `approve_application`/`reject_application`, `find_customer`,
+`update_customer`, `start_acting`/`stop_acting`, `acting_staff`, `build_dashboard`,
+`stream_csv` (an export).
 """
 
 from portal.services.backoffice.acting import (
@@ -20,23 +21,24 @@ from portal.services.backoffice.acting import (
     actable_user,
     acting_staff,
     may_act_for,
-    start,
-    stop,
 )
+from portal.services.backoffice.acting import start as start_acting
+from portal.services.backoffice.acting import stop as stop_acting
 from portal.services.backoffice.applications import (
     TRADES,
     ApplicationData,
     ApprovalChoice,
     approval_defaults,
-    approve,
     check_legal_id,
     legal_id_message,
-    reject,
     submit_application,
     tell_owner_of_application,
     trade_label,
 )
-from portal.services.backoffice.csv_export import EXPORTS, ORDER_HEADER, order_rows, stream
+from portal.services.backoffice.applications import approve as approve_application
+from portal.services.backoffice.applications import reject as reject_application
+from portal.services.backoffice.csv_export import EXPORTS, ORDER_HEADER, order_rows
+from portal.services.backoffice.csv_export import stream as stream_csv
 from portal.services.backoffice.customers import (
     EDITABLE_STATUSES,
     PAYMENT_TERMS,
@@ -56,22 +58,22 @@ from portal.services.backoffice.customers import (
 )
 from portal.services.backoffice.dashboard import (
     Dashboard,
-    build,
     column_bars,
     pending_applications,
     row_bars,
     today_totals,
     waiting_approval,
 )
+from portal.services.backoffice.dashboard import build as build_dashboard
 
 __all__ = [
     "ACTING_KEY", "ACTING_ROLES", "ApplicationData", "ApprovalChoice", "CustomerChanges",
     "Dashboard", "EDITABLE_STATUSES", "EXPORTS", "ORDER_HEADER", "PAYMENT_TERMS", "STATUS_LABELS",
     "TRADES", "actable_user", "acting_staff", "allowed_category_ids", "approval_defaults",
-    "approve", "build", "cents_to_input", "check_legal_id", "column_bars", "customer_overview",
-    "find_customer", "legal_id_message", "may_act_for", "may_edit", "order_rows",
-    "parse_money_cents", "pending_applications", "reject", "row_bars", "search_customers", "start",
-    "status_label", "stop", "stream", "submit_application", "tell_owner_of_application",
-    "terms_label", "today_totals", "top_level_categories", "trade_label", "update_customer",
-    "waiting_approval",
+    "approve_application", "build_dashboard", "cents_to_input", "check_legal_id", "column_bars",
+    "customer_overview", "find_customer", "legal_id_message", "may_act_for", "may_edit",
+    "order_rows", "parse_money_cents", "pending_applications", "reject_application", "row_bars",
+    "search_customers", "start_acting", "status_label", "stop_acting", "stream_csv",
+    "submit_application", "tell_owner_of_application", "terms_label", "today_totals",
+    "top_level_categories", "trade_label", "update_customer", "waiting_approval",
 ]
