@@ -200,17 +200,15 @@ def after_load(kind: str, timings: dict) -> None:
     app = bench.make_app(kind)
     with app.app_context():
         from portal.extensions import db
-        from portal.services import catalog as search
-        from portal.services.orders import search as order_search
+        from portal.services.catalog import rebuild_search_index
+        from portal.services.orders import refresh
 
         bench.log("  order search texts...")
-        order_search.refresh()
+        refresh()
         db.session.commit()
-        rebuild = getattr(search, "rebuild_search_index", None)
-        if rebuild is not None:
-            changed = rebuild()
-            db.session.commit()
-            bench.log(f"  search index rebuilt ({changed} search texts changed)")
+        changed = rebuild_search_index()
+        db.session.commit()
+        bench.log(f"  search index rebuilt ({changed} search texts changed)")
         db.engine.dispose()
     timings["search index"] = round(time.perf_counter() - started, 1)
     if kind == "postgresql":
