@@ -6,11 +6,11 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
     Index,
-    JSON,
     Integer,
     String,
     Text,
