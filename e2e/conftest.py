@@ -147,3 +147,20 @@ def no_js_page(browser):
 
 def clear_dir(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser, live_server):
+    """Each person's cookies, signed in once and reused by the walks over the key pages
+    (argon2 costs a second a sign-in)."""
+    states = {}
+
+    def state(email: str | None) -> dict | None:
+        if email and email not in states:
+            context = browser.new_context(**PHONE, locale="fr-FR")
+            sign_in(context.new_page(), live_server, email)
+            states[email] = context.storage_state()
+            context.close()
+        return states.get(email)
+
+    return state

@@ -24,6 +24,30 @@ CART_PASTE = "GAN-NIT-M-SEC 10\nMAC-PEL 2\nMAC-PIO 1"
 BAD_PASTE = "GAN-NIT-M-SEC 10\nNOPE-404 3\nMAC-PEL deux\nMAC-PIO 0"
 
 
+# The few words a walk over the key pages types or taps, and the footer button that switches
+# to the language.
+WORDS = {
+    "fr": {"paste": "Coller des lignes", "check": "Vérifier les lignes",
+           "add": "Tout ajouter au panier", "switch": "Français"},
+    "en": {"paste": "Paste lines", "check": "Check lines", "add": "Add all to cart",
+           "switch": "English"},
+}
+
+
+def switch_language(page, lang: str) -> None:
+    from playwright.sync_api import expect  # here: bench imports this module without it
+
+    page.get_by_role("contentinfo").get_by_role("button", name=WORDS[lang]["switch"]).click()
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+def paste(page, words: dict, lines: str, button: str) -> None:
+    """Paste `lines` into quick order and tap its `button` ("add" or "check")."""
+    page.get_by_label(words["paste"]).fill(lines)
+    page.get_by_role("button", name=words[button]).click()
+    page.wait_for_load_state()
+
+
 @dataclass(frozen=True)
 class KeyPage:
     name: str

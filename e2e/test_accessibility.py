@@ -12,8 +12,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from e2e.conftest import PHONE, sign_in
-from e2e.key_pages import BAD_PASTE, CART_PASTE, KEY_PAGES, demo_ids
+from e2e.conftest import PHONE
+from e2e.key_pages import BAD_PASTE, CART_PASTE, KEY_PAGES, WORDS, demo_ids, paste, switch_language
 from e2e.ordering_helpers import demo_db
 from tests.conftest import figure
 
@@ -25,13 +25,6 @@ OPTIONS = {
               "duplicate-id-active": {"enabled": True}},
 }
 BLOCKING = {"serious", "critical"}
-# The few words the scan types or taps, and the footer button that switches to the language.
-WORDS = {
-    "fr": {"paste": "Coller des lignes", "check": "Vérifier les lignes",
-           "add": "Tout ajouter au panier", "switch": "Français"},
-    "en": {"paste": "Paste lines", "check": "Check lines", "add": "Add all to cart",
-           "switch": "English"},
-}
 AXE = Axe()
 
 
@@ -39,33 +32,6 @@ def _describe(violation: dict) -> str:
     nodes = "; ".join(f"{' '.join(n['target'])}: {n['html'][:120]}"
                       for n in violation["nodes"][:3])
     return f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])}×): {nodes}"
-
-
-def _switch_language(page, lang: str) -> None:
-    page.get_by_role("contentinfo").get_by_role("button", name=WORDS[lang]["switch"]).click()
-    expect(page.locator("html")).to_have_attribute("lang", lang)
-
-
-def _paste(page, words: dict, lines: str, button: str) -> None:
-    page.get_by_label(words["paste"]).fill(lines)
-    page.get_by_role("button", name=words[button]).click()
-    page.wait_for_load_state()
-
-
-@pytest.fixture(scope="module")
-def signed_in(browser, live_server):
-    """Each person's cookies, signed in once for both languages (argon2 costs a second)."""
-    states = {}
-
-    def state(email: str | None) -> dict | None:
-        if email and email not in states:
-            context = browser.new_context(**PHONE, locale="fr-FR")
-            sign_in(context.new_page(), live_server, email)
-            states[email] = context.storage_state()
-            context.close()
-        return states.get(email)
-
-    return state
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -83,15 +49,15 @@ def test_every_key_page_has_no_serious_or_critical_axe_violation(
                 contexts[key.user] = page
                 page.goto(live_server + ("/" if key.user else "/login"))
                 if lang != "fr":
-                    _switch_language(page, lang)
+                    switch_language(page, lang)
             page = contexts[key.user]
             if key.needs == "cart":
                 page.goto(live_server + "/quick-order/")
-                _paste(page, words, CART_PASTE, "add")
+                paste(page, words, CART_PASTE, "add")
             answer = page.goto(live_server + key.path.format(**ids))
             assert answer.status == 200, f"{key.name}: {answer.status}"
             if key.needs == "checked":
-                _paste(page, words, BAD_PASTE, "check")
+                paste(page, words, BAD_PASTE, "check")
                 expect(page.get_by_role("alert").first).to_be_visible()
             expect(page.locator("html")).to_have_attribute("lang", lang)
             result = AXE.run(page, options=OPTIONS).response
@@ -110,7 +76,7 @@ def test_every_key_page_has_no_serious_or_critical_axe_violation(
         for user, page in contexts.items():
             if user and lang != "fr":
                 page.goto(live_server + "/")  # a page with the footer's language switch
-                _switch_language(page, "fr")  # the language is stored on the account
+                switch_language(page, "fr")  # the language is stored on the account
             page.context.close()
     figure(f"axe ({lang}): {scanned} pages, {len(rules)} rules applied, "
            f"{sum(map(len, found.values()))} serious/critical, {others} moderate/minor")

@@ -22,7 +22,16 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import PHONE, sign_in
-from e2e.key_pages import BAD_PASTE, BUYER, CART_PASTE, KEY_PAGES, demo_ids
+from e2e.key_pages import (
+    BAD_PASTE,
+    BUYER,
+    CART_PASTE,
+    KEY_PAGES,
+    WORDS,
+    demo_ids,
+    paste,
+    switch_language,
+)
 from e2e.ordering_helpers import demo_db
 from tests.conftest import figure
 
@@ -33,12 +42,6 @@ GAP = 8
 SLACK = 0.5  # sub-pixel layout rounding
 CONTROL_ROLES = {"button", "link", "textbox", "searchbox", "combobox", "listbox", "checkbox",
                  "radio", "spinbutton", "slider", "switch", "menuitem", "tab"}
-WORDS = {
-    "fr": {"paste": "Coller des lignes", "check": "Vérifier les lignes",
-           "add": "Tout ajouter au panier", "switch": "Français"},
-    "en": {"paste": "Paste lines", "check": "Check lines", "add": "Add all to cart",
-           "switch": "English"},
-}
 
 # Every target on screen: its box, what a person would call it, and the fixed bar it rides in
 # (boxes in different fixed layers are never side by side, whatever their coordinates say).
@@ -143,33 +146,6 @@ def duplicate_names(page) -> list[str]:
     return found
 
 
-def _switch_language(page, lang: str) -> None:
-    page.get_by_role("contentinfo").get_by_role("button", name=WORDS[lang]["switch"]).click()
-    expect(page.locator("html")).to_have_attribute("lang", lang)
-
-
-def _paste(page, words: dict, lines: str, button: str) -> None:
-    page.get_by_label(words["paste"]).fill(lines)
-    page.get_by_role("button", name=words[button]).click()
-    page.wait_for_load_state()
-
-
-@pytest.fixture(scope="module")
-def signed_in(browser, live_server):
-    """Each person's cookies, signed in once for both languages (argon2 costs a second)."""
-    states = {}
-
-    def state(email: str | None) -> dict | None:
-        if email and email not in states:
-            context = browser.new_context(**PHONE, locale="fr-FR")
-            sign_in(context.new_page(), live_server, email)
-            states[email] = context.storage_state()
-            context.close()
-        return states.get(email)
-
-    return state
-
-
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_key_page_has_thumb_sized_targets_and_one_name_per_control(
         browser, live_server, demo_db, signed_in, figure, lang):
@@ -186,17 +162,17 @@ def test_every_key_page_has_thumb_sized_targets_and_one_name_per_control(
                 contexts[key.user] = page
                 page.goto(live_server + ("/" if key.user else "/login"))
                 if lang != "fr":
-                    _switch_language(page, lang)
+                    switch_language(page, lang)
             page = contexts[key.user]
             if key.needs == "cart":
                 page.goto(live_server + "/quick-order/")
-                _paste(page, words, CART_PASTE, "add")
+                paste(page, words, CART_PASTE, "add")
             answer = page.goto(live_server + key.path.format(**ids))
             if answer.status != 200:
                 found[key.name] = [f"answered {answer.status}"]
                 continue
             if key.needs == "checked":
-                _paste(page, words, BAD_PASTE, "check")
+                paste(page, words, BAD_PASTE, "check")
                 expect(page.get_by_role("alert").first).to_be_visible()
             expect(page.locator("html")).to_have_attribute("lang", lang)
             targets = page.evaluate(TARGETS_JS)
@@ -209,7 +185,7 @@ def test_every_key_page_has_thumb_sized_targets_and_one_name_per_control(
         for user, page in contexts.items():
             if user and lang != "fr":
                 page.goto(live_server + "/")  # a page with the footer's language switch
-                _switch_language(page, "fr")  # the language is stored on the account
+                switch_language(page, "fr")  # the language is stored on the account
             page.context.close()
     figure(f"ergonomics ({lang}): {controls} pages, {measured} tap targets measured, "
            f"{sum(map(len, found.values()))} problems")
