@@ -10,7 +10,6 @@ from flask import abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
-from werkzeug.routing import BuildError
 
 from portal.access import BUYERS, allow
 from portal.blueprints.checkout import bp
@@ -32,10 +31,7 @@ def _require_ordering():
 
 
 def _order_url(order) -> str:
-    try:
-        return url_for("orders.detail", order_id=order.id)
-    except BuildError:
-        return f"/orders/{order.id}"
+    return url_for("orders.detail", order_id=order.id)
 
 
 def _page(form: ordering.CheckoutForm, errors: dict | None = None, status: int = 200):

@@ -11,7 +11,6 @@ from flask import abort, flash, redirect, request, session, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from portal.access import BUYERS, allow
 from portal.blueprints.quick_order import bp, cards  # noqa: F401 (registers the home card)
@@ -197,7 +196,4 @@ def save_list():
                    name=saved.name), "success")
     if result.errors:
         flash(_("Lines left out because of an error: %(n)s.", n=len(result.errors)), "warning")
-    try:
-        return redirect(url_for("lists.detail", list_id=saved.id), 303)
-    except BuildError:
-        return redirect(url_for("lists.index"), 303)
+    return redirect(url_for("lists.detail", list_id=saved.id), 303)

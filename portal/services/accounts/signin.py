@@ -5,7 +5,7 @@ import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -20,7 +20,7 @@ from portal.services.accounts.passwords import (
     policy_problem,
     verify_password,
 )
-from portal.services.messaging import external_url, queue_email
+from portal.services.messaging import email_link, queue_email
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -76,14 +76,14 @@ def request_password_reset(email: str) -> None:
     if user is None or user.disabled:
         return
     token = issue_token(user, TokenPurpose.RESET)
-    link = external_url(url_for("auth.set_password", token=token))
+    link = email_link("auth.set_password", token=token)
     queue_email("reset", user.email, user.language or "fr", "reset_password", user=user,
                 link=link, hours=current_app.config["RESET_TOKEN_HOURS"])
 
 
 def send_invitation(user: User, invited_by: User | None = None) -> None:
     token = issue_token(user, TokenPurpose.INVITE)
-    link = external_url(url_for("auth.set_password", token=token))
+    link = email_link("auth.set_password", token=token)
     queue_email("invite", user.email, user.language or "fr", "invite", user=user, link=link,
                 invited_by=invited_by, days=current_app.config["INVITE_TOKEN_HOURS"] // 24)
 

@@ -19,7 +19,6 @@ cannot be refused any more: the reminders command tells the seller's staff about
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
@@ -27,7 +26,7 @@ from portal.extensions import db
 from portal.models import ApprovalRequest, Order, RepAssignment, Role, User
 from portal.services import DomainError
 from portal.services.approvals.rules import RoutedStep
-from portal.services.messaging import external_url, queue_email
+from portal.services.messaging import email_link, queue_email
 
 
 class NobodyToApprove(DomainError):
@@ -57,10 +56,7 @@ def staff_to_alert(company_id: int) -> list[User]:
 
 
 def _customer_link(company_id: int) -> str:
-    if has_request_context():
-        return external_url(url_for("staff.customer", company_id=company_id))
-    with current_app.test_request_context():
-        return external_url(url_for("staff.customer", company_id=company_id))
+    return email_link("staff.customer", company_id=company_id)
 
 
 def alert_staff(req: ApprovalRequest, order: Order) -> list[User]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context
 from flask_babel import force_locale
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -54,7 +54,7 @@ from portal.services.approvals.words import (  # noqa: F401  (re-exported for vi
     target_data,
     target_label,
 )
-from portal.services.messaging import external_url, queue_email
+from portal.services.messaging import email_link, queue_email
 
 
 @dataclass(frozen=True)
@@ -305,11 +305,7 @@ def recipients(req: ApprovalRequest, order: Order) -> list[User]:
 
 
 def detail_link(request_id: int) -> str:
-    """Links in emails come from BASE_URL; outside a request (CLI, worker) one is simulated."""
-    if has_request_context():
-        return external_url(url_for("approvals.detail", request_id=request_id))
-    with current_app.test_request_context():
-        return external_url(url_for("approvals.detail", request_id=request_id))
+    return email_link("approvals.detail", request_id=request_id)
 
 
 def notify_approvers(req: ApprovalRequest, order: Order, template: str) -> list[User]:

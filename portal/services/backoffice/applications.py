@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -33,7 +32,7 @@ from portal.models import (
 from portal.services import DomainError
 from portal.services.accounts import find_user_by_email, send_invitation
 from portal.services.backoffice.customers import terms_label, write_audit
-from portal.services.messaging import external_url, queue_email
+from portal.services.messaging import email_link, queue_email
 from portal.services.text import clean_text
 
 # Trade key -> label, in the order the form offers them.
@@ -196,8 +195,8 @@ def tell_owner_of_application(user: User) -> None:
     links), in their own language."""
     queue_email("application_existing", user.email, user.language or "fr",
                 "application_existing", user=user,
-                login_link=external_url(url_for("auth.login")),
-                forgot_link=external_url(url_for("auth.forgot_password")))
+                login_link=email_link("auth.login"),
+                forgot_link=email_link("auth.forgot_password"))
 
 
 def _claim(application_id: int, status: ApplicationStatus, staff: User, now: datetime,

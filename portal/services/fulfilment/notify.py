@@ -4,31 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
-from werkzeug.routing import BuildError
 
 from portal.extensions import db
 from portal.models import Order, OrderEvent, OrderStatus, User
 from portal.services import orders
 from portal.services.fulfilment.rules import status_label
-from portal.services.messaging import external_url, queue_email
+from portal.services.messaging import email_link, queue_email
 
 
 def buyer_language(order: Order) -> str:
     buyer = order.placed_by
     return (buyer.language if buyer else None) or order.company.language or current_app.config[
         "BABEL_DEFAULT_LOCALE"]
-
-
-def order_link(order: Order) -> str:
-    # The customer's order page belongs to the orders feature; keep a plain path if its
-    # endpoint is not there.
-    try:
-        path = url_for("orders.detail", order_id=order.id)
-    except BuildError:
-        path = f"/orders/{order.id}"
-    return external_url(path)
 
 
 def record(order: Order, actor: User, kind: str, status: OrderStatus | None, code: str,
@@ -49,5 +38,6 @@ def record(order: Order, actor: User, kind: str, status: OrderStatus | None, cod
             label = status_label(status or order.status)
             message = orders.describe(code, params)
         queue_email("order_status", buyer.email, language, "order_status", order=order,
-                    buyer=buyer, status_text=label, message=message, link=order_link(order))
+                    buyer=buyer, status_text=label, message=message,
+                    link=email_link("orders.detail", order_id=order.id))
     return event

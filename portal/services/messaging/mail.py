@@ -5,7 +5,7 @@ import smtplib
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -33,6 +33,15 @@ def queue_email(kind: str, to: str, language: str, template: str, **context) -> 
 def external_url(path: str) -> str:
     """Links in emails come from the configured base URL, never from the request's Host."""
     return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def email_link(endpoint: str, **values) -> str:
+    """The absolute link to a page, for a message: the one way every email builds its links.
+    Outside a request (a command, the worker) the URL map is read in a simulated one."""
+    if has_request_context():
+        return external_url(url_for(endpoint, **values))
+    with current_app.test_request_context():
+        return external_url(url_for(endpoint, **values))
 
 
 def send_pending(limit: int = 100, now: datetime | None = None) -> int:

@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
-from werkzeug.routing import BuildError
 
 from portal.extensions import db
 from portal.models import (
@@ -36,7 +34,7 @@ from portal.models import (
     UnitKind,
 )
 from portal.services import DomainError, approvals
-from portal.services.messaging import external_url, queue_email
+from portal.services.messaging import email_link, queue_email
 from portal.services.ordering import cart as cart_service
 from portal.services.ordering import cart_summary
 
@@ -245,14 +243,6 @@ def validate(user, form: CheckoutForm, places: list[DeliveryPlace], today: date)
     return place, values["requested_date"], values["po_number"], values["notes"]
 
 
-def order_link(order: Order) -> str:
-    try:
-        path = url_for("orders.detail", order_id=order.id)
-    except BuildError:  # the orders page is another feature's; keep the link stable meanwhile
-        path = f"/orders/{order.id}"
-    return external_url(path)
-
-
 # A cart found empty this soon after one of the buyer's orders was that order's cart.
 ALREADY_ORDERED_WITHIN = timedelta(minutes=10)
 
@@ -337,7 +327,8 @@ def place_order(user, form: CheckoutForm, now: datetime, on_behalf_by=None) -> P
         user.last_jobsite_id = place.jobsite_id
     _consume([view.line for view in summary.orderable])
     queue_email("order_placed", user.email, user.language or user.company.language,
-                "order_placed", order=order, user=user, link=order_link(order),
+                "order_placed", order=order, user=user,
+                link=email_link("orders.detail", order_id=order.id),
                 needs=summary.needs if order.status == OrderStatus.PENDING_APPROVAL else [],
                 terms_label=payment_terms_label)
     db.session.flush()
