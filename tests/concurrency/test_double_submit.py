@@ -6,13 +6,13 @@ leads to that order.
 """
 
 import re
-import threading
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Order
+from tests.concurrency.bursts import post_together
 from tests.conftest import login
 from tests.integration.ordering_builders import cart_with, checkout_token
 
@@ -29,28 +29,6 @@ def postgres_only(app):
     return app
 
 
-def _burst(app, clients, data) -> list:
-    """Every client posts `data` at the same instant, each in its own app context (its own
-    database session and transaction)."""
-    barrier = threading.Barrier(len(clients))
-    answers: list = [None] * len(clients)
-
-    def submit(n):
-        with app.app_context():
-            try:
-                barrier.wait()
-                answers[n] = clients[n].post("/checkout/", data=data)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=submit, args=(n,)) for n in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return answers
-
-
 @pytest.mark.postgres
 def test_double_submit_makes_exactly_one_order_per_token(figure, postgres_only, world):
     app, buyer, site = postgres_only, world.a.buyer, world.a.sites[0]
@@ -60,7 +38,8 @@ def test_double_submit_makes_exactly_one_order_per_token(figure, postgres_only, 
     for trial in range(TRIALS):
         cart_with(buyer, (world.products["cement"], 2), (world.products["screws"], 5))
         token = checkout_token(clients[0])
-        answers = _burst(app, clients, {"token": token, "place": f"jobsite:{site.id}"})
+        form = {"token": token, "place": f"jobsite:{site.id}"}
+        answers = post_together(app, clients, "/checkout/", [form] * len(clients))
         db.session.expire_all()
         placed = db.session.scalars(select(Order).where(Order.submit_token == token)).all()
         assert len(placed) == 1, f"trial {trial}: {len(placed)} orders"

@@ -7,38 +7,18 @@ answer leads to it, and the late one says the cart was already ordered.
 Both databases: SQLite (the embedded default) and PostgreSQL; prints the figure.
 """
 
-import threading
 
 from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import CartLine, Order
+from tests.concurrency.bursts import post_together
 from tests.conftest import login
 from tests.integration.ordering_builders import cart_with, checkout_token
 
 TRIALS = 15
 SESSIONS = 3
 EN = {"Accept-Language": "en"}
-
-
-def _burst(app, clients, forms) -> list:
-    barrier = threading.Barrier(len(clients))
-    answers: list = [None] * len(clients)
-
-    def submit(n):
-        with app.app_context():
-            try:
-                barrier.wait()
-                answers[n] = clients[n].post("/checkout/", data=forms[n], headers=EN)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=submit, args=(n,)) for n in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return answers
 
 
 def test_two_checkouts_of_one_cart_at_once_make_one_order(figure, app, world):
@@ -51,7 +31,7 @@ def test_two_checkouts_of_one_cart_at_once_make_one_order(figure, app, world):
         cart_with(buyer, (world.products["cement"], 2), (world.products["screws"], 5))
         before = db.session.scalar(select(func.count(Order.id)))
         forms = [{"token": checkout_token(c), "place": f"jobsite:{site.id}"} for c in clients]
-        answers = _burst(app, clients, forms)
+        answers = post_together(app, clients, "/checkout/", forms, headers=EN)
         db.session.expire_all()
         placed = db.session.scalars(select(Order).where(Order.id > 0).order_by(Order.id)
                                     ).all()[before:]
