@@ -10,6 +10,7 @@ POST: the scan can show it, Lighthouse, which only loads URLs, cannot).
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 BUYER = "buyer@demo.test"
@@ -46,6 +47,48 @@ def paste(page, words: dict, lines: str, button: str) -> None:
     page.get_by_label(words["paste"]).fill(lines)
     page.get_by_role("button", name=words[button]).click()
     page.wait_for_load_state()
+
+
+@contextmanager
+def walk_key_pages(browser, base: str, signed_in, ids: dict, lang: str):
+    """Every key page as its person would see it in `lang`, one phone per person: yields an
+    iterator of (key page, page, HTTP status); a page answered 200 is ready to examine. On the
+    way out each person's language is set back to French (it is stored on the account)."""
+    from playwright.sync_api import expect  # here: bench imports this module without it
+
+    from e2e.conftest import PHONE
+
+    words, contexts = WORDS[lang], {}
+
+    def pages():
+        for key in KEY_PAGES:
+            if key.user not in contexts:
+                page = browser.new_context(**PHONE, locale="fr-FR",
+                                           storage_state=signed_in(key.user)).new_page()
+                contexts[key.user] = page
+                page.goto(base + ("/" if key.user else "/login"))
+                if lang != "fr":
+                    switch_language(page, lang)
+            page = contexts[key.user]
+            if key.needs == "cart":
+                page.goto(base + "/quick-order/")
+                paste(page, words, CART_PASTE, "add")
+            answer = page.goto(base + key.path.format(**ids))
+            if answer.status == 200:
+                if key.needs == "checked":
+                    paste(page, words, BAD_PASTE, "check")
+                    expect(page.get_by_role("alert").first).to_be_visible()
+                expect(page.locator("html")).to_have_attribute("lang", lang)
+            yield key, page, answer.status
+
+    try:
+        yield pages()
+    finally:
+        for user, page in contexts.items():
+            if user and lang != "fr":
+                page.goto(base + "/")  # a page with the footer's language switch
+                switch_language(page, "fr")
+            page.context.close()
 
 
 @dataclass(frozen=True)

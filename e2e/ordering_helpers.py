@@ -56,3 +56,20 @@ def new_phone_page(browser, email: str | None, base_url: str):
 def cart_badge(page):
     return page.get_by_role("navigation", name="Principal").get_by_role("link", name=re.compile(
         r"^Panier"))
+
+
+def builder_skus(db, count: int, *, cheapest_first: bool = True) -> list[str]:
+    """Construction products sold by the unit, well in stock, priced from 1 unit: the cheapest
+    first, or else by SKU from the end of the alphabet (other picks than the cheapest)."""
+    order = ("(SELECT MIN(unit_price_cents) FROM price_tiers t WHERE t.product_id = p.id"
+             " AND t.price_list_id = 1), p.sku" if cheapest_first else "p.sku DESC")
+    rows = db.execute(
+        f"""SELECT p.sku FROM products p JOIN categories c ON c.id = p.category_id
+           WHERE c.parent_id IN (1, 2, 3, 4, 5, 6) AND p.order_multiple = 1
+             AND NOT p.discontinued AND p.active
+             AND (SELECT SUM(quantity) FROM stock s WHERE s.product_id = p.id) > 50
+             AND EXISTS (SELECT 1 FROM price_tiers t WHERE t.product_id = p.id
+                         AND t.price_list_id = 1 AND t.min_qty = 1)
+           ORDER BY {order} LIMIT ?""", (count,)).fetchall()  # noqa: S608 - fixed text
+    assert len(rows) == count
+    return [r["sku"] for r in rows]

@@ -10,10 +10,9 @@ and the fixed bottom bars then sit below what the phone shows.
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect
 
 from e2e.conftest import PHONE
-from e2e.key_pages import BAD_PASTE, CART_PASTE, KEY_PAGES, WORDS, demo_ids, paste, switch_language
+from e2e.key_pages import demo_ids, walk_key_pages
 from e2e.ordering_helpers import demo_db
 from tests.conftest import figure
 
@@ -37,29 +36,10 @@ def _describe(violation: dict) -> str:
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_key_page_has_no_serious_or_critical_axe_violation(
         browser, live_server, demo_db, signed_in, figure, lang):
-    ids = demo_ids(demo_db)
-    words = WORDS[lang]
     found, rules, scanned, others = {}, set(), 0, 0
-    contexts = {}  # one phone per person
-    try:
-        for key in KEY_PAGES:
-            if key.user not in contexts:
-                page = browser.new_context(**PHONE, locale="fr-FR",
-                                           storage_state=signed_in(key.user)).new_page()
-                contexts[key.user] = page
-                page.goto(live_server + ("/" if key.user else "/login"))
-                if lang != "fr":
-                    switch_language(page, lang)
-            page = contexts[key.user]
-            if key.needs == "cart":
-                page.goto(live_server + "/quick-order/")
-                paste(page, words, CART_PASTE, "add")
-            answer = page.goto(live_server + key.path.format(**ids))
-            assert answer.status == 200, f"{key.name}: {answer.status}"
-            if key.needs == "checked":
-                paste(page, words, BAD_PASTE, "check")
-                expect(page.get_by_role("alert").first).to_be_visible()
-            expect(page.locator("html")).to_have_attribute("lang", lang)
+    with walk_key_pages(browser, live_server, signed_in, demo_ids(demo_db), lang) as pages:
+        for key, page, status in pages:
+            assert status == 200, f"{key.name}: {status}"
             result = AXE.run(page, options=OPTIONS).response
             scanned += 1
             rules |= {r["id"] for kind in ("passes", "violations", "incomplete")
@@ -72,12 +52,6 @@ def test_every_key_page_has_no_serious_or_critical_axe_violation(
                     found.setdefault(key.name, []).append(_describe(violation))
                 else:
                     others += 1
-    finally:
-        for user, page in contexts.items():
-            if user and lang != "fr":
-                page.goto(live_server + "/")  # a page with the footer's language switch
-                switch_language(page, "fr")  # the language is stored on the account
-            page.context.close()
     figure(f"axe ({lang}): {scanned} pages, {len(rules)} rules applied, "
            f"{sum(map(len, found.values()))} serious/critical, {others} moderate/minor")
     assert not found, "\n".join(f"{name}: {v}" for name, vs in found.items() for v in vs)

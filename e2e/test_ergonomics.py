@@ -22,16 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import PHONE, sign_in
-from e2e.key_pages import (
-    BAD_PASTE,
-    BUYER,
-    CART_PASTE,
-    KEY_PAGES,
-    WORDS,
-    demo_ids,
-    paste,
-    switch_language,
-)
+from e2e.key_pages import BUYER, demo_ids, walk_key_pages
 from e2e.ordering_helpers import demo_db
 from tests.conftest import figure
 
@@ -149,44 +140,19 @@ def duplicate_names(page) -> list[str]:
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_key_page_has_thumb_sized_targets_and_one_name_per_control(
         browser, live_server, demo_db, signed_in, figure, lang):
-    ids = demo_ids(demo_db)
-    words = WORDS[lang]
     found: dict[str, list[str]] = {}
-    contexts = {}  # one phone per person
     measured = controls = 0
-    try:
-        for key in KEY_PAGES:
-            if key.user not in contexts:
-                page = browser.new_context(**PHONE, locale="fr-FR",
-                                           storage_state=signed_in(key.user)).new_page()
-                contexts[key.user] = page
-                page.goto(live_server + ("/" if key.user else "/login"))
-                if lang != "fr":
-                    switch_language(page, lang)
-            page = contexts[key.user]
-            if key.needs == "cart":
-                page.goto(live_server + "/quick-order/")
-                paste(page, words, CART_PASTE, "add")
-            answer = page.goto(live_server + key.path.format(**ids))
-            if answer.status != 200:
-                found[key.name] = [f"answered {answer.status}"]
+    with walk_key_pages(browser, live_server, signed_in, demo_ids(demo_db), lang) as pages:
+        for key, page, status in pages:
+            if status != 200:
+                found[key.name] = [f"answered {status}"]
                 continue
-            if key.needs == "checked":
-                paste(page, words, BAD_PASTE, "check")
-                expect(page.get_by_role("alert").first).to_be_visible()
-            expect(page.locator("html")).to_have_attribute("lang", lang)
             targets = page.evaluate(TARGETS_JS)
             measured += len(targets)
             problems = target_problems(targets) + duplicate_names(page)
             controls += 1
             if problems:
                 found[key.name] = problems
-    finally:
-        for user, page in contexts.items():
-            if user and lang != "fr":
-                page.goto(live_server + "/")  # a page with the footer's language switch
-                switch_language(page, "fr")  # the language is stored on the account
-            page.context.close()
     figure(f"ergonomics ({lang}): {controls} pages, {measured} tap targets measured, "
            f"{sum(map(len, found.values()))} problems")
     assert not found, "\n".join(f"{name}: {p}" for name, ps in found.items() for p in ps)

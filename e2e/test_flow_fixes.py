@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import sign_in
-from e2e.ordering_helpers import demo_db, empty_cart, product
+from e2e.ordering_helpers import builder_skus, demo_db, empty_cart, product
 
 __all__ = ["demo_db"]  # the fixture, imported for pytest
 
@@ -57,27 +57,13 @@ def test_checkout_errors_are_listed_as_links_and_take_the_focus(
     expect(po).to_have_value("BC-E2E-FOCUS")
 
 
-def _builder_skus(db, count: int) -> list[str]:
-    """Cheap construction products sold by the unit, well in stock, priced from 1 unit."""
-    rows = db.execute(
-        """SELECT p.sku FROM products p JOIN categories c ON c.id = p.category_id
-           WHERE c.parent_id IN (1, 2, 3, 4, 5, 6) AND p.order_multiple = 1
-             AND NOT p.discontinued AND p.active
-             AND (SELECT SUM(quantity) FROM stock s WHERE s.product_id = p.id) > 50
-             AND EXISTS (SELECT 1 FROM price_tiers t WHERE t.product_id = p.id
-                         AND t.price_list_id = 1 AND t.min_qty = 1)
-           ORDER BY p.sku DESC LIMIT ?""", (count,)).fetchall()
-    assert len(rows) == count
-    return [r["sku"] for r in rows]
-
-
 def _summary(page):
     return page.locator("#qo-summary")
 
 
 def test_quick_order_mistakes_are_marked_guessed_removed_and_recounted_as_they_are_fixed(
         page, live_server, demo_db, shot):
-    good = _builder_skus(demo_db, 5)
+    good = builder_skus(demo_db, 5, cheapest_first=False)
     lines = [f"{good[0]} 2", f"{good[1]} 2", f"{good[2]} 2", f"{good[3]}X 2", f"{good[4]} x",
              "ZZQQ-999 1"]
     sign_in(page, live_server, EMILIE)
@@ -127,7 +113,7 @@ def test_quick_order_mistakes_are_marked_guessed_removed_and_recounted_as_they_a
 def test_without_javascript_the_ready_lines_go_to_the_cart_and_the_mistakes_stay(
         no_js_page, live_server, demo_db, shot):
     page = no_js_page
-    good = _builder_skus(demo_db, 4)
+    good = builder_skus(demo_db, 4, cheapest_first=False)
     lines = [f"{sku} 3" for sku in good] + [f"{good[0]}X 1"]
     sign_in(page, live_server, EMILIE)
     empty_cart(page, live_server)

@@ -7,28 +7,12 @@ import uuid
 from playwright.sync_api import expect
 
 from e2e.conftest import sign_in
-from e2e.ordering_helpers import demo_db, empty_cart, product
+from e2e.ordering_helpers import builder_skus, demo_db, empty_cart, product
 
 __all__ = ["demo_db"]  # the fixture, imported for pytest
 
 PLACED = re.compile(r"Commande CMD-\S+ (passée|envoyée pour validation)")
 GLOVES = "GAN-NIT-M-SEC"
-
-
-def builder_skus(db, count: int) -> list[str]:
-    """Cheap construction products sold by the unit, well in stock, priced from 1 unit."""
-    rows = db.execute(
-        """SELECT p.sku FROM products p JOIN categories c ON c.id = p.category_id
-           WHERE c.parent_id IN (1, 2, 3, 4, 5, 6) AND p.order_multiple = 1
-             AND NOT p.discontinued AND p.active
-             AND (SELECT SUM(quantity) FROM stock s WHERE s.product_id = p.id) > 50
-             AND EXISTS (SELECT 1 FROM price_tiers t WHERE t.product_id = p.id
-                         AND t.price_list_id = 1 AND t.min_qty = 1)
-           ORDER BY (SELECT MIN(unit_price_cents) FROM price_tiers t
-                     WHERE t.product_id = p.id AND t.price_list_id = 1), p.sku
-           LIMIT ?""", (count,)).fetchall()
-    assert len(rows) == count
-    return [r["sku"] for r in rows]
 
 
 def discontinued_with_replacement(db) -> tuple[str, str]:
