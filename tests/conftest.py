@@ -7,12 +7,13 @@ PostgreSQL fails instead of skipping.
 
 import functools
 import os
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
 from flask import g
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from portal import create_app
 from portal.extensions import db
@@ -207,6 +208,21 @@ def login(client, user_or_email, password=None):
     response = client.post("/login", data={"email": email, "password": password or PASSWORD})
     assert response.status_code == 303, response.data[:500]
     return response
+
+
+@contextmanager
+def counting():
+    """The SQL statements the body of the `with` sends, as a list that fills as they go."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def htmx_headers(target: str | None = None) -> dict:

@@ -9,16 +9,9 @@ import pytest
 
 from portal.blueprints.quick_order.tally import Tally
 from portal.extensions import db
-from portal.models import CartLine, VisibilityRule
-from tests.conftest import htmx_headers, login
-
-EN = {"Accept-Language": "en"}
-
-
-def cart_of(user):
-    db.session.expire_all()
-    return {line.product.sku: line.quantity for line in db.session.query(CartLine).all()
-            if line.cart.user_id == user.id}
+from portal.models import VisibilityRule
+from tests.conftest import counting, htmx_headers, login
+from tests.integration.test_quick_order_flow import EN, cart_of
 
 
 @pytest.fixture
@@ -145,30 +138,20 @@ def test_a_forged_summary_state_is_ignored(text):
 
 
 def test_did_you_mean_costs_the_same_queries_for_two_or_forty_unknown_skus(client, buyer, world):
-    from sqlalchemy import event
-
     from tests import factories as f
 
     for n in range(40):
         f.product(world.categories["tools"], f"LOT-{n:02d}", price_list=world.base,
                   warehouse=world.warehouse)
     db.session.commit()
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
 
     def run(n):
-        statements.clear()
         paste = "\n".join(f"LOT-{i:02d}X 1" for i in range(n))  # each one typo away
-        body = client.post("/quick-order/check", data={"paste": paste}).get_data(as_text=True)
+        with counting() as statements:
+            body = client.post("/quick-order/check", data={"paste": paste}).get_data(as_text=True)
         assert 'name="replace-0" value="LOT-00"' in body
         return len(statements)
 
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        run(1)  # warm-up: first-request work is not per line
-        few, many = run(2), run(40)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+    run(1)  # warm-up: first-request work is not per line
+    few, many = run(2), run(40)
     assert many == few

@@ -5,31 +5,16 @@ pages that ask about a product (product page, search page, cart add, quick-order
 pinned at their count, so a new per-path check or a second load shows up here.
 """
 
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import PriceTier, Product
 from portal.services.selling import Reason, offers_for
 from tests import factories as f
-from tests.conftest import htmx_headers, login
+from tests.conftest import counting, htmx_headers, login
 from tests.integration.ordering_builders import cart_with
-
-
-@contextmanager
-def counting():
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _bulk(world, n, start=0):
