@@ -98,17 +98,21 @@ def place():
         flash(str(e), "error")
         return _page(shown, status=409)
     except (ordering.EmptyCart, IntegrityError) as e:
-        # A replay racing the first submit: its order is there now (or the cart is empty).
         db.session.rollback()
-        existing = ordering.find_by_token(current_user, form.token)
-        if existing is not None:
-            return _placed(existing, replay=True)
-        if isinstance(e, IntegrityError):
-            raise
-        if isinstance(e, ordering.AlreadyOrdered) and e.order is not None:
-            # Another tab or phone of this buyer ordered the cart first: show that order.
-            flash(str(e), "info")
-            return redirect(_order_url(e.order), 303)
-        flash(str(e), "warning")
-        return redirect(url_for("cart.index"), 303)
+        return _lost_race(e, form.token)
     return _placed(placed.order, placed.needs)
+
+
+def _lost_race(error: Exception, token: str):
+    """A submit that met another one: a replay of the same form finds its order; another tab
+    or phone of this buyer that ordered the cart first shows that order; else the cart."""
+    existing = ordering.find_by_token(current_user, token)
+    if existing is not None:
+        return _placed(existing, replay=True)
+    if isinstance(error, IntegrityError):
+        raise error
+    if isinstance(error, ordering.AlreadyOrdered) and error.order is not None:
+        flash(str(error), "info")
+        return redirect(_order_url(error.order), 303)
+    flash(str(error), "warning")
+    return redirect(url_for("cart.index"), 303)
