@@ -22,6 +22,12 @@ FRAGMENTS = {
         "data": {"qty": "{qty}", "step": "up", "view": "row", "next": "/catalog/p/{product_id}"},
         "selector": "button.step.plus",  # what the phone taps
     },
+    # "Add to cart" on the product page (view=page): the buy box comes back, with the badge.
+    "add_to_cart": {
+        "url": "/catalog/p/{product_id}/cart",
+        "data": {"qty": "{qty}", "view": "page", "next": "/catalog/p/{product_id}"},
+        "target": "buy",
+    },
     # Quick order: one typed row re-checked as it changes (quick_order/_row.html).
     "quick_order_line": {
         "url": "/quick-order/line?part=status",
@@ -67,6 +73,7 @@ class Page:
     phone: bool = False  # LCP measured in Chromium
     weight: bool = True
     tags: tuple = field(default_factory=tuple)
+    status: int = 200  # the answer the page gives by design (the layout-only page: a 404)
 
 
 B, A, V, W = bench.BUYER, bench.APPROVER, bench.VIEWER, bench.WAREHOUSE
@@ -109,6 +116,13 @@ PAGES = [
          budget=True, recipe="quick_order_line"),
     Page("orders_more", "Order history, next page (htmx)", B, "/orders/?cursor={orders_cursor}",
          htmx=True),
+    # What every signed-in request costs before any page: the session, the user, the layout.
+    Page("add_to_cart", "Add to cart, product page (htmx buy box)", B, "", "POST", htmx=True,
+         budget=True, recipe="add_to_cart", load=True, weight=False),
+    Page("healthz_signed_in", "Signed-in /healthz (no page)", B, "/healthz", load=True,
+         weight=False),
+    Page("layout_only", "Signed-in page of the layout only (a 404)", B, "/no-such-page",
+         load=True, weight=False, status=404),
 ]
 BY_NAME = {p.name: p for p in PAGES}
 FRAGMENT_PAGES = [p for p in PAGES if p.htmx]
@@ -207,10 +221,12 @@ def paste_text(ctx: dict, count: int) -> str:
 def resolve(page: Page, ctx: dict, get_html, token: str) -> Request:
     """The request for this page; `get_html(url)` fetches a page as the same user."""
     headers = {"HX-Request": "true", "HX-Current-URL": "http://127.0.0.1/"} if page.htmx else {}
-    if page.recipe in ("stepper", "quick_order_line"):
+    if page.recipe in ("stepper", "quick_order_line", "add_to_cart"):
         spec = FRAGMENTS[page.recipe]
         data = {k: v.format(**ctx) for k, v in spec["data"].items()}
         data["csrf_token"] = token
+        if spec.get("target"):
+            headers = {**headers, "HX-Target": spec["target"]}
         return Request("POST", spec["url"].format(**ctx), data,
                        {**headers, "X-CSRFToken": token})
     if page.recipe == "quick_order":

@@ -1,51 +1,93 @@
-"""One CSS and one JS bundle, built once at start-up, served under content-hashed names.
+"""Serving the bundles `portal build` wrote (portal/bundler.py), as its manifest lists them.
 
-The JS bundle is htmx (from its installed package: no third-party file in git) followed by
-our own small scripts. Bundles are gzip-compressed once and cached for a year.
+The manifest is read at start; pages link its current bundles. Any file of the builds it
+lists is served, for a year, immutable. A name this process does not know sends it back to
+the manifest once (when the file changed): an old process then serves the hashes a newer
+build on the same host (a rolling deploy's first step) added, instead of a 404.
+
+Without a manifest: in debug and tests the bundles of the package's own build directory are
+built at start (a clone with node_modules); in production the app answers 503 and
+`portal.wsgi` refuses to start, both saying to run `portal build`.
 """
 
-import gzip
-import hashlib
-from importlib import resources
+import logging
+import os
+import threading
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Config, Response, abort, current_app, request
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+from portal import bundler
+from portal import config as config_module
+
 bp = Blueprint("assets", __name__)
+log = logging.getLogger(__name__)
+MISSING = ("No static bundles: {path} is missing. Run `portal build` (after `npm ci` in a "
+           "clone) on this host, or set STATIC_BUILD_DIR to where it wrote them.")
 
 
-class Bundle:
-    def __init__(self, name: str, mimetype: str, body: bytes):
-        self.mimetype = mimetype
-        self.body = body
-        self.gzipped = gzip.compress(body, compresslevel=9, mtime=0)
-        digest = hashlib.sha256(body).hexdigest()[:12]
-        ext = name.rsplit(".", 1)[1]
-        self.filename = f"{name.rsplit('.', 1)[0]}.{digest}.{ext}"
+class Bundles:
+    """One build directory as this process knows it; reloaded when its manifest changes."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self._lock = threading.Lock()
+        self._bodies: dict[tuple[str, bool], bytes] = {}
+        self._stamp = None
+        self.manifest = None
+        self.files: set[str] = set()
+        self.reload()
+
+    def reload(self) -> bool:
+        """Read the manifest again if it changed on disk; whether it did."""
+        path = self.directory / bundler.MANIFEST
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return False
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        if stamp == self._stamp:
+            return False
+        with self._lock:
+            self.manifest = bundler.read_manifest(self.directory)
+            self.files = bundler.served_files(self.manifest or {})
+            self._stamp = stamp
+        return True
+
+    def body(self, filename: str, gzipped: bool) -> bytes | None:
+        if filename not in self.files and not (self.reload() and filename in self.files):
+            return None
+        key = (filename, gzipped)
+        if key not in self._bodies:
+            path = self.directory / (filename + (".gz" if gzipped else ""))
+            try:
+                self._bodies[key] = path.read_bytes()
+            except FileNotFoundError:
+                return None
+        return self._bodies[key]
 
 
-def htmx_source() -> bytes:
-    return resources.files("js_lib_htmx").joinpath("static/htmx/htmx.min.js").read_bytes()
+def build_dir(settings) -> Path:
+    return Path(settings.get("STATIC_BUILD_DIR") or bundler.DEFAULT_OUT)
 
 
-def _build() -> dict[str, Bundle]:
-    css = b"\n".join(p.read_bytes() for p in sorted((STATIC_DIR / "css").glob("*.css")))
-    js_parts = [htmx_source()] + [p.read_bytes() for p in sorted((STATIC_DIR / "js").glob("*.js"))]
-    bundles = [Bundle("app.css", "text/css", css), Bundle("app.js", "text/javascript",
-                                                          b";\n".join(js_parts))]
-    return {b.filename: b for b in bundles}
+def configured_build_dir() -> Path:
+    """STATIC_BUILD_DIR as the app would read it, without building an app (no secrets needed)."""
+    settings = Config(os.environ.get("PORTAL_INSTANCE_PATH") or str(Path.cwd() / "instance"))
+    settings.from_object(config_module.Defaults)
+    settings.from_pyfile("config.py", silent=True)
+    settings.update(config_module.from_environment(current=settings))
+    return build_dir(settings)
 
 
 @bp.get("/static/b/<filename>")
 def bundle(filename: str):
-    from flask import current_app
-
-    found = current_app.extensions["bundles"].get(filename)
-    if found is None:
-        abort(404)
     use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-    response = Response(found.gzipped if use_gzip else found.body, mimetype=found.mimetype)
+    body = current_app.extensions["bundles"].body(filename, use_gzip)
+    if body is None:
+        abort(404)
+    mimetype = bundler.MIMETYPES.get(filename.rsplit(".", 1)[-1], "application/octet-stream")
+    response = Response(body, mimetype=mimetype)
     if use_gzip:
         response.headers["Content-Encoding"] = "gzip"
     response.headers["Vary"] = "Accept-Encoding"
@@ -53,11 +95,30 @@ def bundle(filename: str):
     return response
 
 
+def require_built(app) -> None:
+    """For servers: refuse to start without bundles rather than serve pages without styles."""
+    if app.extensions["bundles"].manifest is None:
+        raise RuntimeError(MISSING.format(path=app.extensions["bundles"].directory
+                                          / bundler.MANIFEST))
+
+
 def init_app(app):
-    bundles = _build()
+    directory = build_dir(app.config)
+    # Developers and tests edit CSS and JS between runs: rebuild the package's own directory
+    # (a no-op when nothing changed). An operator's directory is only written by `portal build`.
+    if (app.debug or app.testing) and not app.config.get("STATIC_BUILD_DIR"):
+        bundler.build(directory)
+    bundles = Bundles(directory)
     app.extensions["bundles"] = bundles
-    by_kind = {b.filename.rsplit(".", 1)[1]: b.filename for b in bundles.values()}
-    app.jinja_env.globals["bundle_css"] = f"/static/b/{by_kind['css']}"
-    app.jinja_env.globals["bundle_js"] = f"/static/b/{by_kind['js']}"
+    current = (bundles.manifest or {}).get("current", {})
+    app.jinja_env.globals["bundle_css"] = f"/static/b/{current.get('app.css', 'missing.css')}"
+    app.jinja_env.globals["bundle_js"] = f"/static/b/{current.get('app.js', 'missing.js')}"
+    app.jinja_env.globals["bundle_scan_js"] = f"/static/b/{current.get('scan.js', 'missing.js')}"
+    app.jinja_env.globals["bundle_scan_wasm"] = \
+        f"/static/b/{current.get('zxing_reader.wasm', 'missing.wasm')}"
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 31536000)
     app.register_blueprint(bp)
+    if bundles.manifest is None:
+        message = MISSING.format(path=directory / bundler.MANIFEST)
+        log.error(message)
+        app.before_request(lambda: Response(message + "\n", status=503, mimetype="text/plain"))

@@ -25,8 +25,8 @@ from portal.models import (
     Role,
 )
 from portal.services.approvals import decisions
+from tests import factories as f
 from tests.conftest import htmx_headers, login
-from tests.integration import approvals_builders as b
 
 CLAIM = ("portal.services.approvals.decisions", "_claim")
 EVENT = ("portal.services.approvals.decisions", "_event")
@@ -63,19 +63,19 @@ def _state(order_id: int) -> tuple:
     return ((order.status, order.content_version, order.subtotal_cents, order.tax_cents,
              order.total_cents),
             tuple((r.id, r.status, r.content_version, r.decided_by_id, r.comment)
-                  for r in b.requests_of(order)),
+                  for r in f.requests_of(order)),
             tuple(tuple(line) for line in lines), counts)
 
 
 def _waiting_order(app, world, lines, step: int):
     """A routed order whose request of `step` is pending (earlier steps approved)."""
-    order = b.order(world.a.buyer, [(world.products[k], q, p) for k, q, p in lines])
-    requests = b.requests_of(order)
+    order = f.order(world.a.buyer, [(world.products[k], q, p) for k, q, p in lines], route=True)
+    requests = f.requests_of(order)
     with app.test_request_context():
         for earlier in requests[:step - 1]:
             decisions.approve(world.a.approver, earlier, datetime.now(UTC))
         db.session.commit()
-    req = b.requests_of(order)[step - 1]
+    req = f.requests_of(order)[step - 1]
     assert req.status == ApprovalStatus.PENDING and order.status == OrderStatus.PENDING_APPROVAL
     return order, req
 
@@ -108,7 +108,7 @@ def _fail_after(monkeypatch, module: str, name: str, hits: list):
 def test_a_fault_at_any_step_of_a_decision_changes_nothing_and_a_retry_decides_once(
         figure, app, client, world, monkeypatch, scenario):
     steps, decider, step, lines, decision = SCENARIOS[scenario]
-    b.rule(world.a.company, Role.APPROVER, (Role.COMPANY_ADMIN, 500_000),
+    f.rule(world.a.company, Role.APPROVER, (Role.COMPANY_ADMIN, 500_000),
            when_over_order_limit=True)
     db.session.commit()
     login(client, getattr(world.a, decider))

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import ApprovalRequest, CartLine, Order, OrderEvent, OrderLine, OutboxMessage
 from tests.conftest import login
-from tests.integration.ordering_builders import checkout_token
+from tests.factories import checkout_token
 
 # The steps of place_order, each made to fail in turn (module, attribute).
 STEPS = [
@@ -30,7 +30,7 @@ def test_a_failure_at_any_checkout_step_leaves_nothing_behind_and_a_retry_works(
 
     login(client, world.a.buyer)
     # Over the 1,000 EUR limit with a rule: the approval path runs too.
-    from tests.integration.ordering_builders import approval_over_limit
+    from tests.factories import approval_over_limit
 
     approval_over_limit(world.a.company)
     db.session.commit()

@@ -12,8 +12,8 @@ from sqlalchemy import func, make_url, select
 from portal.extensions import db
 from portal.models import CartLine, Order
 from tests.conftest import _make_app, _truncate_all, base_config, htmx_headers, login
+from tests.factories import cart_with, checkout_token
 from tests.faults.tcp_proxy import CuttableProxy
-from tests.integration.ordering_builders import cart_with, checkout_token
 
 
 @pytest.fixture

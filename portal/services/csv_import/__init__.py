@@ -2,7 +2,8 @@
 
 `parse` reads a file strictly (refusing it as a whole when it cannot be trusted); `cells`
 parses one cell; `customers`, `products` and `prices_stock` check rows and write them; `jobs`
-runs the dry run in chunks with progress, then the all-or-nothing commit.
+checks in chunks with progress and commits all or nothing; `running` is how the
+worker takes a job (a lease) and runs it to rest.
 """
 
 # `cells` is public: the catalog admin's forms parse their fields with the same cell rules.
@@ -10,13 +11,17 @@ from portal.services.csv_import import cells
 from portal.services.csv_import.jobs import (
     KINDS,
     ImportFailed,
-    advance,
+    NotImportable,
+    find_job,
     is_running,
     mark_failed,
+    recent_jobs,
     request_commit,
     start,
 )
 from portal.services.csv_import.parse import MAX_ROWS, ImportRefused
+from portal.services.csv_import.running import run_import, waiting_imports
 
-__all__ = ["KINDS", "cells", "MAX_ROWS", "ImportFailed", "ImportRefused", "advance", "is_running",
-           "mark_failed", "request_commit", "start"]
+__all__ = ["KINDS", "cells", "MAX_ROWS", "ImportFailed", "ImportRefused", "NotImportable",
+           "find_job", "is_running", "mark_failed", "recent_jobs", "request_commit",
+           "run_import", "start", "waiting_imports"]

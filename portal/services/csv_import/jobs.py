@@ -1,13 +1,13 @@
 """Import jobs: a dry run in chunks with progress, then an all-or-nothing commit.
 
 The upload is checked as a whole file (encoding, separator, header, row count) and stored in
-an ImportJob. Each progress request then advances the dry run by a few thousand rows within a
-time budget: no thread, so it works across gunicorn workers. A chunk is claimed with a
-conditional UPDATE on `processed_rows`, so two polls at once cannot count rows twice.
+an ImportJob; `portal worker` does the rest (see `running`): the dry run a chunk at a time,
+committing its progress, then the commit. A chunk is recorded with a conditional UPDATE on
+`processed_rows`, so two workers at once cannot count rows twice.
 
-The commit runs in one request and one transaction: every row is checked again (the data may
-have changed since the dry run) and written in chunks; any error and the caller rolls back,
-so nothing at all is written.
+The commit is one transaction: every row is checked again (the data may have changed since
+the dry run) and written in chunks; any error and the caller rolls back, so nothing at all
+is written.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.models import ImportJob, ImportStatus
@@ -50,7 +50,7 @@ KINDS = {
                      _l("A known SKU is updated (empty cells keep the current value); a new SKU is created and needs name_fr, name_en and category_slug.")),  # noqa: E501
     "prices": Kind("prices", _l("Price tiers"), prices_stock.PRICES, prices_stock.PricesChecker,
                    prices_stock.PricesWriter,
-                   _l("unit_price in euros like 12,50 or 12.50; a tier that exists (same list, SKU and min_qty) gets the new price.")),  # noqa: E501
+                   _l("unit_price in euros like 12,50 or 12.50; a tier that exists (same list, SKU and min_qty) gets the new price. A new price_list_code is created when its rows give price_list_name (and currency, EUR by default).")),  # noqa: E501
     "stock": Kind("stock", _l("Stock levels"), prices_stock.STOCK, prices_stock.StockChecker,
                   prices_stock.StockWriter, _l("The quantity replaces the current level.")),
 }
@@ -72,7 +72,9 @@ def start(kind_name: str, filename: str, raw: bytes, actor, now: datetime) -> Im
     """Check the file as a whole and store it as a job waiting for its dry run."""
     kind = KINDS.get(kind_name)
     if kind is None:
-        raise parse.ImportRefused(_("Choose what the file contains."))
+        raise parse.ImportRefused(_("Choose what the file contains."), field="kind")
+    if not filename:
+        raise parse.ImportRefused(_("Choose a CSV file."), field="file")
     table = parse.open_table(parse.decode(raw), kind.spec)
     job = ImportJob(kind=kind.name, filename=(filename or "")[:200], content=table.text,
                     status=ImportStatus.CHECKING, total_rows=table.row_count, processed_rows=0,
@@ -94,14 +96,6 @@ def is_running(job: ImportJob) -> bool:
     return job.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.COMMITTING)
 
 
-def advance(job: ImportJob, budget_seconds: float, now: datetime, actor) -> None:
-    """Do the next piece of work of this job, whatever its phase."""
-    if job.status == ImportStatus.CHECKING:
-        _check_some(job, budget_seconds)
-    elif job.status == ImportStatus.COMMITTING:
-        _commit(job, now, actor)
-
-
 def _chunks(table: parse.Table, checker, start_at: int):
     """Chunks of rows from `start_at` on; the rows before it are only remembered, reading
     their key columns (the cheap part of one pass over the file)."""
@@ -118,7 +112,8 @@ def _chunks(table: parse.Table, checker, start_at: int):
         yield chunk
 
 
-def _check_some(job: ImportJob, budget_seconds: float) -> None:
+def check_some(job: ImportJob, budget_seconds: float) -> None:
+    """Check the next rows for up to `budget_seconds`; the caller commits the progress."""
     deadline = time.monotonic() + budget_seconds
     table, checker = _table(job), KINDS[job.kind].checker()
     start_at = processed = job.processed_rows
@@ -153,26 +148,45 @@ def _check_some(job: ImportJob, budget_seconds: float) -> None:
     db.session.expire(job)
 
 
+class NotImportable(DomainError):
+    """The job is not (or no longer) a clean dry run waiting to be imported."""
+
+    status = 409
+
+
+def recent_jobs(limit: int = 10) -> list[ImportJob]:
+    return list(db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(limit)))
+
+
+def find_job(job_id: int) -> ImportJob | None:
+    return db.session.get(ImportJob, job_id)
+
+
 def request_commit(job: ImportJob) -> None:
     """Only a dry run that finished without a single error may be imported."""
     if job.status != ImportStatus.CHECKED or job.report.get("error_count"):
-        raise DomainError(_("Only a checked file without errors can be imported."))
+        raise NotImportable(_("Only a checked file without errors can be imported."))
     claimed = db.session.execute(
         update(ImportJob).where(ImportJob.id == job.id, ImportJob.status == ImportStatus.CHECKED)
-        .values(status=ImportStatus.COMMITTING).execution_options(synchronize_session=False)
+        .values(status=ImportStatus.COMMITTING, claimed_by="", claimed_until=None)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
-        raise DomainError(_("This import was already started."))
+        raise NotImportable(_("This import was already started."))
     db.session.expire(job)
 
 
-def _commit(job: ImportJob, now: datetime, actor) -> None:
-    # Claimed inside the same transaction as the writes: a second request waits for the row
-    # lock, then finds the job done and does nothing.
+def commit_now(job: ImportJob, now: datetime, actor, worker_id: str) -> None:
+    """Write every row, or (raising) none: the caller commits or rolls back the whole."""
+    # DONE is set inside the same transaction as the writes, and only by the worker holding
+    # the lease: a worker that took over after a lease ran out makes the first one's late
+    # commit write nothing (it rolls back), and a killed worker's writes vanish with it.
     claimed = db.session.execute(
         update(ImportJob)
-        .where(ImportJob.id == job.id, ImportJob.status == ImportStatus.COMMITTING)
-        .values(status=ImportStatus.DONE).execution_options(synchronize_session=False)
+        .where(ImportJob.id == job.id, ImportJob.status == ImportStatus.COMMITTING,
+               ImportJob.claimed_by == worker_id)
+        .values(status=ImportStatus.DONE, claimed_until=None)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
         db.session.expire(job)
@@ -216,3 +230,4 @@ def mark_failed(job_id: int, message: str, errors: list[RowError] | None = None)
     job.report = report
     job.status = ImportStatus.FAILED
     job.content = ""
+    job.claimed_until = None

@@ -18,6 +18,8 @@ from sqlalchemy import insert, select, update
 
 from portal.extensions import db
 from portal.models import Category, Product
+from portal.models.catalog import TaxClass
+from portal.services import DomainError, selling
 from portal.services import catalog as packs
 from portal.services.csv_import import cells
 from portal.services.csv_import.base import Checker, RowCheck, RowError, Writer, also_on
@@ -26,7 +28,7 @@ from portal.services.csv_import.parse import Row, Spec
 SPEC = Spec(
     columns=("sku", "gtin", "name_fr", "name_en", "description_fr", "description_en", "brand",
              "category_slug", "uom", "case_pack", "order_multiple", "lead_time_days",
-             "discontinued", "replacement_sku", "pack_kind"),
+             "discontinued", "replacement_sku", "pack_kind", "tax_class"),
     required=frozenset({"sku"}),
 )
 TEXT_FIELDS = ("sku", "gtin", "name_fr", "name_en", "brand", "description_fr", "description_en")
@@ -162,6 +164,12 @@ class ProductsChecker(Checker):
         discontinued = c.get("discontinued", cells.boolean)
         if discontinued is not None:
             values["discontinued"] = discontinued
+        if c.raw("tax_class"):
+            try:  # a class the storefront has no VAT rate for is refused, not guessed
+                values["tax_class"] = selling.parse_tax_class(c.raw("tax_class"))
+                selling.rate_of(values["tax_class"], selling.storefront_country())
+            except DomainError as error:
+                c.fail("tax_class", str(error))
         if current is None:
             for column in ("name_fr", "name_en", "category_slug"):
                 if not c.raw(column):
@@ -187,9 +195,11 @@ class ProductsWriter(Writer):
         self.now = now
         self.replacements: list[tuple[str, str]] = []
         self.created = self.updated = 0
+        self.written: list[str] = []
 
     def write(self, plans: list[ProductPlan]) -> None:
         inserts, updates = [], []
+        self.written.extend(plan.sku for plan in plans)
         for plan in plans:
             if plan.existing is None:
                 inserts.append(self._new(plan))
@@ -214,6 +224,7 @@ class ProductsWriter(Writer):
             "category_id": v["category_id"], "uom": v.get("uom", "each"),
             "case_pack": case_pack, "order_multiple": v.get("order_multiple", case_pack),
             "pack_kind": v.get("pack_kind", packs.DEFAULT_KIND),
+            "tax_class": v.get("tax_class", TaxClass.STANDARD),
             "lead_time_days": v.get("lead_time_days", 2),
             "discontinued": v.get("discontinued", False), "active": True,
             "updated_at": self.now,
@@ -238,15 +249,14 @@ class ProductsWriter(Writer):
         links = [{"id": ids[sku], "replacement_id": ids[repl]} for sku, repl in self.replacements]
         if links:
             db.session.execute(update(Product), links)
-        _rebuild_search_index()
+        _refresh_search_entries(self.written)
         return {"created": self.created, "updated": self.updated}
 
 
-def _rebuild_search_index() -> None:
-    """The catalog's search index, when the search module provides one (bulk writes bypass
-    the ORM events that keep it in step)."""
-    try:
-        from portal.services.catalog import rebuild_search_index
-    except ImportError:
-        return
-    rebuild_search_index()
+def _refresh_search_entries(skus: list[str]) -> None:
+    """The search entries of the products written (bulk writes bypass the ORM events that
+    keep them in step); only those, so an import's or an API request's cost follows its own
+    size and not the catalog's."""
+    from portal.services.catalog import refresh_search_entries
+
+    refresh_search_entries(skus)
