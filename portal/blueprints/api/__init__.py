@@ -1,0 +1,37 @@
+"""/api/v1: the JSON API for the seller's systems and customers' procurement systems.
+
+Bearer tokens, no cookies: CSRF does not apply (a browser cannot attach the token by itself).
+Every answer that is not a success is application/problem+json (see `problems`).
+"""
+
+from flask import Blueprint
+
+from portal.extensions import csrf, limiter
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+from portal.blueprints.api import (  # noqa: E402
+    carts,
+    catalog,
+    customers,
+    docs,
+    fulfilment,
+    invoices,
+    orders,
+    problems,
+    webhooks,
+)
+from portal.blueprints.api.operations import rate_key, rate_limit  # noqa: E402
+
+limiter.limit(rate_limit, key_func=rate_key)(bp)
+problems.answer_refusals(bp)
+
+
+@bp.record_once
+def _answer_problems(state):
+    problems.install(state.app)
+
+
+__all__ = ["bp", "carts", "catalog", "customers", "docs", "fulfilment", "invoices", "orders",
+           "webhooks"]
