@@ -1,0 +1,66 @@
+"""The delivery promise and what happens after: stock reserved per warehouse, a date for
+every line, the cut-off countdown, substitutes.
+
+- `dates`: pure rules (calendars, cut-off, holidays, splitting a line into dated parts).
+- `promise`: the serving warehouse, calendars read once per request, a line's dated parts,
+  the countdown; `now()` is the clock (CLOCK_NOW pins it for tests and demos).
+- `stock`: reserve on placing, release on cancel/reject, fit after trims and shipments,
+  refuse an over-shipment.
+- `substitutes`: the seller's substitute list and what a buyer may be offered instead.
+"""
+
+from portal.services.delivery.admin import (
+    CalendarInvalid,
+    cutoff_text,
+    find_warehouse,
+    set_calendar,
+    warehouse_rows,
+)
+from portal.services.delivery.dates import (
+    Calendar,
+    Countdown,
+    Part,
+    countdown,
+    french_holidays,
+    order_parts,
+    parse_cutoff,
+    parse_working_days,
+    split,
+)
+from portal.services.delivery.promise import (
+    calendar_of,
+    countdown_for,
+    line_parts,
+    local,
+    now,
+    serving_warehouse_id,
+    sites,
+)
+from portal.services.delivery.stock import (
+    OverShipment,
+    fit_order,
+    release_order,
+    reserve_order,
+    reserved_by_order,
+    reserved_of,
+    take_for_shipment,
+)
+from portal.services.delivery.substitutes import (
+    Offered,
+    offers_instead,
+    set_substitutes,
+    substitutes_of,
+    swap_line,
+)
+
+__all__ = [
+    "Calendar", "Countdown", "Part", "countdown", "french_holidays", "parse_cutoff",
+    "parse_working_days", "split",
+    "calendar_of", "countdown_for", "line_parts", "local", "now", "serving_warehouse_id",
+    "sites",
+    "OverShipment", "fit_order", "release_order", "reserve_order", "reserved_by_order",
+    "take_for_shipment", "reserved_of",
+    "Offered", "offers_instead", "set_substitutes", "substitutes_of", "swap_line",
+    "order_parts", "CalendarInvalid", "cutoff_text", "find_warehouse", "set_calendar",
+    "warehouse_rows",
+]
