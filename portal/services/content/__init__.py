@@ -1,0 +1,40 @@
+"""Product content and the seller's pages.
+
+- `media`: a product's pictures, PDF documents (by kind and language), video links and
+  attribute table, read for the product page (`for_product`, `thumbnails`) and changed by
+  staff (`add_image`, `remove_image`, `move_image`, `add_document`, `remove_document`);
+  the files go through `services.storage`.
+- `pages`: the seller's pages (`save_page`, `page`, `published_pages`); publishing `terms`
+  freezes a TermsVersion (`current_terms`), which checkout records on each order.
+- `markdown`: the safe subset pages are written in (`render`: raw HTML shown as text, links
+  to http or https, mailto and the portal only).
+"""
+
+from portal.services.content.markdown import render as render_markdown
+from portal.services.content.media import (
+    add_document,
+    add_image,
+    documents_of,
+    for_product,
+    images_of,
+    move_image,
+    remove_document,
+    remove_image,
+    thumbnails,
+)
+from portal.services.content.pages import (
+    TERMS,
+    PageInvalid,
+    all_pages,
+    current_terms,
+    page,
+    page_by_id,
+    published_pages,
+    save_page,
+    terms_version,
+)
+
+__all__ = ["add_document", "add_image", "documents_of", "for_product", "images_of",
+           "move_image", "remove_document", "remove_image", "thumbnails", "render_markdown",
+           "TERMS", "PageInvalid", "all_pages", "current_terms", "page", "page_by_id",
+           "published_pages", "save_page", "terms_version"]
