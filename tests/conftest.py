@@ -7,6 +7,7 @@ PostgreSQL fails instead of skipping.
 
 import functools
 import os
+import tempfile
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -36,6 +37,8 @@ def base_config(**overrides) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "BASE_URL": "https://portal.test",
         "MAIL_PORT": 1,
+        # Stored files of the tests stay out of the checkout's instance folder.
+        "STORAGE_DIR": os.path.join(tempfile.gettempdir(), f"portal-test-media-{os.getpid()}"),
     }
     config.update(overrides)
     return config
@@ -174,7 +177,12 @@ def app(request, tmp_path_factory):
 
     marker = request.node.get_closest_marker("config")
     extra = dict(marker.kwargs) if marker else {}
+    from portal import worker
+
     application = _shared_app(request.param, extra, tmp_path_factory)
+    # Another test may have built an app of its own (not in testing mode, or with its own
+    # queue): the worker's process-wide choice of queue is this app's again.
+    worker.use_storage_of(application)
     settings = dict(application.config)
     with application.app_context():
         _empty_database(request.param)

@@ -1,58 +1,20 @@
-"""Small builders for test data. Each returns the flushed object."""
+"""Categories, price lists, customer groups, products with tiers and stock; visibility."""
 
 import itertools
 
 from portal.extensions import db
 from portal.models import (
-    Address,
     Category,
-    Company,
-    CompanyStatus,
     CustomerGroup,
     PriceList,
     PriceTier,
     Product,
-    Role,
     Stock,
-    Unit,
-    UnitKind,
-    User,
+    VisibilityRule,
     Warehouse,
 )
-from portal.services.accounts.passwords import hash_password
 
-PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
-
-
-def company(name=None, status=CompanyStatus.ACTIVE, **kw) -> Company:
-    c = Company(name=name or f"Company {next(_seq)}", status=status, **kw)
-    db.session.add(c)
-    db.session.flush()
-    return c
-
-
-def unit(company, name, kind=UnitKind.BRANCH, parent=None, **kw) -> Unit:
-    address = None
-    if kind == UnitKind.JOBSITE:
-        address = Address(company_id=company.id, label=name, line1="1 rue du Test",
-                          postal_code="69002", city="Lyon")
-        db.session.add(address)
-        db.session.flush()
-    u = Unit(company_id=company.id, name=name, kind=kind, parent_id=parent.id if parent else None,
-             address_id=address.id if address else None, **kw)
-    db.session.add(u)
-    db.session.flush()
-    return u
-
-
-def user(company=None, role=Role.BUYER, email=None, password=PASSWORD, **kw) -> User:
-    u = User(email=email or f"user{next(_seq)}@test.example", name=kw.pop("name", "Test User"),
-             company_id=company.id if company else None, role=role,
-             password_hash=hash_password(password) if password else "", **kw)
-    db.session.add(u)
-    db.session.flush()
-    return u
 
 
 def category(name="Outillage", parent=None) -> Category:
@@ -81,6 +43,7 @@ def group(code="BTP", price_list=None) -> CustomerGroup:
 
 def product(category, sku=None, *, tiers=None, price_list=None, case_pack=1,
             order_multiple=None, stock=100, warehouse=None, **kw) -> Product:
+    """A product; tiers {min_qty: cents} go on `price_list`, stock in `warehouse`."""
     n = next(_seq)
     p = Product(sku=sku or f"SKU-{n}", gtin=kw.pop("gtin", None),
                 name_fr=kw.pop("name_fr", f"Produit {n}"),
@@ -105,3 +68,9 @@ def warehouse(code="LYO") -> Warehouse:
     db.session.add(w)
     db.session.flush()
     return w
+
+
+def restrict_to_category(company, category) -> None:
+    """Company `company` may see only `category` (and what is under it). Commits."""
+    db.session.add(VisibilityRule(company_id=company.id, category_id=category.id))
+    db.session.commit()

@@ -1,36 +1,11 @@
-"""Builders for the back-office tests (orders in a given status, CSV texts)."""
-
-import itertools
-
-from portal.extensions import db
-from portal.models import Order, OrderLine, OrderStatus, PaymentTerms
-
-_numbers = itertools.count(1)
-
-
-def order(company_ns, lines, status=OrderStatus.SUBMITTED, buyer=None, **kw) -> Order:
-    """An order of `company_ns` (a world company) with lines [(product, quantity), ...]."""
-    buyer = buyer or company_ns.buyer
-    o = Order(number=f"T-{next(_numbers):05d}", company_id=company_ns.company.id,
-              placed_by_id=buyer.id, payment_terms=PaymentTerms.NET30, status=status,
-              currency="EUR", **kw)
-    total = 0
-    for position, (product, qty) in enumerate(lines):
-        o.lines.append(OrderLine(position=position, product_id=product.id, sku=product.sku,
-                                 name=product.name_fr, quantity=qty, unit_price_cents=100,
-                                 line_total_cents=100 * qty, shipped_qty=0, backordered_qty=0))
-        total += 100 * qty
-    o.subtotal_cents = o.total_cents = total
-    db.session.add(o)
-    db.session.commit()
-    return o
-
+"""CSV texts and uploads for the import tests."""
 
 CUSTOMER_HEADER = ("company_name;legal_id;trade;customer_group;payment_terms;credit_limit;"
                    "po_required;address_line;postal_code;city;user_email;user_name;user_role")
 
 
 def customer_rows(count: int, users_per_company: int = 4, prefix: str = "Client") -> list[str]:
+    """`count` valid customer rows; the first user of each company is its admin."""
     rows = []
     for i in range(count):
         c = i // users_per_company
