@@ -1,4 +1,4 @@
-"""End-to-end fixtures: the real portal (migrations, demo data, gunicorn, outbox worker),
+"""End-to-end fixtures: the real portal (migrations, demo data, gunicorn, `portal worker`),
 a real SMTP server on loopback, and Debian's Chromium driven by Playwright at 360 × 640.
 """
 
@@ -87,8 +87,7 @@ def live_server(tmp_path_factory, mailbox):
             [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
              "--bind", f"127.0.0.1:{port}", "portal:create_app()"],
             env=env, stdout=log, stderr=subprocess.STDOUT),
-        subprocess.Popen([*portal, "send-mail", "--loop", "--interval", "0.3"], env=env,
-                         stdout=log, stderr=subprocess.STDOUT),
+        subprocess.Popen([*portal, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT),
     ]
     url = f"http://127.0.0.1:{port}"
     try:

@@ -123,14 +123,30 @@ KEY_PAGES = [
     KeyPage("company_units", "admin@demo.test", "/company/units"),
     KeyPage("company_rules", "admin@demo.test", "/company/rules"),
     KeyPage("company_journal", "admin@demo.test", "/company/journal"),
+    KeyPage("company_api_tokens", "admin@demo.test", "/company/api-tokens"),
     KeyPage("staff_dashboard", "staff@demo.test", "/staff/"),
     KeyPage("staff_applications", "staff@demo.test", "/staff/applications"),
     KeyPage("staff_customers", "staff@demo.test", "/staff/customers"),
     KeyPage("staff_customer", "staff@demo.test", "/staff/customers/{company_id}"),
     KeyPage("imports", "staff@demo.test", "/staff/imports/"),
+    KeyPage("staff_credit", "staff@demo.test", "/staff/credit"),
+    KeyPage("staff_jobs", "staff@demo.test", "/staff/jobs/"),
+    KeyPage("staff_api_clients", "staff@demo.test", "/staff/api-clients"),
     KeyPage("catalog_admin", "staff@demo.test", "/staff/catalog/"),
+    KeyPage("quotes", BUYER, "/quotes/"),
+    KeyPage("quote", BUYER, "/quotes/{quote_id}"),
+    KeyPage("quote_ask_product", BUYER, "/quotes/ask/product/{product_id}"),
+    KeyPage("quotes_desk", "rep@demo.test", "/quotes/desk"),
+    KeyPage("quote_answer", "rep@demo.test", "/quotes/desk/{open_quote_id}"),
+    KeyPage("catalog_product_new", "staff@demo.test", "/staff/catalog/products/new"),
     KeyPage("fulfilment", "warehouse@demo.test", "/staff/fulfilment/"),
     KeyPage("fulfilment_order", "warehouse@demo.test", "/staff/fulfilment/orders/{open_order_id}"),
+    KeyPage("billing_home", "compta@demo.test", "/"),
+    KeyPage("statement", "compta@demo.test", "/billing/"),
+    KeyPage("invoice", "compta@demo.test", "/billing/invoices/{invoice_id}"),
+    KeyPage("staff_invoices", "staff@demo.test", "/staff/invoices?company={company_id}"),
+    KeyPage("staff_invoice", "staff@demo.test", "/staff/invoices/{invoice_id}"),
+    KeyPage("staff_billing", "staff@demo.test", "/staff/customers/{company_id}/billing"),
 ]
 
 
@@ -153,6 +169,12 @@ def demo_ids(db: sqlite3.Connection) -> dict[str, int]:
         "approval_id": one("SELECT id FROM approval_requests WHERE company_id = ? "
                            "AND status = 'pending' ORDER BY id", company),
         "company_id": company,
+        "quote_id": one("SELECT id FROM quotes WHERE buyer_id = ? AND status = 'sent' "
+                        "ORDER BY id LIMIT 1", buyer),
+        "open_quote_id": one("SELECT id FROM quotes WHERE buyer_id = ? AND status = 'requested' "
+                             "ORDER BY id LIMIT 1", buyer),
         "open_order_id": one("SELECT id FROM orders WHERE status = 'confirmed' "
                              "ORDER BY placed_at DESC LIMIT 1"),
+        "invoice_id": one("SELECT id FROM invoices WHERE company_id = ? "
+                          "ORDER BY id DESC LIMIT 1", company),
     }

@@ -69,6 +69,7 @@ def test_warehouse_ships_a_dealer_order_in_two_parts_and_the_dealer_sees_both_tr
         sign_in(hands, live_server, "warehouse@demo.test")
         hands.get_by_role("link", name="Ouvrir la file logistique").click()
         hands.get_by_label("Statut").select_option(label="Transmise")
+        hands.get_by_label("N° de commande, PO ou référence").fill(number)
         row = hands.get_by_role("link").filter(has_text=number)
         expect(row).to_contain_text("Quincaillerie Martin")
         snap(hands, "fulfilment-queue")

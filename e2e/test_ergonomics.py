@@ -110,6 +110,9 @@ def target_problems(targets: list[dict]) -> list[str]:
     return [f"{n} × {p}" if n > 1 else p for p, n in counts.items()]
 
 
+DATE_FIELD_ROLES = {"Date", "DateTime", "InputTime", "date", "time"}
+
+
 def duplicate_names(page) -> list[str]:
     """Accessible names that more than one control of the page carries."""
     session = page.context.new_cdp_session(page)
@@ -117,11 +120,23 @@ def duplicate_names(page) -> list[str]:
         nodes = session.send("Accessibility.getFullAXTree")["nodes"]
     finally:
         session.detach()
+    by_id = {node["nodeId"]: node for node in nodes}
+
+    def inside_a_date_field(node) -> bool:
+        # The browser's own parts of an <input type=date> (day, month, year, picker button)
+        # carry the browser's names; the field itself is named by its label.
+        while (node := by_id.get(node.get("parentId"))) is not None:
+            if node.get("role", {}).get("value") in DATE_FIELD_ROLES:
+                return True
+        return False
+
     seen: dict[tuple[str, str], list[str]] = {}
     for node in nodes:
         role = node.get("role", {}).get("value")
         name = " ".join(str(node.get("name", {}).get("value", "")).split())
         if node.get("ignored") or role not in CONTROL_ROLES or not name:
+            continue
+        if inside_a_date_field(node):
             continue
         seen.setdefault((role, name.casefold()), []).append(name)
     found = []

@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         security,
         ui,
         web,
+        worker,
     )
     from portal.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
@@ -52,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     logs.init_app(app)
     web.init_app(app)
     monitoring.init_app(app)
+    worker.init_app(app)
     ui.init_app(app)
     login_manager.init_app(app)
 
@@ -87,5 +89,6 @@ def _configure_database(app: Flask) -> None:
     if url.startswith("sqlite"):
         opts.setdefault("connect_args", {"timeout": 15})
     else:
-        opts.setdefault("pool_pre_ping", True)
+        # No pool_pre_ping: portal/database.py checks only connections that sat idle.
+        opts.setdefault("pool_pre_ping", False)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts

@@ -1,4 +1,4 @@
-"""The `portal` command: Flask's CLI for this app plus demo, seeding and the mail worker."""
+"""The `portal` command: Flask's CLI for this app plus demo, seeding and the worker."""
 
 import os
 import secrets
@@ -40,12 +40,29 @@ def seed_demo_command(now):
     click.echo("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
+@main.command("worker")
+@click.option("--threads", type=int, default=None,
+              help="Jobs run at once in this process (default: WORKER_THREADS).")
+@with_appcontext
+def worker_command(threads):
+    """Run every background duty: emails, imports, reminders (SIGTERM stops it cleanly)."""
+    from flask import current_app
+
+    from portal.worker import runner
+
+    app = current_app._get_current_object()
+    try:
+        runner.run(app, threads or app.config["WORKER_THREADS"])
+    except runner.AnotherWorker as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @main.command("send-mail")
-@click.option("--loop", is_flag=True, help="Keep running, polling the outbox.")
+@click.option("--loop", is_flag=True, help="Keep running (prefer `portal worker`).")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
 @with_appcontext
 def send_mail_command(loop: bool, interval: float):
-    """Deliver queued emails from the outbox over SMTP."""
+    """Deliver queued emails from the outbox over SMTP: one pass of the worker's email duty."""
     from portal.services.messaging import send_pending
 
     while True:
@@ -69,6 +86,33 @@ def approval_reminders_command():
     count = send_reminders(datetime.now(UTC))
     db.session.commit()
     click.echo(f"sent {count} reminder" + ("" if count == 1 else "s"))
+
+
+@main.command("build", with_appcontext=False)
+@click.option("--into", "into", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Build directory (default: STATIC_BUILD_DIR, else inside the package).")
+def build_command(into):
+    """Write the content-hashed CSS/JS bundles and their manifest (keeps the last builds)."""
+    from portal import assets, bundler
+
+    try:
+        bundler.install_node_packages()
+        out = into or assets.configured_build_dir()
+        manifest = bundler.build(out)
+    except (bundler.BuildError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    before = len(manifest["builds"]) - 1
+    click.echo(f"{out}: " + ", ".join(manifest["current"].values())
+               + (f" (and the files of the {before} builds before)" if before else ""))
+
+
+def _add_api_clients() -> None:
+    from portal.blueprints.api_admin.cli import api_clients
+
+    main.add_command(api_clients)
+
+
+_add_api_clients()
 
 
 @main.command("mail-sink", with_appcontext=False)
@@ -126,11 +170,13 @@ def demo_command(port: int, no_serve: bool):
     """Create or refresh instance/portal.sqlite3 with demo data and serve it with gunicorn."""
     instance = Path(os.environ.get("PORTAL_INSTANCE_PATH") or Path.cwd() / "instance")
     instance.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".queue", ".queue-wal", ".queue-shm"):
         (instance / f"portal.sqlite3{suffix}").unlink(missing_ok=True)
     env = _demo_environment(instance, port)
     env.pop("PORTAL_DATABASE_URL", None)
     portal_cmd = [sys.executable, "-m", "portal"]
+    # A no-op when the bundles are current; a clone whose CSS changed gets them rebuilt.
+    subprocess.run([*portal_cmd, "build"], env=env, check=True)
     click.echo("Creating the database (migrations) and loading the demo data...")
     subprocess.run([*portal_cmd, "db", "upgrade"], env=env, check=True)
     subprocess.run([*portal_cmd, "seed-demo"], env=env, check=True)
@@ -138,7 +184,7 @@ def demo_command(port: int, no_serve: bool):
         return
     children = [
         subprocess.Popen([*portal_cmd, "mail-sink", "--port", env["PORTAL_MAIL_PORT"]], env=env),
-        subprocess.Popen([*portal_cmd, "send-mail", "--loop"], env=env),
+        subprocess.Popen([*portal_cmd, "worker"], env=env),
         subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
              "--access-logfile", "-", "portal:create_app()"],
@@ -151,7 +197,7 @@ def demo_command(port: int, no_serve: bool):
         click.echo(f"  {email:22} {who}")
     click.echo("Emails (password reset, invitations) are printed here by the local mail sink.\n")
     # Stopped by a signal rather than Ctrl+C (a service manager, `kill`): the same clean-up,
-    # or gunicorn, the mail sink and the mail sender would outlive the command.
+    # or gunicorn, the mail sink and the worker would outlive the command.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         children[-1].wait()

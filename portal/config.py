@@ -20,6 +20,9 @@ class Defaults:
     # Empty means the embedded SQLite file instance/portal.sqlite3.
     DATABASE_URL = ""
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Where `portal build` writes the bundles and the app reads them; empty: inside the package
+    # (portal/static/dist). Point it outside the install to keep old hashes across releases.
+    STATIC_BUILD_DIR = ""
     # Public base URL used in emails (never the request's Host header).
     BASE_URL = "http://127.0.0.1:8000"
     # Anonymous visitors may browse the catalog (without prices).
@@ -33,8 +36,51 @@ class Defaults:
     MAIL_USE_TLS = False
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
+    # Implicit TLS from the first byte (port 465), instead of STARTTLS (MAIL_USE_TLS).
+    MAIL_SSL = False
+    # Seconds an SMTP server may stay silent before the worker gives up on this batch.
+    MAIL_TIMEOUT = 20.0
+    # `portal worker`: its queue lives in Redis when this is set (redis://host:6379/1),
+    # otherwise in the portal's own database (SQLite file beside it, or PostgreSQL tables).
+    WORKER_REDIS_URL = ""
+    WORKER_THREADS = 2
+    # Seconds a worker holds an import it claimed; after that (the worker died) another
+    # one takes it over. Longer than the longest commit (100,000 customer rows: 79 s measured).
+    WORKER_LEASE_SECONDS = 600
+    # Failed deliveries are retried this many times, waiting 1, 2, 4... minutes, then dead.
+    WORKER_MAX_ATTEMPTS = 8
+    # /readyz reports a problem when no worker wrote its heartbeat for this long.
+    WORKER_SEEN_SECONDS = 300
     # Flask-Limiter storage: memory:// for one process, redis://host:6379 for several.
     RATELIMIT_STORAGE_URI = "memory://"
+    # /api/v1: requests per token, counted in the limiter's store (README "API").
+    API_RATE_LIMIT = "600 per minute"
+    # Webhooks: tries before a delivery is dead (30 s, 1 min, 2 min ... between them), the
+    # seconds a receiver may take to answer, and whether plain http:// URLs are accepted
+    # beyond loopback (never in production).
+    WEBHOOK_MAX_ATTEMPTS = 10
+    WEBHOOK_TIMEOUT = 10.0
+    WEBHOOKS_ALLOW_HTTP = False
+    # The seller: its country's VAT rates apply (README "Money"), and the bank details a
+    # prepaid order's proforma shows.
+    SELLER_COUNTRY = "FR"
+    SELLER_NAME = "Portail Pro SAS"
+    SELLER_IBAN = "FR76 3000 6000 0112 3456 7890 189"
+    SELLER_BIC = "AGRIFRPP"
+    # What every invoice prints about the seller (README "Invoices and statements").
+    SELLER_ADDRESS = "12 rue des Artisans"
+    SELLER_POSTAL_CODE = "69007"
+    SELLER_CITY = "Lyon"
+    SELLER_SIRET = "12345678900012"
+    SELLER_VAT_NUMBER = "FR32123456789"
+    SELLER_LEGAL_FORM = "SAS au capital de 50 000 €, RCS Lyon 123 456 789"
+    # "portal": invoices are issued here when goods ship; "erp": the seller's ERP issues them.
+    INVOICES_ISSUED_BY = "portal"
+    # Overdue reminders: days after the due date of each step (hourly in `portal worker`).
+    INVOICE_REMINDER_DAYS = (1, 15, 30)
+    # An unpaid proforma: reminded after this many days of waiting, cancelled after these.
+    PROFORMA_REMINDER_DAYS = 3
+    PROFORMA_EXPIRY_DAYS = 7
     # Portals sharing one Redis database keep their counts apart with their own prefix.
     RATELIMIT_KEY_PREFIX = ""
     # Redis unreachable: count in memory (per process) until it answers again, not a 500.
@@ -69,6 +115,9 @@ class Defaults:
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    # Pins the clock of the delivery promise (cut-off countdown, dates) to an ISO datetime, e.g.
+    # "2026-12-10T09:30:00+01:00": for tests and demos only; empty in production.
+    CLOCK_NOW = ""
     LANGUAGES = ("fr", "en")
     # Number of reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
@@ -77,7 +126,24 @@ class Defaults:
     ARGON2_MEMORY_KIB = 65536
     # Hours before an approver gets a reminder about a waiting order.
     APPROVAL_REMINDER_HOURS = 24
+    # Hours an approval email's one-decision link stays usable (README "Approve from the email").
+    APPROVAL_LINK_HOURS = 72
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # Stored files (product images and documents, pages, attachments; README "Stored files"):
+    # "local" keeps them under STORAGE_DIR (empty: instance/media), "s3" in an S3-compatible
+    # bucket that every host shares. STORAGE_PUBLIC_URL, when a CDN or the bucket serves the
+    # public files itself, replaces the portal's /media/ in their links.
+    STORAGE_BACKEND = "local"
+    STORAGE_DIR = ""
+    STORAGE_PUBLIC_URL = ""
+    STORAGE_S3_ENDPOINT_URL = ""
+    STORAGE_S3_BUCKET = ""
+    STORAGE_S3_ACCESS_KEY = ""
+    STORAGE_S3_SECRET_KEY = ""  # noqa: S105 - empty: set by the operator
+    STORAGE_S3_REGION = ""
+    # Uploads larger than these are refused (413) before anything is stored.
+    STORAGE_MAX_IMAGE_BYTES = 10_000_000
+    STORAGE_MAX_PDF_BYTES = 20_000_000
     # "text" (one line, key=value context) or "json" (one object per line, for a collector).
     LOG_FORMAT = "text"
     LOG_LEVEL = "INFO"
@@ -99,6 +165,9 @@ def check_settings(settings) -> None:
     if settings.get("LOG_FORMAT", "text") not in LOG_FORMATS:
         raise RuntimeError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, "
                            f"not {settings['LOG_FORMAT']!r}.")
+    if settings.get("STORAGE_BACKEND", "local") not in ("local", "s3"):
+        raise RuntimeError(f"STORAGE_BACKEND must be local or s3, not "
+                           f"{settings['STORAGE_BACKEND']!r}.")
     if settings["PUBLIC_STOCK_DETAIL"] not in STOCK_DETAILS:
         raise RuntimeError(f"PUBLIC_STOCK_DETAIL must be one of {', '.join(STOCK_DETAILS)}, "
                            f"not {settings['PUBLIC_STOCK_DETAIL']!r}.")

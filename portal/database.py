@@ -1,7 +1,14 @@
-"""Per-connection SQLite settings: foreign keys, WAL, busy timeout, Unicode lower()."""
+"""Per-connection SQLite settings: foreign keys, WAL, busy timeout, Unicode lower(); a
+liveness check of server connections that sat idle."""
 
-from sqlalchemy import event
+import time
+
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
+
+# A pooled PostgreSQL connection unused for this long is checked before a request gets it.
+IDLE_CHECK_SECONDS = 10.0
 
 
 @event.listens_for(Engine, "connect")
@@ -22,3 +29,32 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
+
+
+def _is_sqlite(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
+@event.listens_for(Pool, "checkin")
+def _note_idle(dbapi_connection, connection_record):
+    connection_record.info["idle_since"] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def _check_if_idle(dbapi_connection, connection_record, connection_proxy):
+    """Instead of pool_pre_ping, which costs a round trip to the server on every request: only
+    a connection that sat idle (when a server restart or an idle timeout can have closed it)
+    is tried first. A dead one makes the pool open a fresh connection (DisconnectionError); a
+    connection that dies while busy fails that one request and SQLAlchemy empties the pool."""
+    if _is_sqlite(dbapi_connection):
+        return
+    since = connection_record.info.get("idle_since")
+    if since is None or time.monotonic() - since < IDLE_CHECK_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()
+    except Exception as error:  # noqa: BLE001 - any failure means: not usable
+        raise exc.DisconnectionError(str(error)) from error

@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 
 from portal.extensions import db, limiter, login_manager
 from portal.rendering import render, wants_fragment
+from portal.services import NotAllowed, NotFound
 
 log = logging.getLogger("portal.errors")
 
@@ -69,6 +70,17 @@ def _http_error(e: HTTPException):
     if isinstance(e, InternalServerError):
         return _server_error(e)
     return error_response(e.code or 500, headers=dict(e.get_headers()) if e.code == 405 else None)
+
+
+def _not_found(e: NotFound):
+    """A use case met an id that is not this user's (services never raise werkzeug's)."""
+    db.session.rollback()
+    return error_response(404)
+
+
+def _not_allowed(e: NotAllowed):
+    db.session.rollback()
+    return error_response(403)
 
 
 def _csrf_error(e: CSRFError):
@@ -150,6 +162,8 @@ def _unauthorized():
 
 def init_app(app):
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(NotAllowed, _not_allowed)
     app.register_error_handler(429, _rate_limited)
     app.register_error_handler(OperationalError, _database_down)
     app.register_error_handler(ServiceUnavailable, _service_unavailable)

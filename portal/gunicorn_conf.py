@@ -32,8 +32,9 @@ keepalive = 5
 # Recycle workers now and then so a slow leak never grows unbounded; jitter spreads them.
 max_requests = 5000
 max_requests_jitter = 500
-# Links with a secret in their path (set-password) are redacted from the access log.
-SECRET_PATHS = re.compile(r"(/password/set/)[^/?\s]+")
+# Links with a secret in their path (set-password, approval links) are redacted from the
+# access log.
+SECRET_PATHS = re.compile(r"(/password/set/|/approvals/\d+/link/)[^/?\s]+")
 accesslog = "-"
 access_log_format = ('%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s '
                      '"%(a)s"')

@@ -100,10 +100,21 @@ def init_app(app):
                                             newstyle=True)
     from portal.services.approvals import request_reason
     from portal.services.catalog import case_label, kind_choices
+    from portal.services.credit import payment_details
     from portal.services.ordering import place_words
     from portal.services.orders import event_text, line_name
+    from portal.services.selling import (
+        mention,
+        order_rates,
+        rate_label,
+        storefront_country,
+        tax_class_choices,
+    )
 
     # Stored facts put into words in the reader's language (the page's, or an email's).
     app.jinja_env.globals.update(line_name=line_name, approval_reason=request_reason,
                                  event_text=event_text, case_label=case_label,
-                                 place_words=place_words, pack_kinds=kind_choices)
+                                 place_words=place_words, pack_kinds=kind_choices,
+                                 vat_rates=order_rates, rate_label=rate_label,
+                                 tax_mention=mention, payment_details=payment_details,
+                                 tax_classes=lambda: tax_class_choices(storefront_country()))

@@ -2,9 +2,11 @@
 
 - `/healthz`: the process answers (no database), for a supervisor's restart decision.
 - `/readyz`: the database answers and its Alembic revision is the code's head; 503 with a
-  JSON reason otherwise, so a load balancer sends no traffic to a half-deployed host.
+  JSON reason otherwise, so a load balancer sends no traffic to a half-deployed host. It
+  also says whether a worker was seen recently (information only, see `worker_status`).
 - `/metrics`: request latency per endpoint, status codes, SQL statements per request, the
-  outbox backlog and the age of its oldest unsent email. Under gunicorn's several workers
+  outbox and job backlogs with the age of their oldest item, job failures, and the age of
+  the newest worker heartbeat. Under gunicorn's several workers
   prometheus-client's multiprocess mode adds up every worker (PROMETHEUS_MULTIPROC_DIR, set
   by portal/gunicorn_conf.py). Only for a bearer of METRICS_TOKEN, or without a token for
   direct requests from loopback; anyone else gets the 404 of a missing page.
@@ -71,8 +73,33 @@ def healthz():
 def readyz():
     problem = readiness_problem()
     if problem:
-        return {"status": "unavailable", "reason": problem}, 503, {"Retry-After": "10"}
-    return {"status": "ready", "revision": migration_head()}
+        body = {"status": "unavailable", "reason": problem}
+        if problem != "database unreachable":
+            body["worker"] = worker_status()
+        return body, 503, {"Retry-After": "10"}
+    return {"status": "ready", "revision": migration_head(), "worker": worker_status()}
+
+
+def worker_status() -> dict:
+    """Whether a worker was seen recently. Said, not enforced: a stopped worker delays emails
+    and imports but must not take the web hosts out of the load balancer (alert on
+    portal_worker_last_seen_age_seconds instead)."""
+    from portal.extensions import db
+    from portal.services import jobs
+
+    try:
+        seen = jobs.last_seen()
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"seen_recently": False, "last_seen_seconds_ago": None}
+    if seen is None:
+        return {"seen_recently": False, "last_seen_seconds_ago": None}
+    if seen.tzinfo is None:
+        seen = seen.replace(tzinfo=UTC)
+    ago = max(0, round((datetime.now(UTC) - seen).total_seconds()))
+    return {"seen_recently": ago <= current_app.config["WORKER_SEEN_SECONDS"],
+            "last_seen_seconds_ago": ago}
 
 
 @functools.cache
@@ -137,30 +164,24 @@ def metrics():
         multiprocess.MultiProcessCollector(registry)
     else:
         registry = REGISTRY
-    outbox = CollectorRegistry(auto_describe=False)
-    outbox.register(OutboxCollector())
-    body = generate_latest(registry) + generate_latest(outbox)
+    backlog = CollectorRegistry(auto_describe=False)
+    backlog.register(BacklogCollector())
+    body = generate_latest(registry) + generate_latest(backlog)
     return Response(body, mimetype=CONTENT_TYPE_LATEST,
                     headers={"Cache-Control": "no-store"})
 
 
-class OutboxCollector:
-    """Read at scrape time from the database (shared by every worker and host)."""
+class BacklogCollector:
+    """Read at scrape time from the database (shared by every worker and host): what waits
+    for `portal worker`, how old the oldest is, what failed, when a worker was last seen."""
 
     def collect(self):
         from portal.extensions import db
-        from portal.models import OutboxMessage
-        from portal.services.messaging import MAX_ATTEMPTS
 
         up = GaugeMetricFamily("portal_database_up",
-                               "1 when the database answered this scrape's outbox query.")
+                               "1 when the database answered this scrape's backlog queries.")
         try:
-            # Grouped by attempts (a handful of values): the rule "given up" stays in Python.
-            rows = db.session.execute(
-                select(OutboxMessage.attempts, func.count(), func.min(OutboxMessage.created_at))
-                .where(OutboxMessage.sent_at.is_(None))
-                .group_by(OutboxMessage.attempts)
-            ).all()
+            figures = _backlog_figures()
             db.session.rollback()
         except SQLAlchemyError:
             with contextlib.suppress(SQLAlchemyError):
@@ -170,31 +191,66 @@ class OutboxCollector:
             return
         up.add_metric([], 1)
         yield up
+        now = datetime.now(UTC)
+        outbox = figures["outbox"]
         backlog = GaugeMetricFamily(
             "portal_outbox_unsent_messages",
-            "Emails not sent yet: pending (will be retried) or failed (gave up).",
+            "Emails not sent yet: pending (will be tried) or dead (gave up; staff may retry).",
             labels=["state"])
-        counts = {"pending": 0, "failed": 0}
-        oldest = None
-        for attempts, count, created in rows:
-            retrying = attempts < MAX_ATTEMPTS
-            counts["pending" if retrying else "failed"] += count
-            if retrying and created is not None:
-                oldest = created if oldest is None else min(oldest, created)
-        for state, count in counts.items():
-            backlog.add_metric([state], count)
+        for state in ("pending", "dead"):
+            backlog.add_metric([state], outbox[state])
         yield backlog
-        age = GaugeMetricFamily(
-            "portal_outbox_oldest_unsent_age_seconds",
-            "Age of the oldest email still to be sent (0 when none waits).")
-        if oldest is not None and oldest.tzinfo is None:
-            oldest = oldest.replace(tzinfo=UTC)
-        age.add_metric([], max(0.0, (datetime.now(UTC) - oldest).total_seconds())
-                       if oldest else 0.0)
-        yield age
+        yield _age("portal_outbox_oldest_unsent_age_seconds",
+                   "Age of the oldest email still to be sent (0 when none waits).",
+                   outbox["oldest"], now)
+        jobs = GaugeMetricFamily(
+            "portal_worker_jobs", "Background jobs by kind and state (waiting, failed, dead).",
+            labels=["kind", "state"])
+        jobs.add_metric(["import", "waiting"], figures["imports_waiting"])
+        jobs.add_metric(["import", "failed"], figures["imports_failed"])
+        for state in ("running", "failed", "dead"):
+            jobs.add_metric(["periodic", state], figures["periodic"].get(state, 0))
+        yield jobs
+        yield _age("portal_worker_oldest_job_age_seconds",
+                   "Age of the oldest import waiting for a worker (0 when none waits).",
+                   figures["imports_oldest"], now)
+        failures = GaugeMetricFamily(
+            "portal_worker_job_failures",
+            "Jobs the worker gave up on: dead emails, failed imports, failed periodic runs.")
+        failures.add_metric([], outbox["dead"] + figures["imports_failed"]
+                            + figures["periodic"].get("failed", 0)
+                            + figures["periodic"].get("dead", 0))
+        yield failures
+        seen = figures["worker_seen"]
+        yield _age("portal_worker_last_seen_age_seconds",
+                   "Seconds since a worker last wrote its heartbeat (-1: never).", seen, now,
+                   missing=-1.0)
 
     def describe(self):
         return []
+
+
+def _backlog_figures() -> dict:
+    from portal.extensions import db
+    from portal.models import ImportJob, ImportStatus
+    from portal.services import jobs, messaging
+
+    waiting = db.session.execute(
+        select(func.count(), func.min(ImportJob.created_at))
+        .where(ImportJob.status.in_((ImportStatus.CHECKING, ImportStatus.COMMITTING)))).one()
+    failed = db.session.scalar(
+        select(func.count()).select_from(ImportJob).where(ImportJob.status == ImportStatus.FAILED))
+    return {"outbox": messaging.outbox_backlog(), "imports_waiting": waiting[0],
+            "imports_oldest": waiting[1], "imports_failed": failed,
+            "periodic": jobs.job_backlog(), "worker_seen": jobs.last_seen()}
+
+
+def _age(name: str, documentation: str, since, now, missing: float = 0.0):
+    gauge = GaugeMetricFamily(name, documentation)
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    gauge.add_metric([], max(0.0, (now - since).total_seconds()) if since else missing)
+    return gauge
 
 
 # ---------------------------------------------------------------- per-request figures

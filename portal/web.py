@@ -96,7 +96,8 @@ def navigation_context() -> dict:
     if g.get("nav_ctx") is None:
         from portal.services.navigation import header_facts
 
-        g.nav_ctx = header_facts(current_user)
+        # The user itself, not the proxy: the tabs' access checks read it dozens of times.
+        g.nav_ctx = header_facts(current_user._get_current_object())
     return g.nav_ctx
 
 

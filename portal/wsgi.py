@@ -4,6 +4,8 @@ Part of the installed package (`pip install .`), unlike the repository's top-lev
 which imports it from here.
 """
 
-from portal import create_app
+from portal import assets, create_app
 
 app = create_app()
+# Pages without their styles and htmx would look broken: no start without `portal build`.
+assets.require_built(app)

@@ -19,7 +19,15 @@ FEATURES = (
     "staff",
     "fulfilment",
     "imports",
+    "jobs",
     "catalog_admin",
+    "api",
+    "api_admin",
+    "billing",
+    "quotes",
+    "media",
+    "pages",
+    "delivery",
 )
 
 

@@ -22,7 +22,6 @@ from portal.demo.people import (
 from portal.models import ApprovalStatus, OrderStatus, Role
 
 HISTORY_DAYS = 182
-VAT_PERCENT = 20
 # Prices went up about 4 % three months ago on one product in four.
 PRICE_RISE_DAYS = 90
 PRICE_RISE_BP = 9600
@@ -40,8 +39,10 @@ def euros(cents: int) -> str:
     return f"{'-' if cents < 0 else ''}{grouped},{rest:02d} €"
 
 
-def vat(subtotal_cents: int) -> int:
-    return (subtotal_cents * VAT_PERCENT + 50) // 100
+# What an order that does not go to the warehouse yet waits for (the seed fills the proforma's
+# amount and reference once the order has its number).
+WAITING = {OrderStatus.CREDIT_HOLD: ("credit_hold", {"available": 0, "currency": "EUR"}),
+           OrderStatus.AWAITING_PAYMENT: ("awaiting_payment", {})}
 
 
 @dataclass
@@ -281,8 +282,13 @@ class HistoryBuilder:
                 steps.append((0.01, None, "status", S.SUBMITTED, ("approvals_done", {})))
                 request.update(status=ApprovalStatus.APPROVED, decided_by_id=approver["id"],
                                decided_step=1)
+        elif final in WAITING:  # over the credit limit, or prepaid: not to the warehouse yet
+            steps.append((0, order.on_behalf_by_id or user["id"], "status", final,
+                          WAITING[final]))
         else:
             steps.append((0, order.on_behalf_by_id or user["id"], "status", S.SUBMITTED, ""))
+        if final in WAITING and needs_approval:  # approval first, then payment or credit
+            steps.append((0.01, None, "status", final, WAITING[final]))
 
         warehouse = self.warehouses[company["warehouse"]]
         confirmer = staff["karim"]["id"] if actor_roll < 0.8 else staff["claire"]["id"]
@@ -493,6 +499,28 @@ class HistoryBuilder:
         self.build_timeline(order, 1.0)
         return [order]
 
+    def scripted_saveurs(self, company: dict) -> list[OrderDraft]:
+        """Camille's order of this morning, waiting for the seller's credit check."""
+        chef = next(u for u in company["users"] if u["key"] == "chef")
+        placed = datetime.combine(self.today, time(7, 40), UTC)
+        placed = min(placed, self.now - timedelta(minutes=30))
+        age = (self.now - placed).total_seconds() / 86400
+        lines = self.draft_lines(company, age, count=5)
+        order = OrderDraft(company, chef, None, placed, OrderStatus.CREDIT_HOLD, lines)
+        self.build_timeline(order, 0.0)
+        return [order]
+
+    def scripted_hotel(self, company: dict) -> list[OrderDraft]:
+        """Isabelle's order of this morning on prepayment terms, waiting for its transfer."""
+        buyer = company["users"][0]
+        placed = min(datetime.combine(self.today, time(8, 5), UTC),
+                     self.now - timedelta(minutes=25))
+        age = (self.now - placed).total_seconds() / 86400
+        order = OrderDraft(company, buyer, None, placed, OrderStatus.AWAITING_PAYMENT,
+                           self.draft_lines(company, age, count=4))
+        self.build_timeline(order, 0.0)
+        return [order]
+
     def build(self) -> list[OrderDraft]:
         drafts = []
         for company in self.companies:
@@ -500,6 +528,10 @@ class HistoryBuilder:
                 drafts.extend(self.scripted_durand(company))
             elif company["key"] == "martin":
                 drafts.extend(self.scripted_martin(company))
+            elif company["key"] == "saveurs":
+                drafts.extend(self.scripted_saveurs(company))
+            elif company["key"] == "hotel":
+                drafts.extend(self.scripted_hotel(company))
         scripted = len(drafts)
         drafts.extend(self.random_orders())
         for d in drafts[scripted:]:

@@ -17,6 +17,8 @@ COMPANIES = [
         "payment_terms": "net30",
         "credit_limit_cents": 5_000_000,
         "po_required": True,
+        # Each jobsite runs on one PO: checkout proposes the last one (a repeat: its own).
+        "po_rule": "reuse",
         "phone": "04 78 62 41 10",
         "warehouse": "LYO",
         "address": ("Siège", "24 rue Marius Berliet", "", "69008", "Lyon"),

@@ -30,10 +30,53 @@ from portal.models.backoffice import (
     ImportStatus,
     OutboxMessage,
 )
+from portal.models.billing import (
+    BillingProfile,
+    Invoice,
+    InvoiceCounter,
+    InvoiceKind,
+    InvoiceLine,
+    InvoicePayment,
+    InvoiceReminder,
+)
 from portal.models.carts import Cart, CartLine, ShoppingList, ShoppingListLine
-from portal.models.catalog import Category, Product, Stock, VisibilityRule, Warehouse
-from portal.models.orders import Order, OrderEvent, OrderLine, OrderStatus, Shipment, ShipmentLine
-from portal.models.pricing import PriceList, PriceTier
+from portal.models.catalog import (
+    Category,
+    Product,
+    ProductSubstitute,
+    Stock,
+    VisibilityRule,
+    Warehouse,
+)
+from portal.models.content import (
+    Attribute,
+    DocumentKind,
+    ProductAttribute,
+    ProductDocument,
+    ProductImage,
+    ProductVideo,
+    SellerPage,
+    TermsVersion,
+)
+from portal.models.integration import (
+    ApiClient,
+    IdempotentAnswer,
+    OrderReference,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from portal.models.orders import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    Shipment,
+    ShipmentLine,
+    StockReservation,
+)
+from portal.models.pricing import ContractPrice, PriceList, PriceTier, Promotion
+from portal.models.quotes import Quote, QuoteLine, QuoteMessage, QuoteStatus, QuoteVersion
+from portal.models.worker import PeriodicRun, WorkerHeartbeat
 
 __all__ = [
     "CUSTOMER_ROLES", "STAFF_ROLES", "AccountApplication", "Address", "ApplicationStatus",
@@ -43,6 +86,15 @@ __all__ = [
     "PaymentTerms", "PriceList", "PriceTier", "Product", "RepAssignment", "Role", "Shipment",
     "ShipmentLine", "ShoppingList", "ShoppingListLine", "Stock", "TokenPurpose", "Unit",
     "UnitKind", "User", "UserToken", "VisibilityRule", "Warehouse",
+    "ApiClient", "IdempotentAnswer", "OrderReference", "WebhookDelivery", "WebhookSubscription",
+    "PeriodicRun", "WorkerHeartbeat",
+    "BillingProfile", "Invoice", "InvoiceCounter", "InvoiceKind", "InvoiceLine", "InvoicePayment",
+    "InvoiceReminder",
+    "Quote", "QuoteLine", "QuoteMessage", "QuoteStatus", "QuoteVersion",
+    "ContractPrice", "Promotion",
+    "Attribute", "DocumentKind", "ProductAttribute", "ProductDocument", "ProductImage",
+    "ProductVideo", "SellerPage", "TermsVersion",
+    "ProductSubstitute", "StockReservation",
 ]
 
 from portal.extensions import db as _db  # noqa: E402

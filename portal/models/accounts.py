@@ -61,6 +61,9 @@ class Company(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), index=True)
     legal_id: Mapped[str] = mapped_column(String(40), default="")  # VAT or SIRET
+    # Where the company is established for VAT (ISO 3166 alpha-2): with `legal_id`, it decides
+    # domestic VAT, reverse charge or export (services/selling/tax.py).
+    country: Mapped[str] = mapped_column(String(2), default="FR", server_default="FR")
     trade: Mapped[str] = mapped_column(String(80), default="")
     status: Mapped[CompanyStatus] = mapped_column(
         str_enum(CompanyStatus, "company_status"), index=True
@@ -75,8 +78,16 @@ class Company(db.Model):
     )
     credit_limit_cents: Mapped[int | None] = mapped_column(Integer)
     po_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What checkout proposes as the PO number (services/ordering/po_rule.py): "ask" (nothing),
+    # "reuse" (the repeated order's, else the buyer's last) or "generate" (date and count).
+    po_rule: Mapped[str] = mapped_column(String(10), default="ask", server_default="ask")
     phone: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The CRM's or ERP's own id of this customer (the API upserts by it); unique overall.
+    external_ref: Mapped[str | None] = mapped_column(String(80), unique=True)
+    # The warehouse that serves this customer first (a jobsite may name its own); others
+    # complete what it lacks. None: the seller's first warehouse.
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
 
     group: Mapped[CustomerGroup | None] = relationship()
     units: Mapped[list[Unit]] = relationship(back_populates="company", order_by="Unit.id")
@@ -90,6 +101,8 @@ class Company(db.Model):
         kw.setdefault("language", "fr")
         kw.setdefault("payment_terms", PaymentTerms.NET30)
         kw.setdefault("po_required", False)
+        kw.setdefault("po_rule", "ask")
+        kw.setdefault("country", "FR")
         super().__init__(**kw)
 
     @property
@@ -120,6 +133,7 @@ class Unit(db.Model):
     """A division, branch or jobsite of a company; jobsites are places goods are delivered to."""
 
     __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("company_id", "external_ref", name="uq_units_external_ref"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
@@ -134,6 +148,10 @@ class Unit(db.Model):
     delivery_window: Mapped[str] = mapped_column(String(120), default="")
     delivery_notes: Mapped[str] = mapped_column(Text, default="")
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The ERP's or CRM's own id of this unit or jobsite, unique within the company.
+    external_ref: Mapped[str | None] = mapped_column(String(80))
+    # A jobsite served by another warehouse than its company's (None: the company's).
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
 
     company: Mapped[Company] = relationship(back_populates="units")
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
@@ -142,6 +160,7 @@ class Unit(db.Model):
 
 class User(db.Model):
     __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("company_id", "external_ref", name="uq_users_external_ref"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -160,6 +179,8 @@ class User(db.Model):
     last_jobsite_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The CRM's own id of this person, unique within the company (the API upserts by it).
+    external_ref: Mapped[str | None] = mapped_column(String(80))
 
     company: Mapped[Company | None] = relationship()
     unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])

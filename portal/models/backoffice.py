@@ -41,7 +41,7 @@ class AccountApplication(db.Model):
 class OutboxMessage(db.Model):
     """An email written in the same transaction as the change that caused it.
 
-    `portal send-mail` delivers it over SMTP; nothing is sent from inside a request.
+    `portal worker` delivers it over SMTP; nothing is sent from inside a request.
     """
 
     __tablename__ = "outbox"
@@ -56,6 +56,14 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Set (committed) just before the SMTP conversation: a row still "sending" after a crash
+    # may have reached the server, so it is never resent by itself (dead, for staff).
+    sending_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Given up: after the last attempt, or when a crash left it in doubt. Staff may retry.
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Chosen at the first attempt and kept: a copy that did get through twice is one message
+    # to the recipient's mail client.
+    message_id: Mapped[str] = mapped_column(String(250), default="")
 
 
 class ImportStatus(StrEnum):
@@ -81,3 +89,7 @@ class ImportJob(db.Model):
     report: Mapped[dict] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The worker running it and until when: a worker that dies lets the lease run out and
+    # another one takes the job over (the commit is one transaction, so it starts afresh).
+    claimed_by: Mapped[str] = mapped_column(String(80), default="")
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

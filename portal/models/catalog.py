@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -14,9 +15,21 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import true
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, trigram_index, utcnow
+from portal.models.base import UTCDateTime, str_enum, trigram_index, utcnow
+
+
+class TaxClass(StrEnum):
+    """A product's VAT class; its rate depends on the storefront's country (the table lives in
+    services/selling/tax.py)."""
+
+    STANDARD = "standard"
+    INTERMEDIATE = "intermediate"
+    REDUCED = "reduced"
+    SUPER_REDUCED = "super_reduced"
+    EXEMPT = "exempt"
 
 
 class Category(db.Model):
@@ -62,6 +75,8 @@ class Product(db.Model):
     discontinued: Mapped[bool] = mapped_column(Boolean, default=False)
     replacement_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    tax_class: Mapped[TaxClass] = mapped_column(
+        str_enum(TaxClass, "tax_class"), default=TaxClass.STANDARD, server_default="standard")
     # Lower-cased, accent-free "sku gtin name brand description" in both languages,
     # kept by services.catalog for the LIKE/trigram fallback of search.
     search_text: Mapped[str] = mapped_column(Text, default="")
@@ -79,6 +94,7 @@ class Product(db.Model):
         kw.setdefault("discontinued", False)
         kw.setdefault("active", True)
         kw.setdefault("uom", "each")
+        kw.setdefault("tax_class", TaxClass.STANDARD)
         super().__init__(**kw)
 
     def name(self, lang: str) -> str:
@@ -89,21 +105,52 @@ class Product(db.Model):
 
 
 class Warehouse(db.Model):
+    """A place stock is held and shipped from, with its calendar: orders placed before the
+    cut-off (minutes after local midnight, the seller's timezone) leave the same working day
+    (ISO weekday digits, "12345" = Monday to Friday; French public holidays closed when
+    `public_holidays` is off-work). See services/delivery/dates.py."""
+
     __tablename__ = "warehouses"
+    __table_args__ = (
+        CheckConstraint("cutoff_minutes >= 0 AND cutoff_minutes < 1440", name="cutoff_in_day"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     city: Mapped[str] = mapped_column(String(120), default="")
+    cutoff_minutes: Mapped[int] = mapped_column(Integer, default=840, server_default="840")
+    working_days: Mapped[str] = mapped_column(String(7), default="12345",
+                                              server_default="12345")
+    holidays_closed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Stock(db.Model):
     __tablename__ = "stock"
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), primary_key=True)
-    quantity: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (CheckConstraint("reserved >= 0", name="reserved_not_negative"),)
+    quantity: Mapped[int] = mapped_column(Integer, default=0)  # on hand
+    # Promised to placed orders not shipped yet (services/delivery/stock.py keeps it): available
+    # to promise is quantity - reserved, and a reservation never takes more than is on hand.
+    reserved: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     product: Mapped[Product] = relationship(back_populates="stock")
     warehouse: Mapped[Warehouse] = relationship()
+
+
+class ProductSubstitute(db.Model):
+    """The seller's substitutes for a product, in order of preference: offered to a buyer
+    when the product cannot be delivered in time (only those the buyer may see and order)."""
+
+    __tablename__ = "product_substitutes"
+    __table_args__ = (
+        CheckConstraint("product_id <> substitute_id", name="not_itself"),
+    )
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    substitute_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"),
+                                               primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class VisibilityRule(db.Model):

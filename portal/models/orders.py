@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -22,16 +23,33 @@ from portal.models.accounts import Company, PaymentTerms, Unit, User
 from portal.models.base import UTCDateTime, str_enum, trigram_index, utcnow
 from portal.models.catalog import Product, Warehouse
 
+if TYPE_CHECKING:
+    from portal.models.content import TermsVersion
+    from portal.models.quotes import Quote
+
 
 class OrderStatus(StrEnum):
     PENDING_APPROVAL = "pending_approval"
     REJECTED = "rejected"
+    # On account over the company's credit limit: waits for the seller's credit check
+    # (services/credit) instead of going to the warehouse.
+    CREDIT_HOLD = "credit_hold"
+    # On prepayment terms: waits for its bank transfer (services/credit/payment.py).
+    AWAITING_PAYMENT = "awaiting_payment"
     SUBMITTED = "submitted"
     CONFIRMED = "confirmed"
     PARTIALLY_SHIPPED = "partially_shipped"
     SHIPPED = "shipped"
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
+
+
+class TaxScheme(StrEnum):
+    """How an order is taxed, frozen when placed (services/selling/tax.py decides)."""
+
+    DOMESTIC = "domestic"  # the storefront's rates, per product tax class
+    REVERSE_CHARGE = "reverse_charge"  # intra-EU business with a valid VAT number: no VAT
+    EXPORT = "export"  # outside the EU: no VAT
 
 
 class Order(db.Model):
@@ -63,6 +81,8 @@ class Order(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     subtotal_cents: Mapped[int] = mapped_column(Integer, default=0)
     tax_cents: Mapped[int] = mapped_column(Integer, default=0)
+    tax_scheme: Mapped[TaxScheme] = mapped_column(
+        str_enum(TaxScheme, "tax_scheme"), default=TaxScheme.DOMESTIC, server_default="domestic")
     total_cents: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus, "order_status"))
     # Bumped whenever lines change: approvals are bound to one version of the content.
@@ -73,6 +93,10 @@ class Order(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Order-history search looks here (see services/orders/search.py).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The quote this order accepted (unique: one quote makes one order at most).
+    quote_id: Mapped[int | None] = mapped_column(ForeignKey("quotes.id"), unique=True)
+    # The terms of sale the buyer accepted when placing it (none published then: empty).
+    terms_version_id: Mapped[int | None] = mapped_column(ForeignKey("terms_versions.id"))
 
     company: Mapped[Company] = relationship()
     unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
@@ -88,6 +112,8 @@ class Order(db.Model):
     shipments: Mapped[list[Shipment]] = relationship(
         back_populates="order", order_by="Shipment.id", cascade="all, delete-orphan"
     )
+    quote: Mapped[Quote | None] = relationship(back_populates="order")
+    terms_version: Mapped[TermsVersion | None] = relationship()
 
 
 class OrderLine(db.Model):
@@ -110,10 +136,16 @@ class OrderLine(db.Model):
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price_cents: Mapped[int] = mapped_column(Integer)
     line_total_cents: Mapped[int] = mapped_column(Integer)
+    # The VAT rate of this line when ordered, in basis points (550 = 5.5 %): a later change of
+    # the product's tax class or of the law does not touch a placed order.
+    tax_rate_bp: Mapped[int] = mapped_column(Integer, default=2000, server_default="2000")
     note: Mapped[str] = mapped_column(String(500), default="")
     shipped_qty: Mapped[int] = mapped_column(Integer, default=0)
     backordered_qty: Mapped[int] = mapped_column(Integer, default=0)
     backorder_date: Mapped[date | None] = mapped_column(Date)
+    # The delivery date promised when placed for the units reserved in stock (the rest, if
+    # any, is `backordered_qty` on `backorder_date`): services/delivery.
+    promised_date: Mapped[date | None] = mapped_column(Date)
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()
@@ -166,3 +198,20 @@ class ShipmentLine(db.Model):
     quantity: Mapped[int] = mapped_column(Integer)
 
     order_line: Mapped[OrderLine] = relationship()
+
+
+class StockReservation(db.Model):
+    """Units of one warehouse's stock held for one order line, from placing until they ship
+    (consumed) or the order is cancelled or rejected (released): services/delivery/stock.py."""
+
+    __tablename__ = "stock_reservations"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        Index("ix_stock_reservations_line", "order_line_id"),
+        Index("ix_stock_reservations_stock", "product_id", "warehouse_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    quantity: Mapped[int] = mapped_column(Integer)

@@ -4,7 +4,7 @@ the tabs of the bottom bar."""
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal.access import may_open
 from portal.extensions import db
@@ -64,12 +64,15 @@ def current_tab(tabs, endpoint: str | None) -> str | None:
     return best
 
 
+# Built once: every page's header asks (SQLAlchemy keeps the cache key of a statement object).
+_CART_COUNT = (select(func.count(CartLine.id)).join(Cart, Cart.id == CartLine.cart_id)
+               .where(Cart.user_id == bindparam("user_id")))
+
+
 def cart_count(user: User) -> int:
     if user.company_id is None:
         return 0
-    return db.session.scalar(
-        select(func.count(CartLine.id)).join(Cart).where(Cart.user_id == user.id)
-    ) or 0
+    return db.session.scalar(_CART_COUNT, {"user_id": user.id}) or 0
 
 
 def header_facts(user: User) -> dict:

@@ -70,8 +70,16 @@ LINE, TEXT = clean_line, clean_text
 
 # Every stored column that holds text a person typed (or imported), by model.
 FIELDS: dict[str, dict[str, object]] = {
+    "ProductVideo": {"title_fr": LINE, "title_en": LINE},
+    "SellerPage": {"title_fr": LINE, "title_en": LINE},
+    "Attribute": {"name_fr": LINE, "name_en": LINE},
+    "ProductDocument": {"title": LINE},
+    "ProductAttribute": {"value_fr": LINE, "value_en": LINE},
+    "ProductImage": {"alt_fr": LINE, "alt_en": LINE},
+    "TermsVersion": {"title_fr": LINE, "title_en": LINE},
     "AccountApplication": {"contact_name": LINE, "contact_phone": LINE, "message": TEXT,
                            "reason": TEXT},
+    "ApiClient": {"name": LINE},
     "Address": {"label": LINE, "line1": LINE, "line2": LINE, "postal_code": LINE,
                 "city": LINE},
     "ApprovalRequest": {"comment": TEXT},
@@ -85,6 +93,7 @@ FIELDS: dict[str, dict[str, object]] = {
               "delivery_notes": TEXT, "po_number": LINE, "notes": TEXT},
     "OrderEvent": {"message": TEXT},
     "OrderLine": {"name": LINE, "name_en": LINE, "note": LINE},
+    "OrderReference": {"erp_number": LINE},
     "PriceList": {"name": LINE},
     "Product": {"name_fr": LINE, "name_en": LINE, "description_fr": TEXT,
                 "description_en": TEXT, "brand": LINE},
@@ -95,29 +104,63 @@ FIELDS: dict[str, dict[str, object]] = {
              "site_contact_phone": LINE, "delivery_window": LINE, "delivery_notes": TEXT},
     "User": {"name": LINE, "phone": LINE},
     "Warehouse": {"name": LINE, "city": LINE},
+    "BillingProfile": {"name": LINE, "line1": LINE, "line2": LINE, "postal_code": LINE,
+                       "city": LINE, "service_code": LINE},
+    "Invoice": {"reason": TEXT, "buyer_name": LINE, "buyer_address": TEXT,
+                "buyer_postal_code": LINE, "buyer_city": LINE, "po_number": LINE,
+                "buyer_reference": LINE},
+    "InvoiceLine": {"name": LINE},
+    "InvoicePayment": {"reference": LINE},
+    "Quote": {"note": TEXT},
+    "QuoteVersion": {"delivery_terms": LINE},
+    "QuoteLine": {"note": LINE},
+    "QuoteMessage": {"body": TEXT},
 }
 
 # Text columns that are not free text: codes, identifiers, hashes, machine-written text, and
 # an uploaded file kept byte for byte. A new text column must be listed in one of the two
 # (tests/security/test_text_hygiene.py fails otherwise).
 NOT_FREE_TEXT: dict[str, set[str]] = {
+    "ProductVideo": {"url"},
+    # Markdown: indentation and blank lines carry meaning; rendered by the safe subset.
+    "SellerPage": {"slug", "body_fr", "body_en"},
+    "TermsVersion": {"body_fr", "body_en"},
+    "Attribute": {"code"},
+    "ProductDocument": {"language", "key"},
+    "ProductAttribute": {"value_key"},
+    "QuoteMessage": {"attachment_key", "attachment_name"},  # the file's own name, shown as text
     "AccountApplication": {"contact_email"},
     "Address": {"country"},
+    "ApiClient": {"token_hash", "token_hint"},
     "ApprovalRequest": {"reason"},  # written by the routing, in words of its own
     "AuditEntry": {"action", "object_type"},
     "Category": {"slug"},
-    "Company": {"legal_id", "trade", "currency", "language"},
+    "Company": {"legal_id", "trade", "currency", "language", "country", "external_ref",
+                "po_rule"},
     "CustomerGroup": {"code"},
-    "ImportJob": {"kind", "content"},
+    "IdempotentAnswer": {"key", "request_hash"},
+    "ImportJob": {"kind", "content", "claimed_by"},
     "Order": {"number", "currency", "submit_token", "search_text"},
     "OrderEvent": {"kind", "code"},
     "OrderLine": {"sku"},
-    "OutboxMessage": {"kind", "to_address", "subject", "body_text", "last_error"},
+    "OutboxMessage": {"kind", "to_address", "subject", "body_text", "last_error", "message_id"},
+    "PeriodicRun": {"job", "period", "worker_id", "state", "error"},
     "PriceList": {"code", "currency"},
     "Product": {"sku", "gtin", "uom", "pack_kind", "search_text"},
-    "User": {"email", "password_hash", "language"},
+    "Unit": {"external_ref"},
+    "User": {"email", "password_hash", "language", "external_ref"},
     "UserToken": {"token_hash"},
-    "Warehouse": {"code"},
+    "Warehouse": {"code", "working_days"},
+    "WebhookDelivery": {"message_id", "event", "state", "last_error"},
+    "WebhookSubscription": {"url", "secret"},
+    "WorkerHeartbeat": {"worker_id"},
+    "BillingProfile": {"country"},
+    "Invoice": {"number", "series", "currency", "buyer_country", "buyer_legal_id",
+                "order_number"},
+    "InvoiceCounter": {"series"},
+    "InvoiceLine": {"sku"},
+    "Quote": {"number"},
+    "QuoteVersion": {"currency"},
 }
 
 

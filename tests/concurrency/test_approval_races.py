@@ -21,7 +21,6 @@ from portal.models import (
 )
 from portal.services.approvals import decisions
 from tests import factories as f
-from tests.integration import approvals_builders as b
 
 ROUNDS = 500  # × 2 pairs of actions = 1,000 races
 
@@ -33,7 +32,7 @@ def _setup():
     f.user(company, Role.COMPANY_ADMIN)
     buyer = f.user(company, Role.BUYER, unit_id=branch.id, order_limit_cents=1_000)
     product = f.product(f.category("Race"), "RACE-1")
-    b.rule(company, Role.APPROVER, when_over_order_limit=True)
+    f.rule(company, Role.APPROVER, when_over_order_limit=True)
     db.session.commit()
     return approvers, buyer, product
 
@@ -67,8 +66,8 @@ def test_two_approvers_deciding_at_once_make_exactly_one_decision(figure, pg_app
     approvers, buyer, product = _setup()
     exactly_one, failures = 0, []
     for _ in range(ROUNDS):
-        order = b.order(buyer, [(product, 1, 5_000)])
-        [req] = b.requests_of(order)
+        order = f.order(buyer, [(product, 1, 5_000)], route=True)
+        [req] = f.requests_of(order)
         barrier = threading.Barrier(2)
         results = [None, None]
         threads = [threading.Thread(target=_decide, args=(

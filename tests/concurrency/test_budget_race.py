@@ -5,7 +5,6 @@ PostgreSQL only; prints the figure.
 """
 
 import threading
-from datetime import UTC, datetime
 
 import pytest
 
@@ -13,7 +12,6 @@ from portal.extensions import db
 from portal.models import Order, OrderStatus, Product, Role, User
 from portal.services.approvals.routing import route_new_order
 from tests import factories as f
-from tests.integration import approvals_builders as b
 
 ROUNDS = 50
 BUDGET = 100_000
@@ -24,10 +22,9 @@ def _place(app, buyer_id, product_id, barrier, results, index):
         try:
             buyer = db.session.get(User, buyer_id)
             product = db.session.get(Product, product_id)
-            order = b.order(buyer, [(product, 1, BUDGET * 6 // 10)], route=False, commit=False)
-            db.session.flush()
+            order = f.order(buyer, [(product, 1, BUDGET * 6 // 10)])
             barrier.wait()
-            route_new_order(order, buyer, datetime.now(UTC))
+            route_new_order(order, buyer, order.placed_at)
             db.session.commit()
             results[index] = order.status
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
@@ -43,7 +40,7 @@ def test_two_orders_at_once_cannot_both_slip_under_the_monthly_budget(figure, pg
     branch = f.unit(company, "Agence")
     f.user(company, Role.APPROVER, unit_id=branch.id)
     product = f.product(f.category("Budget"), "BUD-1")
-    b.rule(company, Role.APPROVER, when_over_user_budget=True)
+    f.rule(company, Role.APPROVER, when_over_user_budget=True)
     db.session.commit()
     safe, outcomes = 0, []
     for _ in range(ROUNDS):

@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.models import Order
 from tests.concurrency.bursts import post_together
 from tests.conftest import login
-from tests.integration.ordering_builders import cart_with, checkout_token
+from tests.factories import cart_with, checkout_token
 
 TRIALS = 200
 SUBMITS = 10

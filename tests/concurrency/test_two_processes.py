@@ -21,7 +21,6 @@ from portal.models import ApprovalRequest, AuditEntry, CartLine, Order, Role, Un
 from tests import factories as f
 from tests.conftest import IN_CI, _make_app, base_config
 from tests.faults.live_pg import PORTAL, gunicorn, portal_env, scratch_database
-from tests.integration import approvals_builders as b
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
@@ -119,12 +118,12 @@ def _company():
         "approver2": f.user(company, Role.APPROVER, unit_id=branch.id, email="ap2@two.test"),
     }
     f.user(company, Role.COMPANY_ADMIN, email="admin@two.test")
-    b.rule(company, Role.APPROVER, when_over_order_limit=True)
+    f.rule(company, Role.APPROVER, when_over_order_limit=True)
     db.session.commit()
-    waiting = [b.order(people["limited"], [(cement, 10, 15_000)])
+    waiting = [f.order(people["limited"], [(cement, 10, 15_000)], route=True)
                for _ in range(APPROVAL_ROUNDS)]
     return {"product": cement.id, "site": site.id,
-            "requests": [b.requests_of(o)[0].id for o in waiting],
+            "requests": [f.requests_of(o)[0].id for o in waiting],
             **{k: u.email for k, u in people.items()}}
 
 

@@ -8,7 +8,6 @@ is serial there); prints the figures.
 """
 
 import threading
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -17,7 +16,6 @@ from portal.extensions import db
 from portal.models import Order, OrderStatus, Product, Role, Unit, UnitKind, User
 from portal.services.approvals.routing import route_new_order
 from tests import factories as f
-from tests.integration import approvals_builders as b
 
 ROUNDS = 25
 BUYERS = 4
@@ -31,11 +29,9 @@ def _place(app, buyer_id, product_id, jobsite_id, barrier, results, index):
             buyer = db.session.get(User, buyer_id)
             product = db.session.get(Product, product_id)
             jobsite = db.session.get(Unit, jobsite_id) if jobsite_id else None
-            order = b.order(buyer, [(product, 1, ORDER)], jobsite=jobsite, route=False,
-                            commit=False)
-            db.session.flush()
+            order = f.order(buyer, [(product, 1, ORDER)], jobsite=jobsite)
             barrier.wait()
-            route_new_order(order, buyer, datetime.now(UTC))
+            route_new_order(order, buyer, order.placed_at)
             db.session.commit()
             results[index] = str(order.status)
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
@@ -69,7 +65,7 @@ def _run(figure, app, label, build):
     company = f.company(f"{label} Co")
     f.user(company, Role.COMPANY_ADMIN)
     product = f.product(f.category(label), f"{label[:3].upper()}-1")
-    b.rule(company, Role.COMPANY_ADMIN, when_over_unit_budget=True)
+    f.rule(company, Role.COMPANY_ADMIN, when_over_unit_budget=True)
     db.session.commit()
     overspent, worst, outcomes = 0, 0, []
     for n in range(ROUNDS):

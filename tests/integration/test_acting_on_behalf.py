@@ -11,8 +11,8 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import AuditEntry, CompanyStatus, Order, User
 from portal.services.backoffice.acting import acting_staff
+from tests import factories as f
 from tests.conftest import htmx_headers, login
-from tests.integration import staff_builders as sb
 
 EN = {"Accept-Language": "en"}
 
@@ -31,7 +31,7 @@ def _act(client, world, user=None, company=None):
 
 @pytest.fixture
 def rep_of_a(world):
-    sb.assign(world.rep, world.a.company)
+    f.assign(world.rep, world.a.company)
     world.a.buyer.name = "Julien Moreau"
     world.a.company.name = "Durand Bâtiment"
     db.session.commit()

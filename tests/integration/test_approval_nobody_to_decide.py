@@ -24,8 +24,7 @@ from portal.models import (
 from portal.services.approvals.routing import send_reminders
 from tests import factories as f
 from tests.conftest import login
-from tests.integration import approvals_builders as b
-from tests.integration.ordering_builders import cart_with, checkout_token
+from tests.factories import cart_with, checkout_token
 
 EN = {"Accept-Language": "en"}
 SOLE = "needs the approval of another company admin, and you are the only one"
@@ -34,7 +33,7 @@ SOLE = "needs the approval of another company admin, and you are the only one"
 @pytest.fixture
 def big_orders_need_an_admin(world):
     """Orders over 5,000 EUR need a company admin; company A has one admin."""
-    return b.rule(world.a.company, Role.COMPANY_ADMIN, min_total_cents=500_000)
+    return f.rule(world.a.company, Role.COMPANY_ADMIN, min_total_cents=500_000)
 
 
 def _mails(to):
@@ -93,8 +92,8 @@ def test_an_order_left_with_nobody_to_decide_it_is_told_to_the_sellers_staff(
     other = f.user(world.a.company, Role.COMPANY_ADMIN, email="admin2-a@test.example")
     db.session.add(RepAssignment(rep_id=world.rep.id, company_id=world.a.company.id))
     db.session.commit()
-    order = b.order(world.a.admin, [(world.products["cement"], 700, 850)])
-    [req] = b.requests_of(order)
+    order = f.order(world.a.admin, [(world.products["cement"], 700, 850)], route=True)
+    [req] = f.requests_of(order)
     assert req.status == ApprovalStatus.PENDING
     other.disabled = True  # the only other admin leaves after the order was routed
     db.session.commit()

@@ -19,17 +19,16 @@ from portal.services.approvals.routing import send_reminders
 from portal.services.orders.events import event_text
 from tests import factories as f
 from tests.conftest import htmx_headers, login
-from tests.integration import approvals_builders as b
 
 
 @pytest.fixture
 def pending(world):
     """A 1,500 € order of the buyer of A, waiting for the branch approver."""
-    b.rule(world.a.company, Role.APPROVER, (Role.COMPANY_ADMIN, 500_000),
+    f.rule(world.a.company, Role.APPROVER, (Role.COMPANY_ADMIN, 500_000),
            when_over_order_limit=True)
-    order = b.order(world.a.buyer, [(world.products["cement"], 10, 15_000)],
-                    jobsite=world.a.sites[0])
-    return order, b.requests_of(order)[0]
+    order = f.order(world.a.buyer, [(world.products["cement"], 10, 15_000)],
+                    jobsite=world.a.sites[0], route=True)
+    return order, f.requests_of(order)[0]
 
 
 def _reload(obj):
@@ -71,10 +70,10 @@ def test_approving_without_javascript_redirects_to_the_inbox(client, world, pend
 
 
 def test_a_big_order_goes_to_the_admin_after_the_approver(client, world):
-    b.rule(world.a.company, Role.APPROVER, (Role.COMPANY_ADMIN, 500_000),
+    f.rule(world.a.company, Role.APPROVER, (Role.COMPANY_ADMIN, 500_000),
            when_over_order_limit=True)
-    order = b.order(world.a.buyer, [(world.products["cement"], 1, 600_000)])
-    first, second = b.requests_of(order)
+    order = f.order(world.a.buyer, [(world.products["cement"], 1, 600_000)], route=True)
+    first, second = f.requests_of(order)
     login(client, world.a.approver)
     assert client.post(f"/approvals/{first.id}/approve").status_code == 303
     assert _reload(order).status == OrderStatus.PENDING_APPROVAL
@@ -111,10 +110,10 @@ def test_rejecting_needs_a_comment_and_tells_the_buyer(client, world, pending):
 
 
 def test_trimming_recomputes_from_frozen_prices_and_approves(client, world):
-    b.rule(world.a.company, Role.APPROVER, when_over_order_limit=True)
+    f.rule(world.a.company, Role.APPROVER, when_over_order_limit=True)
     screws, cement = world.products["screws"], world.products["cement"]
-    order = b.order(world.a.buyer, [(cement, 10, 15_000), (screws, 10, 80)])
-    [req] = b.requests_of(order)
+    order = f.order(world.a.buyer, [(cement, 10, 15_000), (screws, 10, 80)], route=True)
+    [req] = f.requests_of(order)
     cement_line, screw_line = order.lines
     login(client, world.a.approver)
     # The client cannot raise a quantity, nor send prices: only quantities are read.
@@ -142,10 +141,10 @@ def test_trimming_recomputes_from_frozen_prices_and_approves(client, world):
 
 
 def test_a_trim_at_step_two_asks_step_one_again_for_the_new_content(client, world):
-    b.rule(world.a.company, Role.APPROVER, (Role.COMPANY_ADMIN, 500_000),
+    f.rule(world.a.company, Role.APPROVER, (Role.COMPANY_ADMIN, 500_000),
            when_over_order_limit=True)
-    order = b.order(world.a.buyer, [(world.products["cement"], 10, 60_000)])
-    first, second = b.requests_of(order)
+    order = f.order(world.a.buyer, [(world.products["cement"], 10, 60_000)], route=True)
+    first, second = f.requests_of(order)
     login(client, world.a.approver)
     client.post(f"/approvals/{first.id}/approve")
     client.post("/logout")
@@ -155,7 +154,7 @@ def test_a_trim_at_step_two_asks_step_one_again_for_the_new_content(client, worl
                        data={f"qty-{line.id}": "9"}).status_code == 303
     order = _reload(order)
     assert order.status == OrderStatus.PENDING_APPROVAL and order.content_version == 2
-    rows = b.requests_of(order)
+    rows = f.requests_of(order)
     assert _reload(first).status == ApprovalStatus.SUPERSEDED
     current = [(r.step, r.status) for r in rows if r.content_version == 2]
     assert current == [(1, ApprovalStatus.PENDING), (2, ApprovalStatus.APPROVED)]
@@ -167,10 +166,10 @@ def test_a_trim_at_step_two_asks_step_one_again_for_the_new_content(client, worl
 
 
 def test_bulk_approve_approves_the_ticked_orders(client, world):
-    b.rule(world.a.company, Role.APPROVER, when_over_order_limit=True)
-    orders = [b.order(world.a.buyer, [(world.products["cement"], 1, 150_000)])
+    f.rule(world.a.company, Role.APPROVER, when_over_order_limit=True)
+    orders = [f.order(world.a.buyer, [(world.products["cement"], 1, 150_000)], route=True)
               for _ in range(3)]
-    ids = [b.requests_of(o)[0].id for o in orders]
+    ids = [f.requests_of(o)[0].id for o in orders]
     login(client, world.a.approver)
     response = client.post("/approvals/bulk", data={"request_id": [str(i) for i in ids[:2]]},
                            headers=htmx_headers("inbox"))
@@ -227,11 +226,11 @@ def test_an_approver_outside_the_unit_gets_a_404_and_nothing_changes(client, wor
 
 
 def test_an_approver_who_placed_the_order_cannot_approve_it(client, world):
-    b.rule(world.a.company, Role.APPROVER, when_over_order_limit=True)
+    f.rule(world.a.company, Role.APPROVER, when_over_order_limit=True)
     world.a.approver.order_limit_cents = 1_000
     db.session.commit()
-    order = b.order(world.a.approver, [(world.products["cement"], 1, 5_000)])
-    [req] = b.requests_of(order)
+    order = f.order(world.a.approver, [(world.products["cement"], 1, 5_000)], route=True)
+    [req] = f.requests_of(order)
     login(client, world.a.approver)
     assert client.post(f"/approvals/{req.id}/approve").status_code == 404
     assert _reload(order).status == OrderStatus.PENDING_APPROVAL
@@ -302,10 +301,10 @@ def test_an_order_no_longer_pending_cannot_be_approved(client, world, pending):
 
 
 def _two_line_order(world):
-    b.rule(world.a.company, Role.APPROVER, when_over_order_limit=True)
+    f.rule(world.a.company, Role.APPROVER, when_over_order_limit=True)
     screws, cement = world.products["screws"], world.products["cement"]
-    order = b.order(world.a.buyer, [(cement, 10, 15_000), (screws, 10, 80)])
-    [req] = b.requests_of(order)
+    order = f.order(world.a.buyer, [(cement, 10, 15_000), (screws, 10, 80)], route=True)
+    [req] = f.requests_of(order)
     return order, req
 
 

@@ -13,13 +13,17 @@ from portal.models import (
 )
 from portal.services.approvals.routing import needs_for_cart
 from tests import factories as f
-from tests.integration import approvals_builders as b
 
 NOW = datetime(2025, 6, 16, 9, 0, tzinfo=UTC)
 
 
 def _limit_rule(world, *steps):
-    return b.rule(world.a.company, *(steps or (Role.APPROVER,)), when_over_order_limit=True)
+    return f.rule(world.a.company, *(steps or (Role.APPROVER,)), when_over_order_limit=True)
+
+
+def _routed(buyer, lines, jobsite=None, at=NOW):
+    """An order placed at `at` and routed as checkout routes it."""
+    return f.order(buyer, lines, jobsite=jobsite, placed_at=at, route=True)
 
 
 def _outbox(to=None):
@@ -29,10 +33,10 @@ def _outbox(to=None):
 
 def test_an_order_over_the_buyer_limit_waits_for_the_unit_approver(world):
     _limit_rule(world)
-    order = b.order(world.a.buyer, [(world.products["cement"], 1, 150_000)],
-                    jobsite=world.a.sites[0], now=NOW)
+    order = _routed(world.a.buyer, [(world.products["cement"], 1, 150_000)],
+                    jobsite=world.a.sites[0])
     assert order.status == OrderStatus.PENDING_APPROVAL
-    [req] = b.requests_of(order)
+    [req] = f.requests_of(order)
     assert (req.step, req.status, req.approver_role, req.approver_unit_id) == (
         1, ApprovalStatus.PENDING, Role.APPROVER, world.a.branch.id)
     assert req.content_version == order.content_version and req.company_id == order.company_id
@@ -46,20 +50,20 @@ def test_an_order_over_the_buyer_limit_waits_for_the_unit_approver(world):
 
 def test_an_order_within_the_limit_is_submitted_at_once(world):
     _limit_rule(world)
-    order = b.order(world.a.buyer, [(world.products["cement"], 1, 90_000)], now=NOW)
+    order = _routed(world.a.buyer, [(world.products["cement"], 1, 90_000)])
     assert order.status == OrderStatus.SUBMITTED
-    assert b.requests_of(order) == [] and _outbox() == []
+    assert f.requests_of(order) == [] and _outbox() == []
 
 
 def test_a_6000_euro_order_needs_the_approver_then_the_company_admin(world):
     _limit_rule(world, Role.APPROVER, (Role.COMPANY_ADMIN, 500_000))
-    big = b.order(world.a.buyer, [(world.products["cement"], 1, 600_000)], now=NOW)
-    steps = b.requests_of(big)
+    big = _routed(world.a.buyer, [(world.products["cement"], 1, 600_000)])
+    steps = f.requests_of(big)
     assert [(r.step, r.status, r.approver_role) for r in steps] == [
         (1, ApprovalStatus.PENDING, Role.APPROVER), (2, ApprovalStatus.WAITING, Role.COMPANY_ADMIN)]
     assert [m.to_address for m in _outbox()] == [world.a.approver.email]  # step 1 only
-    small = b.order(world.a.buyer, [(world.products["cement"], 1, 150_000)], now=NOW)
-    assert [r.approver_role for r in b.requests_of(small)] == [Role.APPROVER]
+    small = _routed(world.a.buyer, [(world.products["cement"], 1, 150_000)])
+    assert [r.approver_role for r in f.requests_of(small)] == [Role.APPROVER]
 
 
 def test_the_cart_says_who_must_approve_and_why_before_submit(app, world):
@@ -82,8 +86,8 @@ def test_the_requester_never_approves_their_own_order(world):
     _limit_rule(world)
     world.a.approver.order_limit_cents = 100_000
     db.session.commit()
-    order = b.order(world.a.approver, [(world.products["cement"], 1, 150_000)], now=NOW)
-    [req] = b.requests_of(order)
+    order = _routed(world.a.approver, [(world.products["cement"], 1, 150_000)])
+    [req] = f.requests_of(order)
     # The only approver of the branch is the requester: the company admins decide.
     assert req.approver_role == Role.COMPANY_ADMIN
     assert [m.to_address for m in _outbox()] == [world.a.admin.email]
@@ -94,61 +98,61 @@ def test_an_admin_ordering_over_their_limit_is_approved_by_another_admin(world):
     other = f.user(world.a.company, Role.COMPANY_ADMIN, email="admin2-a@test.example")
     world.a.admin.order_limit_cents = 1_000
     db.session.commit()
-    order = b.order(world.a.admin, [(world.products["cement"], 1, 5_000)], now=NOW)
+    order = _routed(world.a.admin, [(world.products["cement"], 1, 5_000)])
     assert [m.to_address for m in _outbox()] == [other.email]
-    assert b.requests_of(order)[0].approver_role == Role.COMPANY_ADMIN
+    assert f.requests_of(order)[0].approver_role == Role.COMPANY_ADMIN
 
 
 def test_the_monthly_budget_counts_every_order_of_the_month(world):
-    b.rule(world.a.company, Role.APPROVER, when_over_user_budget=True)
+    f.rule(world.a.company, Role.APPROVER, when_over_user_budget=True)
     world.a.buyer.monthly_budget_cents = 200_000
     world.a.buyer.order_limit_cents = None
     db.session.commit()
     cement = world.products["cement"]
-    last_month = b.order(world.a.buyer, [(cement, 1, 150_000)], now=NOW - timedelta(days=20))
-    first = b.order(world.a.buyer, [(cement, 1, 150_000)], now=NOW)
-    second = b.order(world.a.buyer, [(cement, 1, 40_000)], now=NOW)
-    third = b.order(world.a.buyer, [(cement, 1, 20_000)], now=NOW)
+    last_month = _routed(world.a.buyer, [(cement, 1, 150_000)], at=NOW - timedelta(days=20))
+    first = _routed(world.a.buyer, [(cement, 1, 150_000)])
+    second = _routed(world.a.buyer, [(cement, 1, 40_000)])
+    third = _routed(world.a.buyer, [(cement, 1, 20_000)])
     assert [o.status for o in (last_month, first, second, third)] == [
         OrderStatus.SUBMITTED, OrderStatus.SUBMITTED, OrderStatus.SUBMITTED,
         OrderStatus.PENDING_APPROVAL]
     # Cancelled and rejected orders do not count.
     second.status = OrderStatus.CANCELLED
     db.session.commit()
-    assert b.order(world.a.buyer, [(cement, 1, 20_000)], now=NOW).status == OrderStatus.SUBMITTED
+    assert _routed(world.a.buyer, [(cement, 1, 20_000)]).status == OrderStatus.SUBMITTED
 
 
 def test_a_unit_budget_counts_the_orders_of_the_units_below_it(world):
-    b.rule(world.a.company, Role.COMPANY_ADMIN, when_over_unit_budget=True)
+    f.rule(world.a.company, Role.COMPANY_ADMIN, when_over_unit_budget=True)
     world.a.branch.budget_cents = 300_000
     world.a.buyer.order_limit_cents = None
     db.session.commit()
     cement = world.products["cement"]
     other_buyer = f.user(world.a.company, Role.BUYER, unit_id=world.a.sites[1].id)
-    assert b.order(other_buyer, [(cement, 1, 200_000)], jobsite=world.a.sites[1],
-                   now=NOW).status == OrderStatus.SUBMITTED
-    over = b.order(world.a.buyer, [(cement, 1, 150_000)], jobsite=world.a.sites[0], now=NOW)
+    assert _routed(other_buyer, [(cement, 1, 200_000)],
+                   jobsite=world.a.sites[1]).status == OrderStatus.SUBMITTED
+    over = _routed(world.a.buyer, [(cement, 1, 150_000)], jobsite=world.a.sites[0])
     assert over.status == OrderStatus.PENDING_APPROVAL
-    assert "Agence" in b.requests_of(over)[0].reason
+    assert "Agence" in f.requests_of(over)[0].reason
 
 
 def test_category_and_jobsite_rules_look_at_the_lines_and_the_delivery(world):
-    b.rule(world.a.company, Role.APPROVER, category_id=world.categories["food"].id)
-    b.rule(world.a.company, Role.COMPANY_ADMIN, jobsite_id=world.a.sites[1].id)
+    f.rule(world.a.company, Role.APPROVER, category_id=world.categories["food"].id)
+    f.rule(world.a.company, Role.COMPANY_ADMIN, jobsite_id=world.a.sites[1].id)
     flour, cement = world.products["flour"], world.products["cement"]
-    assert b.order(world.a.buyer, [(cement, 1, 100)], jobsite=world.a.sites[0],
-                   now=NOW).status == OrderStatus.SUBMITTED
-    food = b.order(world.a.buyer, [(cement, 1, 100), (flour, 10, 120)], now=NOW)
-    assert [r.approver_role for r in b.requests_of(food)] == [Role.APPROVER]
-    site2 = b.order(world.a.buyer, [(cement, 1, 100)], jobsite=world.a.sites[1], now=NOW)
-    assert [r.approver_role for r in b.requests_of(site2)] == [Role.COMPANY_ADMIN]
+    assert _routed(world.a.buyer, [(cement, 1, 100)],
+                   jobsite=world.a.sites[0]).status == OrderStatus.SUBMITTED
+    food = _routed(world.a.buyer, [(cement, 1, 100), (flour, 10, 120)])
+    assert [r.approver_role for r in f.requests_of(food)] == [Role.APPROVER]
+    site2 = _routed(world.a.buyer, [(cement, 1, 100)], jobsite=world.a.sites[1])
+    assert [r.approver_role for r in f.requests_of(site2)] == [Role.COMPANY_ADMIN]
 
 
 def test_rules_of_another_company_or_inactive_rules_never_apply(world):
-    b.rule(world.b.company, Role.APPROVER, when_over_order_limit=True)
+    f.rule(world.b.company, Role.APPROVER, when_over_order_limit=True)
     inactive = _limit_rule(world)
     inactive.active = False
     db.session.commit()
-    order = b.order(world.a.buyer, [(world.products["cement"], 1, 150_000)], now=NOW)
+    order = _routed(world.a.buyer, [(world.products["cement"], 1, 150_000)])
     assert order.status == OrderStatus.SUBMITTED
     assert db.session.scalar(db.select(db.func.count(AuditEntry.id))) == 0

@@ -87,7 +87,7 @@ def test_viewers_and_staff_have_no_limits_section(client, world):
 
 
 def test_the_carts_approval_notice_links_to_the_buyers_limits(client, world):
-    from tests.integration.ordering_builders import approval_over_limit, cart_with
+    from tests.factories import approval_over_limit, cart_with
 
     approval_over_limit(world.a.company)
     [line] = cart_with(world.a.buyer, (world.products["cement"], 20))  # 170 €, limit 1,000 €

@@ -5,7 +5,7 @@ import pytest
 from portal.extensions import db
 from portal.models import CartLine, PriceTier, VisibilityRule
 from tests.conftest import htmx_headers, login
-from tests.integration.ordering_builders import approval_over_limit, cart_with
+from tests.factories import approval_over_limit, cart_with
 
 EN = {"Accept-Language": "en"}
 

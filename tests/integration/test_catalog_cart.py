@@ -7,7 +7,7 @@ from portal.extensions import db
 from portal.models import Cart, CartLine, CompanyStatus, Role, ShoppingList, ShoppingListLine
 from tests import factories as f
 from tests.conftest import htmx_headers, login
-from tests.integration.catalog_builders import shopping_list
+from tests.factories import shopping_list
 
 BAD_QUANTITIES = ["-1", "1.5", "１２", "١٢", "1_000", "sNaN", "1e9", "", "0", "999999999"]
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import Product
 from tests.conftest import htmx_headers, login
-from tests.integration.catalog_builders import row_ids
+from tests.factories import row_ids
 
 HOSTILE = [
     "' OR 1=1 --",

@@ -4,7 +4,7 @@ from portal.extensions import db
 from portal.models import Stock
 from tests import factories as f
 from tests.conftest import login
-from tests.integration.catalog_builders import row_ids
+from tests.factories import row_ids
 
 
 def test_product_page_shows_names_pack_multiple_and_description_in_the_users_language(
@@ -66,7 +66,7 @@ def test_a_discontinued_product_links_to_its_replacement_with_an_add_to_cart(cli
 
 
 def test_an_invisible_replacement_is_not_offered(client, world):
-    from tests.integration.catalog_builders import restrict_to_category
+    from tests.factories import restrict_to_category
 
     old = f.product(world.categories["food"], "OLD-1", price_list=world.base, discontinued=True,
                     replacement_id=world.products["screws"].id)

@@ -6,7 +6,7 @@ from sqlalchemy import event
 from portal.extensions import db
 from tests import factories as f
 from tests.conftest import login
-from tests.integration.catalog_builders import row_ids
+from tests.factories import row_ids
 
 
 def _products(world, n):

@@ -6,7 +6,7 @@ from portal.extensions import db
 from portal.services.catalog import rebuild_search_index
 from tests import factories as f
 from tests.conftest import htmx_headers, login
-from tests.integration.catalog_builders import row_ids, shopping_list
+from tests.factories import row_ids, shopping_list
 
 
 def _ids(client, url, **kw):
@@ -104,10 +104,10 @@ def test_a_category_filter_covers_its_sub_categories(client, world):
 
 def test_on_my_lists_keeps_products_of_my_lists_and_of_lists_shared_in_my_company(client, world):
     p = world.products
-    shopping_list(world.a.buyer, p["gloves"])
-    shopping_list(world.a.admin, p["flour"], shared=True)
-    shopping_list(world.a.approver, p["cement"])  # private to someone else
-    shopping_list(world.b.buyer, p["screws"], shared=True)  # another company
+    shopping_list(world.a.buyer, lines=[(p["gloves"], 12)])
+    shopping_list(world.a.admin, shared=True, lines=[(p["flour"], 10)])
+    shopping_list(world.a.approver, lines=[(p["cement"], 1)])  # private to someone else
+    shopping_list(world.b.buyer, shared=True, lines=[(p["screws"], 1)])  # another company
     login(client, world.a.buyer)
     assert sorted(_ids(client, "/catalog/search?on_list=1")) == sorted([p["gloves"].id,
                                                                        p["flour"].id])

@@ -4,7 +4,7 @@ import pytest
 
 from portal.extensions import db
 from tests.conftest import htmx_headers, login
-from tests.integration.catalog_builders import main_of, restrict_to_category, row_ids
+from tests.factories import main_of, restrict_to_category, row_ids
 
 MISSING = 999_999
 

@@ -20,7 +20,7 @@ from portal.models import (
 )
 from portal.services.ordering.checkout import local_today
 from tests.conftest import login
-from tests.integration.ordering_builders import (
+from tests.factories import (
     approval_over_limit,
     cart_with,
     checkout_token,

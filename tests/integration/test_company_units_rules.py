@@ -4,8 +4,8 @@ import pytest
 
 from portal.extensions import db
 from portal.models import ApprovalRule, AuditEntry, Role, Unit, UnitKind
+from tests import factories as f
 from tests.conftest import htmx_headers, login
-from tests.integration import approvals_builders as b
 
 
 def _reload(obj):
@@ -91,15 +91,15 @@ def test_the_admin_creates_a_two_step_rule_that_routes_orders(client, world):
         (Role.APPROVER, None), (Role.COMPANY_ADMIN, 500_000)]
     page = client.get("/company/rules", headers={"Accept-Language": "en"})
     assert "Over limit" in page.get_data(as_text=True)
-    order = b.order(world.a.buyer, [(world.products["cement"], 1, 600_000)])
-    assert [r.approver_role for r in b.requests_of(order)] == [Role.APPROVER, Role.COMPANY_ADMIN]
+    order = f.order(world.a.buyer, [(world.products["cement"], 1, 600_000)], route=True)
+    assert [r.approver_role for r in f.requests_of(order)] == [Role.APPROVER, Role.COMPANY_ADMIN]
     entry = db.session.scalars(db.select(AuditEntry)).one()
     assert entry.action == "rule.create" and entry.detail["after"]["steps"][1][
         "min_total_cents"] == 500_000
 
 
 def test_editing_and_deactivating_a_rule_are_audited(client, world):
-    rule = b.rule(world.a.company, Role.APPROVER, when_over_order_limit=True)
+    rule = f.rule(world.a.company, Role.APPROVER, when_over_order_limit=True)
     db.session.commit()
     login(client, world.a.admin)
     assert 'selected' in client.get(f"/company/rules/{rule.id}").get_data(as_text=True)
@@ -140,7 +140,7 @@ def test_a_rule_with_foreign_or_bad_values_is_refused(client, world, over):
 ])
 def test_units_and_rules_of_another_company_are_404_as_page_and_fragment(client, world,
                                                                            method, path):
-    foreign_rule = b.rule(world.b.company, Role.APPROVER, when_over_order_limit=True)
+    foreign_rule = f.rule(world.b.company, Role.APPROVER, when_over_order_limit=True)
     db.session.commit()
     login(client, world.a.admin)
     url = path.format(unit=world.b.branch.id, rule=foreign_rule.id)

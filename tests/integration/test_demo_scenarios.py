@@ -119,11 +119,25 @@ def _nothing_happens_after_now(now):
     assert (db.session.scalar(select(func.max(ApprovalRequest.decided_at))) or now) <= now
 
 
+def _the_accountant_has_an_overdue_invoice_on_the_statement(now):
+    from portal.models import User
+    from portal.services import billing
+
+    accountant = db.session.scalar(select(User).where(User.email == "compta@demo.test"))
+    assert billing.is_billing_contact(accountant)
+    found = billing.statement(accountant.company, now.date())
+    statuses = {row.status for row in found.rows}
+    assert found.overdue_count == 1, found.overdue_count
+    assert {"paid", "open", "partly_paid"} <= statuses, statuses
+    assert all(row.invoice.issued_at <= now for row in found.rows)
+
+
 SCENARIOS = [_dealer_sees_tracking_of_his_latest_order,
              _buyer_repeats_his_last_order_to_the_jobsite,
              _approvals_wait_for_the_manager_and_the_admin,
              _the_admin_journal_shows_past_decisions,
-             _warehouse_has_orders_to_confirm_and_to_ship, _nothing_happens_after_now]
+             _warehouse_has_orders_to_confirm_and_to_ship, _nothing_happens_after_now,
+             _the_accountant_has_an_overdue_invoice_on_the_statement]
 
 
 @pytest.mark.parametrize("now", DATES, ids=lambda d: d.strftime("%a-%Y-%m-%d-%H%M"))

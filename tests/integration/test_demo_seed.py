@@ -34,6 +34,7 @@ from portal.models import (
     User,
 )
 from portal.services.accounts.passwords import verify_password
+from portal.services.selling import tax_total
 
 DEMO_ROLES = {
     "buyer@demo.test": Role.BUYER,
@@ -226,13 +227,19 @@ def test_order_history_covers_every_status(demo):
     statuses = set(db.session.scalars(select(Order.status).distinct()))
     assert statuses == set(OrderStatus)
     assert 1200 <= demo["orders"] <= 1800
-    # Totals add up and VAT is 20 % rounded half up.
+    # Totals add up; VAT is each line's frozen rate, rounded once per rate (food at 5.5 %).
     line_sums = dict(db.session.execute(
         select(OrderLine.order_id, func.sum(OrderLine.line_total_cents))
         .group_by(OrderLine.order_id)).all())
+    rows = db.session.execute(select(OrderLine.order_id, OrderLine.tax_rate_bp,
+                                     OrderLine.line_total_cents)).all()
+    assert {rate for _, rate, _ in rows} == {550, 2000}
+    by_order = defaultdict(list)
+    for order_id, rate, cents in rows:
+        by_order[order_id].append((rate, cents))
     for order in db.session.scalars(select(Order)):
         assert order.subtotal_cents == line_sums[order.id]
-        assert order.tax_cents == (order.subtotal_cents * 20 + 50) // 100
+        assert order.tax_cents == tax_total(by_order[order.id])
         assert order.total_cents == order.subtotal_cents + order.tax_cents
     numbers = db.session.scalars(select(Order.number).order_by(Order.placed_at, Order.id)).all()
     assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)

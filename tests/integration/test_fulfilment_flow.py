@@ -18,7 +18,7 @@ from portal.models import (
 )
 from portal.services.orders.events import event_text
 from tests.conftest import htmx_headers, login
-from tests.integration.backoffice_builders import order
+from tests.factories import order
 
 BASE = "/staff/fulfilment"
 
@@ -37,7 +37,8 @@ def mails_to(address: str) -> list[OutboxMessage]:
 
 @pytest.fixture
 def two_lines(world):
-    return order(world.a, [(world.products["screws"], 10), (world.products["cement"], 4)])
+    return order(world.a.buyer, [(world.products["screws"], 10), (world.products["cement"], 4)],
+                 commit=True)
 
 
 def ship(client, o, quantities: dict, **fields):
@@ -181,7 +182,8 @@ def test_an_action_on_an_unknown_order_is_a_404(client, world, action):
 
 
 def test_a_line_of_another_order_is_a_404(client, world, two_lines):
-    other = order(world.b, [(world.products["flour"], 10)], status=OrderStatus.CONFIRMED)
+    other = order(world.b.buyer, [(world.products["flour"], 10)], status=OrderStatus.CONFIRMED,
+                  commit=True)
     db.session.get(Order, two_lines.id).status = OrderStatus.CONFIRMED
     db.session.commit()
     login(client, world.fulfilment)
@@ -282,7 +284,8 @@ def test_cancel_needs_a_reason_and_the_buyer_reads_it(client, world, two_lines):
 
 
 def test_only_a_staff_admin_may_cancel_an_order_waiting_for_approval(client, world):
-    o = order(world.a, [(world.products["screws"], 10)], status=OrderStatus.PENDING_APPROVAL)
+    o = order(world.a.buyer, [(world.products["screws"], 10)],
+              status=OrderStatus.PENDING_APPROVAL, commit=True)
     db.session.add(ApprovalRequest(order_id=o.id, company_id=o.company_id, step=1,
                                    status=ApprovalStatus.PENDING))
     db.session.commit()
@@ -311,10 +314,11 @@ def test_a_shipped_order_cannot_be_cancelled(client, world, two_lines):
 
 def test_the_queue_lists_open_orders_oldest_first(client, world):
     now = datetime.now(UTC)
-    newer = order(world.a, [(world.products["screws"], 1)], placed_at=now)
-    older = order(world.b, [(world.products["flour"], 10)], status=OrderStatus.CONFIRMED,
-                  placed_at=now - timedelta(days=2))
-    done = order(world.a, [(world.products["cement"], 1)], status=OrderStatus.DELIVERED)
+    newer = order(world.a.buyer, [(world.products["screws"], 1)], placed_at=now, commit=True)
+    older = order(world.b.buyer, [(world.products["flour"], 10)], status=OrderStatus.CONFIRMED,
+                  placed_at=now - timedelta(days=2), commit=True)
+    done = order(world.a.buyer, [(world.products["cement"], 1)], status=OrderStatus.DELIVERED,
+                 commit=True)
     login(client, world.fulfilment)
     page = client.get(f"{BASE}/").get_data(as_text=True)
     assert page.index(older.number) < page.index(newer.number)
@@ -329,8 +333,8 @@ def test_the_queue_filters_by_warehouse_stock(client, world):
 
     other = f.warehouse("PAR")
     db.session.commit()
-    gloves_only = order(world.a, [(world.products["gloves"], 12)])
-    screws = order(world.a, [(world.products["screws"], 10)])
+    gloves_only = order(world.a.buyer, [(world.products["gloves"], 12)], commit=True)
+    screws = order(world.a.buyer, [(world.products["screws"], 10)], commit=True)
     login(client, world.fulfilment)
     page = client.get(f"{BASE}/?warehouse={world.warehouse.id}").get_data(as_text=True)
     assert screws.number in page and gloves_only.number not in page  # gloves: 0 in stock
@@ -338,11 +342,29 @@ def test_the_queue_filters_by_warehouse_stock(client, world):
         as_text=True)
 
 
+def test_the_queue_finds_an_order_by_its_number_po_or_sku_past_the_first_page(client, world):
+    for _ in range(31):  # a full first page of older orders
+        order(world.a.buyer, [(world.products["screws"], 1)], commit=True)
+    wanted = order(world.b.buyer, [(world.products["flour"], 3)], po="PO-7781",
+                   commit=True)
+    login(client, world.fulfilment)
+    assert wanted.number not in client.get(f"{BASE}/").get_data(as_text=True)
+    for typed in (wanted.number, wanted.number.lower(), "po-7781", world.products["flour"].sku):
+        page = client.get(f"{BASE}/", query_string={"q": f" {typed} "}).get_data(as_text=True)
+        assert wanted.number in page, typed
+    narrowed = client.get(f"{BASE}/", query_string={"q": wanted.number},
+                          headers=htmx_headers("queue")).get_data(as_text=True)
+    assert narrowed.count('class="bo-row"') == 1 and "<html" not in narrowed
+    nothing = client.get(f"{BASE}/", query_string={"q": "%_zz"}).get_data(as_text=True)
+    assert 'class="bo-row"' not in nothing and "Aucune commande ici." in nothing
+
+
 def test_the_queue_reads_a_bounded_number_of_queries(client, world, app):
     from sqlalchemy import event
 
     for _ in range(15):
-        order(world.a, [(world.products["screws"], 1), (world.products["cement"], 1)])
+        order(world.a.buyer, [(world.products["screws"], 1), (world.products["cement"], 1)],
+              commit=True)
     login(client, world.fulfilment)
     seen = []
     listener = lambda *args: seen.append(1)  # noqa: E731

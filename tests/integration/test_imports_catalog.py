@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import ImportStatus, PriceTier, Product, Stock
 from tests.conftest import login
-from tests.integration.backoffice_builders import csv_bytes, order
+from tests.factories import csv_bytes, order
 from tests.integration.test_imports_customers import checked_job, run_to_rest
 
 BASE = "/staff/imports"
@@ -120,7 +120,7 @@ def test_exports_neutralize_formulas_for_excel(client, world):
     product.name_fr = "=cmd|' /C calc'!A0"
     world.a.company.name = "+ACME"
     db.session.commit()
-    order(world.a, [(product, 10)], po_number="@PO-1")
+    order(world.a.buyer, [(product, 10)], po="@PO-1", commit=True)
     login(client, world.staff)
     for what, expected in (("products", "'=cmd|' /C calc'!A0"), ("customers", "'+ACME"),
                            ("orders", "'@PO-1")):
@@ -149,11 +149,10 @@ def test_an_exported_products_file_imports_back_unchanged(client, world):
 
 
 def test_a_replacement_later_in_the_file_is_found_across_chunks(client, world, monkeypatch):
-    from portal.blueprints.imports import routes
-    from portal.services.csv_import import jobs
+    from portal.services.csv_import import jobs, running
 
     monkeypatch.setattr(jobs, "CHUNK_ROWS", 2)
-    monkeypatch.setattr(routes, "POLL_BUDGET", 0)  # one chunk per poll, like a slow server
+    monkeypatch.setattr(running, "CHECK_SLICE", 0)  # one chunk per slice, like a slow server
     login(client, world.staff)
     slug = world.categories["tools"].slug
     rows = [f"NEW-1;;A;A;;;;{slug};;;;;oui;NEW-5", f"NEW-2;;B;B;;;;{slug};;;;;oui;NOPE-9",

@@ -17,7 +17,7 @@ from portal.models import (
 from portal.services.csv_import import customers as customers_kind
 from portal.services.csv_import import jobs
 from tests.conftest import htmx_headers, login
-from tests.integration.backoffice_builders import (
+from tests.factories import (
     CUSTOMER_HEADER,
     csv_bytes,
     customer_rows,
@@ -35,7 +35,7 @@ def upload(client, raw: bytes, kind="customers", name="clients.csv"):
 def run_to_rest(client, job_id: int, limit: int = 50) -> ImportJob:
     """Poll like the page does until the job stops running."""
     for _ in range(limit):
-        answer = client.post(f"{BASE}/{job_id}/progress", headers=htmx_headers("job"))
+        answer = client.get(f"{BASE}/{job_id}/progress", headers=htmx_headers("job"))
         assert answer.status_code == 200
         db.session.expire_all()
         job = db.session.get(ImportJob, job_id)
@@ -222,27 +222,35 @@ def test_an_unknown_job_is_a_404_as_page_and_fragment(client, world):
     login(client, world.staff)
     assert client.get(f"{BASE}/4242").status_code == 404
     assert client.get(f"{BASE}/4242", headers=htmx_headers()).status_code == 404
-    for path in ("/4242/progress", "/4242/commit"):
-        assert client.post(BASE + path).status_code == 404
-        assert client.post(BASE + path, headers=htmx_headers()).status_code == 404
+    for method, path in (("get", "/4242/progress"), ("post", "/4242/commit")):
+        assert client.open(BASE + path, method=method).status_code == 404
+        assert client.open(BASE + path, method=method, headers=htmx_headers()).status_code == 404
 
 
-def test_the_progress_fragment_polls_while_running_and_stops_when_done(client, world,
-                                                                       monkeypatch):
+def test_the_progress_fragment_polls_while_the_worker_runs_and_stops_when_done(
+        client, world, monkeypatch):
+    from datetime import UTC, datetime
+
+    from portal import worker
+    from portal.services import csv_import
+
     login(client, world.staff)
     monkeypatch.setattr(jobs, "CHUNK_ROWS", 10)
-    import portal.blueprints.imports.routes as routes
-
-    monkeypatch.setattr(routes, "POLL_BUDGET", 0)
+    monkeypatch.setattr(worker, "start_import", lambda job_id: None)  # no worker yet
     answer = upload(client, csv_bytes(CUSTOMER_HEADER, customer_rows(35)))
     job_id = int(answer.headers["Location"].rsplit("/", 1)[1])
-    first = client.post(f"{BASE}/{job_id}/progress", headers=htmx_headers("job"))
+    waiting = client.get(f"{BASE}/{job_id}/progress", headers=htmx_headers("job"))
+    assert 'value="0"' in waiting.get_data(as_text=True)
+    jobs.check_some(db.session.get(ImportJob, job_id), 0)  # the worker's first chunk
+    db.session.commit()
+    first = client.get(f"{BASE}/{job_id}/progress", headers=htmx_headers("job"))
     body = first.get_data(as_text=True)
     assert 'hx-trigger="every 1s"' in body and "<progress" in body and "<html" not in body
-    assert 'value="10"' in body
-    job = run_to_rest(client, job_id)
-    assert job.status == ImportStatus.CHECKED
-    last = client.post(f"{BASE}/{job_id}/progress", headers=htmx_headers("job"))
+    assert 'value="10"' in body and "fermer cette page" in body  # French by default
+    csv_import.run_import(job_id, "test-worker", lambda: datetime.now(UTC))
+    db.session.expire_all()
+    assert db.session.get(ImportJob, job_id).status == ImportStatus.CHECKED
+    last = client.get(f"{BASE}/{job_id}/progress", headers=htmx_headers("job"))
     assert "every 1s" not in last.get_data(as_text=True)
 
 

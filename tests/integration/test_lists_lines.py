@@ -7,7 +7,6 @@ from portal.extensions import db
 from portal.models import Cart, CartLine, Product, ShoppingList, ShoppingListLine, VisibilityRule
 from tests import factories as f
 from tests.conftest import htmx_headers, login
-from tests.integration import orders_builders as ob
 
 
 def cart_of(user) -> dict[str, int]:
@@ -25,7 +24,7 @@ def skus_in(sl) -> list[tuple[str, int]]:
 @pytest.fixture
 def sl(world):
     p = world.products
-    made = ob.shopping_list(world.a.buyer, "Site 1", lines=[
+    made = f.shopping_list(world.a.buyer, "Site 1", lines=[
         (p["screws"], 10), (p["cement"], 2), (p["gloves"], 12)])
     world.a.buyer.language = "en"
     db.session.commit()
@@ -133,7 +132,7 @@ def test_add_to_cart_by_htmx_answers_the_notice_and_the_cart_badge(client, world
 
 
 def test_selected_ids_of_another_list_are_ignored(client, world, sl):
-    other = ob.shopping_list(world.a.buyer, "Other", lines=[(world.products["flour"], 10)])
+    other = f.shopping_list(world.a.buyer, "Other", lines=[(world.products["flour"], 10)])
     db.session.commit()
     login(client, world.a.buyer)
     response = client.post(f"/lists/{sl.id}/to-cart", data={"line": str(other.lines[0].id)})
@@ -233,7 +232,7 @@ def test_the_list_page_costs_the_same_queries_for_3_or_30_lines(client, world, s
 
 def test_add_an_order_to_a_new_list(client, world):
     p = world.products
-    order = ob.order(world.a.buyer, [(p["screws"], 10, 80), (p["cement"], 3, 850)])
+    order = f.order(world.a.buyer, [(p["screws"], 10, 80), (p["cement"], 3, 850)])
     db.session.commit()
     login(client, world.a.buyer)
     page = client.get(f"/orders/{order.id}/to-list")
@@ -247,7 +246,7 @@ def test_add_an_order_to_a_new_list(client, world):
 
 def test_add_an_order_to_an_existing_list_adds_up_quantities(client, world, sl):
     p = world.products
-    order = ob.order(world.a.buyer, [(p["screws"], 10, 80), (p["flour"], 20, 120)])
+    order = f.order(world.a.buyer, [(p["screws"], 10, 80), (p["flour"], 20, 120)])
     db.session.commit()
     login(client, world.a.buyer)
     client.post(f"/orders/{order.id}/to-list", data={"list_id": str(sl.id)})
@@ -256,9 +255,9 @@ def test_add_an_order_to_an_existing_list_adds_up_quantities(client, world, sl):
 
 def test_adding_an_order_to_a_list_i_cannot_edit_is_a_404(client, world):
     p = world.products
-    order = ob.order(world.a.buyer, [(p["screws"], 10, 80)])
-    foreign = ob.shopping_list(world.b.buyer, "B", shared=True)
-    colleague_shared = ob.shopping_list(world.a.admin, "Admin's shared", shared=True)
+    order = f.order(world.a.buyer, [(p["screws"], 10, 80)])
+    foreign = f.shopping_list(world.b.buyer, "B", shared=True)
+    colleague_shared = f.shopping_list(world.a.admin, "Admin's shared", shared=True)
     db.session.commit()
     login(client, world.a.buyer)
     for target in (foreign, colleague_shared):
@@ -268,7 +267,7 @@ def test_adding_an_order_to_a_list_i_cannot_edit_is_a_404(client, world):
 
 
 def test_adding_an_order_to_no_list_asks_for_one(client, world):
-    order = ob.order(world.a.buyer, [(world.products["screws"], 10, 80)])
+    order = f.order(world.a.buyer, [(world.products["screws"], 10, 80)])
     world.a.buyer.language = "en"
     db.session.commit()
     login(client, world.a.buyer)
@@ -282,8 +281,8 @@ def test_the_catalogs_add_to_list_still_works_and_respects_edit_rights(app, worl
     from portal.services.ordering.lists import add_to_list
 
     a = world.a
-    mine = ob.shopping_list(a.buyer, "Mine")
-    shared_by_admin = ob.shopping_list(a.admin, "Shared", shared=True)
+    mine = f.shopping_list(a.buyer, "Mine")
+    shared_by_admin = f.shopping_list(a.admin, "Shared", shared=True)
     with app.test_request_context():
         add_to_list(a.buyer, mine, world.products["screws"], 5)
         add_to_list(a.buyer, mine, world.products["screws"], 5)

@@ -6,7 +6,6 @@ from portal.extensions import db
 from portal.models import Role, ShoppingList
 from tests import factories as f
 from tests.conftest import htmx_headers, login
-from tests.integration import orders_builders as ob
 
 
 @pytest.fixture
@@ -15,11 +14,11 @@ def lists(world):
     a = world.a
     colleague = f.user(a.company, Role.BUYER, email="colleague@test.example", name="Marc")
     made = {
-        "mine": ob.shopping_list(a.buyer, "Mine", lines=[(p["screws"], 10)]),
-        "shared": ob.shopping_list(colleague, "Site 1 weekly", shared=True, unit=a.sites[0],
+        "mine": f.shopping_list(a.buyer, "Mine", lines=[(p["screws"], 10)]),
+        "shared": f.shopping_list(colleague, "Site 1 weekly", shared=True, unit=a.sites[0],
                                    lines=[(p["cement"], 2)]),
-        "private": ob.shopping_list(colleague, "Marc private", lines=[(p["cement"], 3)]),
-        "foreign": ob.shopping_list(world.b.buyer, "B list", shared=True,
+        "private": f.shopping_list(colleague, "Marc private", lines=[(p["cement"], 3)]),
+        "foreign": f.shopping_list(world.b.buyer, "B list", shared=True,
                                     lines=[(p["screws"], 10)]),
     }
     db.session.commit()

@@ -12,7 +12,6 @@ from sqlalchemy import create_engine, text
 from portal import logs, monitoring
 from portal.extensions import db
 from portal.models import OutboxMessage
-from portal.services.messaging.mail import MAX_ATTEMPTS
 from tests.conftest import login
 
 # ---------------------------------------------------------------- logs
@@ -148,7 +147,8 @@ def test_readyz_is_ready_at_the_migration_head(app, stamped):
     stamped(monitoring.migration_head())
     response = app.test_client().get("/readyz")
     assert response.status_code == 200, response.json
-    assert response.json == {"status": "ready", "revision": monitoring.migration_head()}
+    assert response.json == {"status": "ready", "revision": monitoring.migration_head(),
+                             "worker": {"seen_recently": False, "last_seen_seconds_ago": None}}
 
 
 def test_readyz_refuses_traffic_while_the_database_is_behind_the_code(app, stamped):
@@ -179,11 +179,12 @@ def test_readyz_answers_503_when_the_database_is_unreachable(app, monkeypatch):
 # ---------------------------------------------------------------- metrics
 
 
-def _queue(count, created_at, attempts=0):
+def _queue(count, created_at, attempts=0, dead_at=None):
     for n in range(count):
         db.session.add(OutboxMessage(kind="reset", to_address=f"u{n}@test.example",
                                      subject="s", body_text="b", created_at=created_at,
-                                     next_attempt_at=created_at, attempts=attempts))
+                                     next_attempt_at=created_at, attempts=attempts,
+                                     dead_at=dead_at))
 
 
 def _sample(body: str, name: str) -> float:
@@ -197,7 +198,7 @@ def _sample(body: str, name: str) -> float:
 def test_metrics_show_the_outbox_backlog_to_the_token_bearer_only(app, world):
     now = datetime.now(UTC)
     _queue(2, now - timedelta(hours=2))
-    _queue(1, now - timedelta(days=3), attempts=MAX_ATTEMPTS)  # given up: not "pending"
+    _queue(1, now - timedelta(days=3), attempts=8, dead_at=now)  # given up: not "pending"
     db.session.add(OutboxMessage(kind="reset", to_address="x@test.example", subject="s",
                                  body_text="b", created_at=now - timedelta(days=9),
                                  next_attempt_at=now, sent_at=now))
@@ -215,7 +216,7 @@ def test_metrics_show_the_outbox_backlog_to_the_token_bearer_only(app, world):
     assert response.mimetype == "text/plain"
     body = response.get_data(as_text=True)
     assert _sample(body, 'portal_outbox_unsent_messages{state="pending"}') == 2
-    assert _sample(body, 'portal_outbox_unsent_messages{state="failed"}') == 1
+    assert _sample(body, 'portal_outbox_unsent_messages{state="dead"}') == 1
     age = _sample(body, "portal_outbox_oldest_unsent_age_seconds")
     assert 2 * 3600 - 60 < age < 2 * 3600 + 600
     assert _sample(body, "portal_database_up") == 1
@@ -287,7 +288,7 @@ def test_a_command_s_log_lines_carry_its_run_id(tmp_path, monkeypatch, caplog):
         # In a copy of the context: the run's id must not stick to the next tests' records.
         result = contextvars.copy_context().run(CliRunner().invoke, main, ["send-mail"])
     assert result.exit_code == 0, result.output
-    warning = next(r for r in caplog.records if "SMTP server unreachable" in r.getMessage())
+    warning = next(r for r in caplog.records if "SMTP server unusable" in r.getMessage())
     assert warning.job_id.startswith("send-mail-") and len(warning.job_id) == 18
     assert warning.request_id is None
 

@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.models import OrderStatus
 from portal.services.backoffice import csv_export
 from tests.conftest import login
-from tests.integration.orders_builders import order, shipment
+from tests.factories import order, shipment
 
 HEADER = ["order_number", "order_date", "status", "po_number", "company", "sku", "name",
           "quantity", "unit_price", "line_total", "currency", "delivery_place",

@@ -6,22 +6,21 @@ from portal.extensions import db
 from portal.models import OrderStatus, Role
 from tests import factories as f
 from tests.conftest import htmx_headers, login
-from tests.integration import orders_builders as ob
 
 
 @pytest.fixture
 def tracked(world):
     p = world.products
     a = world.a
-    order = ob.order(a.buyer, [
+    order = f.order(a.buyer, [
         (p["screws"], 20, 80),
-        (p["gloves"], 24, 300, {"backordered_qty": 12, "backorder_date": ob.BACKORDER_DATE}),
+        (p["gloves"], 24, 300, {"backordered_qty": 12, "backorder_date": f.BACKORDER_DATE}),
     ], jobsite=a.sites[0], po="PO-4471", status=OrderStatus.PARTIALLY_SHIPPED, number="A-7001")
-    ob.event(order, "status", status=OrderStatus.CONFIRMED, actor=world.fulfilment)
-    ob.event(order, "trim", actor=a.approver, message="Gloves 36 → 24")
-    ob.shipment(order, [(order.lines[0], 20), (order.lines[1], 12)], carrier="Geodis",
+    f.event(order, "status", status=OrderStatus.CONFIRMED, actor=world.fulfilment)
+    f.event(order, "trim", actor=a.approver, message="Gloves 36 → 24")
+    f.shipment(order, [(order.lines[0], 20), (order.lines[1], 12)], carrier="Geodis",
                 tracking="GEO-99-12345")
-    ob.event(order, "shipment", status=OrderStatus.PARTIALLY_SHIPPED, actor=world.fulfilment,
+    f.event(order, "shipment", status=OrderStatus.PARTIALLY_SHIPPED, actor=world.fulfilment,
              message="Geodis GEO-99-12345")
     db.session.commit()
     return order
@@ -68,9 +67,9 @@ def test_pending_order_says_who_it_waits_for(client, world):
     a = world.a
     sophie = f.user(a.company, Role.APPROVER, unit_id=a.branch.id, name="Sophie Durand",
                     email="sophie@test.example")
-    order = ob.order(a.buyer, [(world.products["cement"], 2, 850)],
+    order = f.order(a.buyer, [(world.products["cement"], 2, 850)],
                      status=OrderStatus.PENDING_APPROVAL)
-    ob.pending_approval(order, approver=sophie)
+    f.pending_approval(order, approver=sophie)
     db.session.commit()
     login(client, a.buyer)
     body = client.get(f"/orders/{order.id}").get_data(as_text=True)
@@ -79,9 +78,9 @@ def test_pending_order_says_who_it_waits_for(client, world):
 
 def test_pending_order_waiting_for_a_role_names_the_people_of_that_unit(client, world):
     a = world.a
-    order = ob.order(a.buyer, [(world.products["cement"], 2, 850)],
+    order = f.order(a.buyer, [(world.products["cement"], 2, 850)],
                      status=OrderStatus.PENDING_APPROVAL)
-    ob.pending_approval(order, role=Role.APPROVER, unit=a.branch)
+    f.pending_approval(order, role=Role.APPROVER, unit=a.branch)
     db.session.commit()
     login(client, a.buyer)
     body = client.get(f"/orders/{order.id}").get_data(as_text=True)
@@ -92,9 +91,9 @@ def test_an_approver_named_on_a_request_sees_the_order_outside_their_unit(client
     a = world.a
     other = f.unit(a.company, "Other branch")
     far_buyer = f.user(a.company, Role.BUYER, unit_id=other.id, email="far@test.example")
-    order = ob.order(far_buyer, [(world.products["cement"], 2, 850)], unit=other,
+    order = f.order(far_buyer, [(world.products["cement"], 2, 850)], unit=other,
                      status=OrderStatus.PENDING_APPROVAL)
-    ob.pending_approval(order, approver=a.approver)
+    f.pending_approval(order, approver=a.approver)
     db.session.commit()
     login(client, a.approver)
     assert client.get(f"/orders/{order.id}").status_code == 200
@@ -112,9 +111,9 @@ def test_detail_offers_reorder_to_buyers_and_not_to_viewers(client, world, track
 
 def test_home_card_shows_and_repeats_one_order_my_last_one_to_my_jobsite(client, world):
     a, p = world.a, world.products
-    to_site1 = ob.order(a.buyer, [(p["cement"], 1, 850)], jobsite=a.sites[0], number="A-1",
+    to_site1 = f.order(a.buyer, [(p["cement"], 1, 850)], jobsite=a.sites[0], number="A-1",
                         status=OrderStatus.CONFIRMED)
-    newest = ob.order(a.buyer, [(p["cement"], 2, 850)], jobsite=a.sites[1], number="A-2")
+    newest = f.order(a.buyer, [(p["cement"], 2, 850)], jobsite=a.sites[1], number="A-2")
     a.buyer.last_jobsite_id = a.sites[0].id
     a.buyer.language = "en"
     db.session.commit()
@@ -131,8 +130,8 @@ def test_the_admins_home_card_is_about_his_own_last_order_and_says_whose(client,
     """An admin sees every order of the company: the card used to show the newest one (a
     buyer's) while its button repeated the admin's own."""
     a, p = world.a, world.products
-    mine = ob.order(a.admin, [(p["cement"], 1, 850)], number="ADM-1")
-    theirs = ob.order(a.buyer, [(p["cement"], 2, 850)], number="BUY-2")
+    mine = f.order(a.admin, [(p["cement"], 1, 850)], number="ADM-1")
+    theirs = f.order(a.buyer, [(p["cement"], 2, 850)], number="BUY-2")
     a.admin.language = a.viewer.language = "en"
     db.session.commit()
     login(client, a.admin)
@@ -167,7 +166,7 @@ ORDER_ROUTES = [
 @pytest.mark.parametrize(("verb", "route"), ORDER_ROUTES)
 @pytest.mark.parametrize("as_htmx", [False, True])
 def test_another_companys_order_is_a_404_on_every_route(client, world, verb, route, as_htmx):
-    foreign = ob.order(world.b.buyer, [(world.products["screws"], 10, 95)])
+    foreign = f.order(world.b.buyer, [(world.products["screws"], 10, 95)])
     db.session.commit()
     login(client, world.a.admin)
     headers = htmx_headers() if as_htmx else {}
@@ -181,7 +180,7 @@ def test_another_companys_order_is_a_404_on_every_route(client, world, verb, rou
 @pytest.mark.parametrize(("verb", "route"), ORDER_ROUTES)
 def test_a_colleagues_order_is_a_404_for_a_buyer(client, world, verb, route):
     colleague = f.user(world.a.company, Role.BUYER, email="colleague@test.example")
-    theirs = ob.order(colleague, [(world.products["cement"], 1, 850)])
+    theirs = f.order(colleague, [(world.products["cement"], 1, 850)])
     db.session.commit()
     login(client, world.a.buyer)
     response = getattr(client, verb)(route.format(id=theirs.id),

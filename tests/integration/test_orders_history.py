@@ -9,7 +9,6 @@ from portal.extensions import db
 from portal.models import OrderStatus, Role
 from tests import factories as f
 from tests.conftest import htmx_headers, login
-from tests.integration import orders_builders as ob
 
 
 def numbers_on(page) -> list[str]:
@@ -29,18 +28,18 @@ def orders(world):
     outsider = f.user(a.company, Role.BUYER, unit_id=elsewhere_unit.id,
                       email="outsider-a@test.example")
     made = {
-        "buyer_site1": ob.order(a.buyer, [(p["screws"], 10, 80)], jobsite=a.sites[0],
+        "buyer_site1": f.order(a.buyer, [(p["screws"], 10, 80)], jobsite=a.sites[0],
                                 po="PO-SITE1", number="A-0001"),
-        "buyer_on_behalf": ob.order(a.buyer, [(p["cement"], 2, 850)], on_behalf_by=world.rep,
+        "buyer_on_behalf": f.order(a.buyer, [(p["cement"], 2, 850)], on_behalf_by=world.rep,
                                     number="A-0002"),
-        "colleague_site2": ob.order(colleague, [(p["cement"], 1, 850)], jobsite=a.sites[1],
+        "colleague_site2": f.order(colleague, [(p["cement"], 1, 850)], jobsite=a.sites[1],
                                     unit=a.sites[1], number="A-0003",
                                     status=OrderStatus.SHIPPED),
-        "outsider": ob.order(outsider, [(p["screws"], 5, 97)], unit=elsewhere_unit,
+        "outsider": f.order(outsider, [(p["screws"], 5, 97)], unit=elsewhere_unit,
                              number="A-0004", notes="urgent: crane on site"),
-        "approver_own": ob.order(a.approver, [(p["flour"], 10, 120)], unit=elsewhere_unit,
+        "approver_own": f.order(a.approver, [(p["flour"], 10, 120)], unit=elsewhere_unit,
                                  number="A-0005"),
-        "b": ob.order(b.buyer, [(p["screws"], 10, 95)], number="B-0001"),
+        "b": f.order(b.buyer, [(p["screws"], 10, 95)], number="B-0001"),
     }
     db.session.commit()
     return made
@@ -142,9 +141,9 @@ def test_an_empty_filter_result_says_so(client, world, orders):
 
 def _many_orders(world, count, first=0):
     p = world.products
-    start = ob.T0 + timedelta(days=30)
+    start = f.T0 + timedelta(days=30)
     for i in range(first, first + count):
-        ob.order(world.a.buyer, [(p["screws"], 10, 80), (p["cement"], 1, 850)],
+        f.order(world.a.buyer, [(p["screws"], 10, 80), (p["cement"], 1, 850)],
                  jobsite=world.a.sites[i % 2], placed_at=start + timedelta(hours=i),
                  number=f"M-{i:05d}")
     db.session.commit()

@@ -8,7 +8,7 @@ from portal.extensions import db
 from portal.models import Stock
 from tests import factories as f
 from tests.conftest import login
-from tests.integration.catalog_builders import main_of
+from tests.factories import main_of
 
 
 def _two_warehouses(world):

@@ -14,8 +14,7 @@ from portal.services.approvals import decisions
 from portal.services.fulfilment import actions as fulfilment
 from tests import factories as f
 from tests.conftest import login
-from tests.integration import orders_builders as ob
-from tests.integration.ordering_builders import approval_over_limit, cart_with, checkout_token
+from tests.factories import approval_over_limit, cart_with, checkout_token
 
 NNBSP = "\u202f"
 US_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2}, \d{1,2}:\d{2}\s?[AP]M\b")
@@ -121,7 +120,7 @@ def test_an_invitation_is_worded_by_role_and_keeps_its_sentences_apart(app, worl
 def test_the_delivery_place_is_named_by_the_customers_trade(client, world):
     world.b.company.trade = "Restauration traditionnelle"
     db.session.commit()
-    order = ob.order(world.b.buyer, [(world.products["flour"], 10, 120)],
+    order = f.order(world.b.buyer, [(world.products["flour"], 10, 120)],
                      jobsite=world.b.sites[0])
     order.site_contact = "Léa, 0600000000"
     db.session.commit()
@@ -150,8 +149,8 @@ def test_a_product_names_its_pack_kind(client, world):
 
 
 def test_timeline_text_written_before_codes_is_shown_as_written(client, world):
-    order = ob.order(world.a.buyer, [(world.products["screws"], 10, 80)])
-    ob.event(order, "status", status=OrderStatus.CONFIRMED, message="Commande confirmée (LYO).")
+    order = f.order(world.a.buyer, [(world.products["screws"], 10, 80)])
+    f.event(order, "status", status=OrderStatus.CONFIRMED, message="Commande confirmée (LYO).")
     db.session.commit()
     world.a.buyer.language = "en"
     db.session.commit()
@@ -162,7 +161,7 @@ def test_timeline_text_written_before_codes_is_shown_as_written(client, world):
 
 def test_staff_set_the_pack_kind_in_the_product_form_and_in_an_import(client, world):
     from portal.models import ImportStatus, Product
-    from tests.integration.backoffice_builders import csv_bytes
+    from tests.factories import csv_bytes
     from tests.integration.test_catalog_admin_editing import form_of
     from tests.integration.test_imports_customers import checked_job, run_to_rest
 

@@ -9,7 +9,6 @@ from portal.extensions import db
 from portal.models import Cart, CartLine, Product, VisibilityRule
 from tests import factories as f
 from tests.conftest import login
-from tests.integration import orders_builders as ob
 
 
 def cart_of(user) -> dict[str, int]:
@@ -31,7 +30,7 @@ def form_for(order, **quantities) -> dict:
 @pytest.fixture
 def past(world):
     p = world.products
-    order = ob.order(world.a.buyer, [(p["screws"], 10, 85), (p["cement"], 4, 800)],
+    order = f.order(world.a.buyer, [(p["screws"], 10, 85), (p["cement"], 4, 800)],
                      jobsite=world.a.sites[0], number="A-2001")
     db.session.commit()
     return order
@@ -51,7 +50,7 @@ def test_preview_shows_price_changes_against_the_price_paid(client, world, past)
 
 def test_preview_says_how_much_is_in_stock_when_it_is_not_enough(client, world):
     p = world.products
-    order = ob.order(world.a.buyer, [(p["cement"], 50, 850), (p["gloves"], 12, 300)])
+    order = f.order(world.a.buyer, [(p["cement"], 50, 850), (p["gloves"], 12, 300)])
     world.a.buyer.language = "en"
     db.session.commit()
     login(client, world.a.buyer)
@@ -62,7 +61,7 @@ def test_preview_says_how_much_is_in_stock_when_it_is_not_enough(client, world):
 
 def test_preview_snaps_a_quantity_that_is_no_longer_a_multiple(client, world):
     p = world.products
-    order = ob.order(world.a.buyer, [(p["gloves"], 10, 300)])
+    order = f.order(world.a.buyer, [(p["gloves"], 10, 300)])
     world.a.buyer.language = "en"
     db.session.commit()
     login(client, world.a.buyer)
@@ -77,7 +76,7 @@ def test_discontinued_product_is_replaced_by_its_replacement_checked_by_default(
     new_screws = f.product(world.categories["tools"], "VIS-450", price_list=world.base,
                            tiers={1: 110}, warehouse=world.warehouse, stock=300)
     old = p["screws"]
-    order = ob.order(world.a.buyer, [(old, 10, 85)])
+    order = f.order(world.a.buyer, [(old, 10, 85)])
     old.discontinued = True
     old.replacement_id = new_screws.id
     world.a.buyer.language = "en"
@@ -159,7 +158,7 @@ def test_an_empty_cart_offers_only_add_to_my_cart(client, world, past):
 ])
 def test_a_bad_quantity_answers_422_and_keeps_what_was_typed(client, world, typed, message):
     p = world.products
-    order = ob.order(world.a.buyer, [(p["gloves"], 12, 300), (p["cement"], 1, 850)])
+    order = f.order(world.a.buyer, [(p["gloves"], 12, 300), (p["cement"], 1, 850)])
     world.a.buyer.language = "en"
     db.session.commit()
     login(client, world.a.buyer)
@@ -193,7 +192,7 @@ def test_nothing_ticked_is_refused_with_a_message(client, world, past):
 
 
 def test_line_ids_of_another_order_are_ignored(client, world, past):
-    other = ob.order(world.a.buyer, [(world.products["flour"], 10, 120)])
+    other = f.order(world.a.buyer, [(world.products["flour"], 10, 120)])
     db.session.commit()
     login(client, world.a.buyer)
     data = form_for(past)
@@ -212,7 +211,7 @@ def test_an_approver_may_reorder_an_order_of_their_unit(client, world, past):
 def test_preview_sums_up_what_changed_above_the_lines_with_links_to_them(client, world):
     p = world.products
     # Screws 0.85 paid, 0.80 now; cement 8.00 paid, 8.50 now and only 40 in stock.
-    order = ob.order(world.a.buyer, [(p["screws"], 10, 85), (p["cement"], 50, 800)])
+    order = f.order(world.a.buyer, [(p["screws"], 10, 85), (p["cement"], 50, 800)])
     world.a.buyer.language = "en"
     db.session.commit()
     login(client, world.a.buyer)
@@ -229,7 +228,7 @@ def test_preview_sums_up_what_changed_above_the_lines_with_links_to_them(client,
 
 def test_preview_of_an_unchanged_order_says_nothing_changed(client, world):
     p = world.products
-    order = ob.order(world.a.buyer, [(p["screws"], 10, 80)])
+    order = f.order(world.a.buyer, [(p["screws"], 10, 80)])
     world.a.buyer.language = "en"
     db.session.commit()
     login(client, world.a.buyer)

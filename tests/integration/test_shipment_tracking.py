@@ -8,7 +8,7 @@ import pytest
 from portal.extensions import db
 from portal.models import OrderStatus
 from tests.conftest import login
-from tests.integration.orders_builders import order, shipment
+from tests.factories import order, shipment
 
 GEODIS = "https://geodis.com/fr/suivi-expedition?reference="
 

@@ -15,14 +15,14 @@ from portal.models import (
     User,
     UserToken,
 )
+from tests import factories as f
 from tests.conftest import htmx_headers, login
-from tests.integration import staff_builders as sb
 
 EN = {"Accept-Language": "en"}
 
 
 def _pending(world):
-    application = sb.application()
+    application = f.application()
     db.session.commit()
     return application
 
@@ -43,7 +43,7 @@ def test_the_queue_shows_pending_applications_with_the_trades_group_proposed(cli
     assert page.status_code == 200
     text = page.text
     assert "Durand Bâtiment" in text and "Building contractor" in text
-    assert "BTP" in text and "Net 30 days" in text and "credit €5,000.00" in text
+    assert "BTP" in text and "On account, net 30 days" in text and "credit €5,000.00" in text
     assert f'action="/staff/applications/{application.id}/approve"' in text
     assert ">Approve<" in text and ">Reject<" in text
 

@@ -16,7 +16,6 @@ from portal.models import (
 from portal.services.backoffice.customers import parse_money_cents
 from tests import factories as f
 from tests.conftest import htmx_headers, login
-from tests.integration import staff_builders as sb
 
 EN = {"Accept-Language": "en"}
 
@@ -43,7 +42,7 @@ def test_anything_else_is_not_an_amount(raw):
 
 
 def test_a_staff_admin_lists_every_customer_and_a_rep_only_theirs(app, world):
-    sb.assign(world.rep, world.a.company)
+    f.assign(world.rep, world.a.company)
     db.session.commit()
     client = app.test_client()
     login(client, world.staff)
@@ -82,9 +81,9 @@ def test_the_list_is_paged_twenty_at_a_time(client, world):
 
 
 def test_the_customer_page_shows_users_recent_orders_and_waiting_approvals(client, world):
-    placed = sb.order(world.a.company, world.a.buyer, [(world.products["cement"], 2, 850)])
-    sb.order(world.a.company, world.a.buyer, [(world.products["cement"], 1, 850)],
-             status=OrderStatus.PENDING_APPROVAL)
+    placed = f.order(world.a.buyer, [(world.products["cement"], 2, 850)])
+    f.order(world.a.buyer, [(world.products["cement"], 1, 850)],
+            status=OrderStatus.PENDING_APPROVAL)
     world.a.viewer.disabled = True
     db.session.commit()
     login(client, world.staff)
@@ -104,7 +103,7 @@ def test_the_customer_page_shows_users_recent_orders_and_waiting_approvals(clien
 
 
 def test_a_rep_gets_a_404_for_a_customer_not_assigned_to_them_on_every_route(client, world):
-    sb.assign(world.rep, world.a.company)
+    f.assign(world.rep, world.a.company)
     db.session.commit()
     login(client, world.rep)
     b = world.b.company.id
@@ -184,7 +183,7 @@ def test_a_category_that_is_not_offered_is_refused(client, world):
 
 
 def test_a_rep_sees_the_customer_but_cannot_change_terms_or_limits(client, world):
-    sb.assign(world.rep, world.a.company)
+    f.assign(world.rep, world.a.company)
     db.session.commit()
     login(client, world.rep)
     page = client.get(f"/staff/customers/{world.a.company.id}", headers=EN).text

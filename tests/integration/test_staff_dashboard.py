@@ -9,8 +9,8 @@ from sqlalchemy import event
 from portal.extensions import db
 from portal.models import OrderStatus
 from portal.services.backoffice import dashboard
+from tests import factories as f
 from tests.conftest import login
-from tests.integration import staff_builders as sb
 
 NOW = datetime(2025, 3, 12, 10, 0, tzinfo=UTC)  # a Wednesday
 PARIS = ZoneInfo("Europe/Paris")
@@ -22,23 +22,22 @@ def sales(world):
     """Orders of A and B around NOW; only submitted-and-beyond count as revenue."""
     p, a, b = world.products, world.a, world.b
     hour_ago = NOW - timedelta(hours=1)
-    sb.order(a.company, a.buyer, [(p["cement"], 2, 850)], placed_at=hour_ago)
-    sb.order(a.company, a.buyer, [(p["screws"], 10, 90)], OrderStatus.CONFIRMED, hour_ago)
-    sb.order(b.company, b.buyer, [(p["flour"], 20, 120)], OrderStatus.SHIPPED, hour_ago)
-    sb.order(a.company, a.buyer, [(p["cement"], 1, 850)], OrderStatus.PENDING_APPROVAL,
-             hour_ago)
-    sb.order(b.company, b.buyer, [(p["cement"], 6, 850)], OrderStatus.CANCELLED, hour_ago)
+    f.order(a.buyer, [(p["cement"], 2, 850)], placed_at=hour_ago)
+    f.order(a.buyer, [(p["screws"], 10, 90)], status=OrderStatus.CONFIRMED, placed_at=hour_ago)
+    f.order(b.buyer, [(p["flour"], 20, 120)], status=OrderStatus.SHIPPED, placed_at=hour_ago)
+    f.order(a.buyer, [(p["cement"], 1, 850)], status=OrderStatus.PENDING_APPROVAL,
+            placed_at=hour_ago)
+    f.order(b.buyer, [(p["cement"], 6, 850)], status=OrderStatus.CANCELLED, placed_at=hour_ago)
     # Yesterday evening in Paris but today in UTC would be wrong: 23:30 UTC on the 11th is
     # already the 12th in Paris, so it counts as today.
-    sb.order(b.company, b.buyer, [(p["screws"], 1, 100)], placed_at=datetime(
-        2025, 3, 11, 23, 30, tzinfo=UTC))
-    sb.order(b.company, b.buyer, [(p["cement"], 10, 850)], OrderStatus.DELIVERED,
-             NOW - timedelta(days=10))
-    sb.order(a.company, a.buyer, [(p["screws"], 100, 90)], OrderStatus.DELIVERED,
-             NOW - timedelta(days=50))
-    sb.order(a.company, a.buyer, [(p["screws"], 1000, 90)], OrderStatus.DELIVERED,
-             NOW - timedelta(days=100))
-    sb.application()
+    f.order(b.buyer, [(p["screws"], 1, 100)], placed_at=datetime(2025, 3, 11, 23, 30, tzinfo=UTC))
+    f.order(b.buyer, [(p["cement"], 10, 850)], status=OrderStatus.DELIVERED,
+            placed_at=NOW - timedelta(days=10))
+    f.order(a.buyer, [(p["screws"], 100, 90)], status=OrderStatus.DELIVERED,
+            placed_at=NOW - timedelta(days=50))
+    f.order(a.buyer, [(p["screws"], 1000, 90)], status=OrderStatus.DELIVERED,
+            placed_at=NOW - timedelta(days=100))
+    f.application()
     db.session.commit()
     return world
 
@@ -62,7 +61,7 @@ def test_a_staff_admin_sees_every_customers_figures(sales):
 
 
 def test_a_reps_dashboard_covers_only_their_customers(sales):
-    sb.assign(sales.rep, sales.a.company)
+    f.assign(sales.rep, sales.a.company)
     db.session.commit()
     data = dashboard.build(sales.rep, NOW, PARIS, "en")
     assert (data.today_count, data.today_cents) == (2, 2600)
@@ -91,8 +90,8 @@ def test_the_dashboard_runs_a_fixed_number_of_aggregate_queries(app, sales):
         dashboard.build(sales.staff, NOW, PARIS, "fr")
         few = len(statements)
         for _ in range(30):
-            sb.order(sales.a.company, sales.a.buyer, [(sales.products["cement"], 1, 850)],
-                     placed_at=NOW - timedelta(days=3))
+            f.order(sales.a.buyer, [(sales.products["cement"], 1, 850)],
+                    placed_at=NOW - timedelta(days=3))
         db.session.commit()
         assert sales.staff.id == staff_id
         statements.clear()
@@ -103,7 +102,8 @@ def test_the_dashboard_runs_a_fixed_number_of_aggregate_queries(app, sales):
 
 
 def test_the_page_draws_labelled_svg_charts_for_staff(client, sales):
-    sb.order(sales.a.company, sales.a.buyer, [(sales.products["cement"], 3, 850)])
+    # The charts cover the weeks before today: this order is placed today.
+    f.order(sales.a.buyer, [(sales.products["cement"], 3, 850)], placed_at=datetime.now(UTC))
     db.session.commit()
     login(client, sales.staff)
     page = client.get("/staff/", headers=EN)

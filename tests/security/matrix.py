@@ -74,8 +74,47 @@ def write(app) -> None:
             writer.writerow([endpoint, *[row[r] for r in ROLES]])
 
 
+API_MATRIX_FILE = Path(__file__).with_name("api_matrix.csv")
+
+
+def api_scopes() -> list[str]:
+    from portal.services.integration import SCOPES
+
+    return list(SCOPES)
+
+
+def api_declared(app) -> dict[str, dict[str, str]]:
+    """API operation (endpoint and method) × scope → allow/deny, from `@operation(scope)`."""
+    rows = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        view = app.view_functions.get(rule.endpoint)
+        if not hasattr(view, "api_scope"):
+            continue
+        scope = view.api_scope  # None: any live token
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            rows[f"{method} {rule.rule}"] = {s: "allow" if scope in (None, s) else "deny"
+                                             for s in api_scopes()}
+    return rows
+
+
+def api_read() -> dict[str, dict[str, str]]:
+    with API_MATRIX_FILE.open(newline="") as fh:
+        return {row["operation"]: {s: row[s] for s in api_scopes()}
+                for row in csv.DictReader(fh)}
+
+
+def api_write(app) -> None:
+    with API_MATRIX_FILE.open("w", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["operation", *api_scopes()])
+        for operation, row in api_declared(app).items():
+            writer.writerow([operation, *[row[s] for s in api_scopes()]])
+
+
 if __name__ == "__main__":
     from portal import create_app
 
-    write(create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"}))
+    built = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    write(built)
+    api_write(built)
     print(f"wrote {MATRIX_FILE}")

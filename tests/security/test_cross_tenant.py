@@ -5,9 +5,10 @@ Every answer must be a 404 (or the role's 403 / the sign-in redirect before any 
 no body may carry B's data, and no row of B may change.
 """
 
+from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import (
@@ -64,8 +65,31 @@ def _company_b_objects(world):
     # Company A may see only the tools category: flour is invisible to A.
     db.session.add_all([list_line, cart_line, VisibilityRule(
         company_id=world.a.company.id, category_id=world.categories["tools"].id)])
+    # A quote of B's buyer, answered: its prices and note must not leak.
+    from portal.models import Quote, QuoteLine, QuoteStatus, QuoteVersion
+
+    quote = Quote(number=SECRET_NOTE, company_id=b.company.id, buyer_id=b.buyer.id,
+                  status=QuoteStatus.SENT, note=SECRET_NOTE, current_version=1)
+    quote.versions.append(QuoteVersion(number=0, delivery_terms="", currency="EUR"))
+    quote.versions.append(QuoteVersion(number=1, delivery_terms=SECRET_NOTE, currency="EUR"))
+    db.session.add(quote)
+    db.session.flush()
+    quote.versions[1].lines.append(QuoteLine(product_id=products["screws"].id, quantity=10,
+                                             unit_price_cents=4321, note=""))
+    # An invoice of B's order: it may not be read, paid or credited.
+    from portal.models import Invoice, InvoiceKind
+    from portal.models.orders import TaxScheme
+
+    invoice = Invoice(number="FA-2026-990001", series="FA", year=2026, sequence=990001,
+                      kind=InvoiceKind.INVOICE, company_id=b.company.id, order_id=order.id,
+                      issued_on=date(2026, 1, 5), due_on=date(2026, 2, 4), currency="EUR",
+                      tax_scheme=TaxScheme.DOMESTIC, subtotal_cents=950, tax_cents=190,
+                      total_cents=1140, buyer_name=SECRET_NOTE, order_number=order.number)
+    db.session.add(invoice)
     db.session.commit()
     return {
+        "invoice_id": invoice.id,
+        "quote_id": quote.id,
         "order_id": order.id, "request_id": request.id, "list_id": shopping_list.id,
         "rule_id": rule.id, "user_id": b.buyer.id, "unit_id": b.sites[0].id,
         "company_id": b.company.id, "product_id": products["flour"].id,
@@ -96,7 +120,24 @@ def _snapshot() -> tuple:
         tuple((x.quantity, x.note) for x in db.session.scalars(select(CartLine))),
         tuple((s.name, s.shared) for s in db.session.scalars(select(ShoppingList))),
         tuple((r.name, r.active) for r in db.session.scalars(select(ApprovalRule))),
+        _quote_state(),
+        _invoice_state(),
     )
+
+
+def _invoice_state() -> tuple:
+    from portal.models import Invoice, InvoicePayment
+
+    return (db.session.scalar(select(func.count()).select_from(Invoice)),
+            db.session.scalar(select(func.count()).select_from(InvoicePayment)))
+
+
+def _quote_state() -> tuple:
+    from portal.models import Quote, QuoteMessage, QuoteVersion
+
+    return tuple((q.status, q.current_version, q.note) for q in db.session.scalars(
+        select(Quote))) + (db.session.scalar(select(func.count()).select_from(QuoteMessage)),
+                           db.session.scalar(select(func.count()).select_from(QuoteVersion)))
 
 
 def test_company_a_cannot_reach_any_object_of_company_b(figure, app, world):
@@ -106,7 +147,8 @@ def test_company_a_cannot_reach_any_object_of_company_b(figure, app, world):
     user_states_before = [(u.role, u.disabled, u.order_limit_cents) for u in b_users]
     rules = [r for r in app.url_map.iter_rules()
              if r.arguments & {"order_id", "request_id", "list_id", "rule_id", "user_id",
-                               "unit_id", "company_id", "product_id", "line_id"}]
+                               "unit_id", "company_id", "product_id", "line_id",
+                               "quote_id", "invoice_id"}]
     attackers = {"anonymous": None, "company_admin": world.a.admin,
                  "approver": world.a.approver, "buyer": world.a.buyer, "viewer": world.a.viewer}
     leaks, made = [], 0
@@ -122,8 +164,10 @@ def test_company_a_cannot_reach_any_object_of_company_b(figure, app, world):
                     made += 1
                     body = response.get_data(as_text=True)
                     status = response.status_code
+                    # A session never reaches the API (bearer tokens only; their own
+                    # cross-tenant sweep is in tests/api).
                     ok = status == 404 or status == 403 or (
-                        user is None and status in (302, 401))
+                        (user is None or url.startswith("/api/")) and status in (302, 401))
                     if user is None and "product_id" in rule.arguments and status == 200:
                         ok = True  # the public catalog shows anonymous visitors everything
                     if not ok or SECRET_NOTE in body or "CMD-B-0001" in body:

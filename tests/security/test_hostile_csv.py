@@ -26,7 +26,7 @@ from portal.models import (
     User,
 )
 from tests.conftest import login
-from tests.integration.backoffice_builders import multipart
+from tests.factories import multipart
 from tests.integration.test_imports_customers import run_to_rest
 
 EN = {"Accept-Language": "en"}

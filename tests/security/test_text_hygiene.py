@@ -141,12 +141,11 @@ def test_the_application_form_refuses_a_name_made_of_invisible_characters(client
 def test_a_rejection_comment_is_stored_clean_and_an_invisible_one_is_refused(app, world):
     """Decisions are stored by a conditional update, outside the column rule."""
     from portal.models import ApprovalRequest, ApprovalStatus
-    from tests.integration import approvals_builders as b
 
-    b.rule(world.a.company, Role.APPROVER, when_over_order_limit=True)
-    order = b.order(world.a.buyer, [(world.products["cement"], 10, 15_000)],
-                    jobsite=world.a.sites[0])
-    req = b.requests_of(order)[0]
+    f.rule(world.a.company, Role.APPROVER, when_over_order_limit=True)
+    order = f.order(world.a.buyer, [(world.products["cement"], 10, 15_000)],
+                    jobsite=world.a.sites[0], route=True)
+    req = f.requests_of(order)[0]
     client = app.test_client()
     login(client, world.a.approver)
     invisible = client.post(f"/approvals/{req.id}/reject", data={"comment": f"{ZWSP}{RLO}"})

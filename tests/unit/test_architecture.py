@@ -114,3 +114,102 @@ def test_modules_stay_short():
             if len(path.read_text(encoding="utf-8").splitlines()) > MAX_LINES}
     assert long - TOO_LONG_ALLOWED == set(), f"split these modules (over {MAX_LINES} lines)"
     assert TOO_LONG_ALLOWED - long == set(), "short enough now: take them off TOO_LONG_ALLOWED"
+
+
+# Views answer a refusal through portal/usecases (run / form_page), never by hand; the JSON
+# API's operations through its one problem answer (blueprints/api/problems.py). Nothing is
+# exempt any more: keep it so.
+HAND_WRITTEN_REFUSALS_ALLOWED: tuple[str, ...] = ()
+
+
+def _domain_errors(portal: Path) -> set[str]:
+    """DomainError and the names of its subclasses declared anywhere in services/."""
+    bases: dict[str, set[str]] = {}
+    for path in sorted((portal / "services").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                bases.setdefault(node.name, set()).update(
+                    b.id if isinstance(b, ast.Name) else b.attr for b in node.bases
+                    if isinstance(b, ast.Name | ast.Attribute))
+    found = {"DomainError"}
+    while grown := {name for name, parents in bases.items() if parents & found} - found:
+        found |= grown
+    return found
+
+
+def hand_written_refusals(portal: Path = PORTAL) -> list[str]:
+    """`except <a DomainError>` in a blueprint: a view answering a refusal by hand."""
+    errors = _domain_errors(portal)
+    found = []
+    for rel, path in _modules(portal):
+        if not rel.startswith("blueprints/") or rel.startswith(HAND_WRITTEN_REFUSALS_ALLOWED):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ExceptHandler) and node.type is not None:
+                caught = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+                names = {c.id if isinstance(c, ast.Name) else getattr(c, "attr", "")
+                         for c in caught}
+                if names & errors:
+                    found.append(f"{rel}:{node.lineno} catches {', '.join(sorted(names))}")
+    return found
+
+
+def test_views_answer_refusals_through_the_use_case_runner():
+    assert hand_written_refusals() == [], "use portal.usecases.run or form_page"
+
+
+def test_the_runner_rule_catches_a_hand_written_refusal(tmp_path):
+    (tmp_path / "services" / "ordering").mkdir(parents=True)
+    (tmp_path / "services" / "__init__.py").write_text("class DomainError(Exception): ...\n")
+    (tmp_path / "services" / "ordering" / "checkout.py").write_text(
+        "from portal.services import DomainError\n"
+        "class EmptyCart(DomainError): ...\nclass AlreadyOrdered(EmptyCart): ...\n")
+    (tmp_path / "blueprints" / "cart").mkdir(parents=True)
+    (tmp_path / "blueprints" / "cart" / "routes.py").write_text(
+        "try:\n    pass\nexcept DomainError:\n    pass\n"
+        "try:\n    pass\nexcept (ValueError, ordering.AlreadyOrdered):\n    pass\n"
+        "try:\n    pass\nexcept IntegrityError:\n    pass\n")
+    assert hand_written_refusals(tmp_path) == [
+        "blueprints/cart/routes.py:3 catches DomainError",
+        "blueprints/cart/routes.py:7 catches AlreadyOrdered, ValueError",
+    ]
+
+
+def werkzeug_in_services(portal: Path = PORTAL) -> list[str]:
+    """Services answer with results, None or domain errors; HTTP is the views' business."""
+    found = []
+    for rel, path in _modules(portal):
+        if not rel.startswith("services/"):
+            continue
+        for module, names in _imports(path):
+            if module.startswith("werkzeug.exceptions") or (module == "flask" and "abort" in names):
+                found.append(f"{rel} imports {module} {', '.join(names)}".strip())
+    return found
+
+
+def test_services_raise_no_http_errors():
+    assert werkzeug_in_services() == []
+
+
+def queries_in_views(portal: Path = PORTAL) -> list[str]:
+    """Blueprints ask services; reading the session (get, scalar(s), execute) or building a
+    select() there is a query in a view. Commits and rollbacks stay the views' business."""
+    reads = {"get", "scalar", "scalars", "execute", "query"}
+    found = []
+    for rel, path in _modules(portal):
+        if not rel.startswith("blueprints/") or rel.startswith(HAND_WRITTEN_REFUSALS_ALLOWED):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = ast.unparse(func)
+            if name.endswith(".select") or name == "select" or (
+                    isinstance(func, ast.Attribute) and func.attr in reads
+                    and ast.unparse(func.value).endswith("db.session")):
+                found.append(f"{rel}:{node.lineno} {name}")
+    return found
+
+
+def test_views_leave_queries_to_services():
+    assert queries_in_views() == []

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import current_app, flash, g, redirect, session, url_for
+from flask import current_app, g, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -14,12 +14,12 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from portal.access import SIGNED_IN, allow
 from portal.blueprints.account import bp
 from portal.errors import error_response
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.rendering import render
 from portal.security import retry_after_seconds
-from portal.services import DomainError
 from portal.services.accounts import WrongCurrentPassword, change_password
 from portal.services.approvals import limits_of
+from portal.usecases import form_page, moved_on
 
 
 class PasswordForm(FlaskForm):
@@ -39,7 +39,7 @@ def _password_check_key() -> str:
 
 
 def _wrong_current_password(response) -> bool:
-    return bool(g.get("wrong_current_password"))
+    return isinstance(g.get("refusal"), WrongCurrentPassword)
 
 
 @bp.errorhandler(429)
@@ -58,22 +58,19 @@ def _password_check_paused(e):
                key_func=_password_check_key, deduct_when=_wrong_current_password)
 def index():
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            change_password(current_user, form.current.data, form.password.data)
-        except DomainError as exc:
-            db.session.rollback()
-            g.wrong_current_password = isinstance(exc, WrongCurrentPassword)
-            form.password.errors.append(str(exc))
-        else:
-            db.session.commit()
-            # Other devices are signed out; this one gets a fresh session. (The real object,
-            # not the proxy: login_user(current_user) would make the proxy point at itself.)
-            user = current_user._get_current_object()
-            session.clear()
-            login_user(user)
-            flash(_("Your password is changed. Other devices are signed out."), "success")
-            return redirect(url_for("account.index"), 303)
-    status = 422 if form.is_submitted() else 200
-    return render("account/index.html", form=form, status_code=status,
-                  limits=limits_of(current_user, datetime.now(UTC)))
+
+    return form_page(form, lambda: change_password(current_user, form.current.data,
+                                                   form.password.data),
+                     page=lambda error: render("account/index.html", form=form, limits=limits_of(
+                         current_user, datetime.now(UTC))),
+                     done=_signed_in_again, fallback="password")
+
+
+def _signed_in_again(_result):
+    """Other devices are signed out; this one gets a fresh session. (The real object, not the
+    proxy: login_user(current_user) would make the proxy point at itself.)"""
+    user = current_user._get_current_object()
+    session.clear()
+    login_user(user)
+    return moved_on(_("Your password is changed. Other devices are signed out."),
+                    url_for("account.index"))

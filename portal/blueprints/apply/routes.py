@@ -9,8 +9,9 @@ from portal.blueprints.apply import bp
 from portal.blueprints.apply.forms import ApplicationForm
 from portal.extensions import db, limiter
 from portal.rendering import render
-from portal.services import DomainError, backoffice
+from portal.services import backoffice
 from portal.services.accounts import find_user_by_email
+from portal.usecases import at_field, run
 
 
 def _data(form: ApplicationForm) -> backoffice.ApplicationData:
@@ -45,18 +46,20 @@ def index():
             valid = False
         if valid:
             try:
-                backoffice.submit_application(_data(form), str(get_locale()))
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                form.email.errors = [*form.email.errors, str(exc)]
+                return run(lambda: backoffice.submit_application(_data(form), str(get_locale())),
+                           refused=lambda problem: _form_again(form, problem),
+                           done=lambda _result: redirect(url_for("apply.sent"), 303))
             except IntegrityError:  # the same email registered a moment ago: the same answer
                 db.session.rollback()
                 _tell_owner(form.email.data)
                 return redirect(url_for("apply.sent"), 303)
-            else:
-                return redirect(url_for("apply.sent"), 303)
         return render("apply/index.html", form=form, status_code=422)
+    return render("apply/index.html", form=form)
+
+
+def _form_again(form, problem):
+    """The form with the refusal under its field (the email when it names none)."""
+    at_field(form, problem, "email")
     return render("apply/index.html", form=form)
 
 

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 
-from portal.blueprints.approvals import routes  # noqa: E402,F401
+from portal.blueprints.approvals import link, routes  # noqa: E402,F401

@@ -14,11 +14,11 @@ from flask_login import current_user
 
 from portal.access import allow
 from portal.blueprints.approvals import bp, cards  # noqa: F401  (cards: the home card)
-from portal.extensions import db
-from portal.models import ApprovalRequest, OrderLine, Role
+from portal.models import ApprovalRequest, Role
 from portal.rendering import render, wants_fragment
-from portal.services import DomainError, approvals
+from portal.services import approvals
 from portal.services.orders import pick_name
+from portal.usecases import fragment_or_moved_on, run
 
 DECIDERS = (Role.APPROVER, Role.COMPANY_ADMIN)
 MAX_BULK = 100
@@ -54,22 +54,21 @@ def _from_inbox() -> bool:
     return request.form.get("from") == "inbox"
 
 
-def _decide(req: ApprovalRequest, action, success: str, typed=None):
-    """Run one decision in one transaction, and answer for the page it came from."""
-    try:
-        action()
-    except DomainError as exc:
-        db.session.rollback()
-        status = 409 if isinstance(exc, approvals.Conflict) else 422
-        if _from_inbox():
-            return _inbox(error=str(exc), status=status)
-        return _detail(req, str(exc), status, typed)
-    db.session.commit()
-    if callable(success):
-        success = success()
-    if _from_inbox() and wants_fragment():
-        return _inbox(message=success)
-    flash(success, "success")
+def _decide(req: ApprovalRequest, action, success, typed=None):
+    """Run one decision in one transaction, and answer for the page it came from.
+
+    `success(result)` words what was done; a lost race answers 409 (approvals.Conflict)."""
+    return run(action,
+               refused=lambda problem: _inbox(error=str(problem)) if _from_inbox()
+               else _detail(req, str(problem), typed=typed),
+               done=lambda result: _decided(success(result)))
+
+
+def _decided(message: str):
+    if _from_inbox():
+        return fragment_or_moved_on(lambda: _inbox(message=message), message,
+                                    url_for("approvals.index"))
+    flash(message, "success")
     return redirect(url_for("approvals.index"), 303)
 
 
@@ -100,13 +99,9 @@ def approve(request_id: int):
     comment = request.form.get("comment", "")
     version = request.form.get("version", "")
     seen = int(version) if version.isascii() and version.isdigit() and len(version) < 9 else None
-    changes: list[str] = []
-
-    def action():
-        changes.extend(approvals.approve_as_shown(current_user, req, requested, _now(),
-                                                  comment, seen))
-
-    return _decide(req, action, lambda: _approved_message(changes), typed=typed)
+    return _decide(req, lambda: approvals.approve_as_shown(current_user, req, requested, _now(),
+                                                          comment, seen),
+                   _approved_message, typed=typed)
 
 
 def _approved_message(changes: list[str]) -> str:
@@ -128,7 +123,8 @@ def reject(request_id: int):
     req = _request_or_404(request_id)
     comment = request.form.get("comment", "")
     return _decide(req, lambda: approvals.reject(current_user, req, comment, _now()),
-                   _("Order rejected. The buyer is told why."), typed=_typed(req))
+                   lambda _result: _("Order rejected. The buyer is told why."),
+                   typed=_typed(req))
 
 
 @bp.post("/<int:request_id>/trim")
@@ -142,16 +138,14 @@ def trim(request_id: int):
     comment = request.form.get("comment", "")
     return _decide(req, lambda: approvals.trim_and_approve(current_user, req, requested,
                                                           _now(), comment),
-                   _("Order approved with your changes. The buyer is told."), typed=typed)
+                   lambda _result: _("Order approved with your changes. The buyer is told."),
+                   typed=typed)
 
 
 def _trim_quantities(req: ApprovalRequest) -> tuple[dict[int, int], str]:
     """Typed quantities by line id (`qty-<id>`; a ticked `remove-<id>` means 0), or the
     message naming the first line whose quantity is not a whole number."""
-    lines = db.session.execute(
-        db.select(OrderLine.id, OrderLine.sku, OrderLine.name, OrderLine.name_en)
-        .where(OrderLine.order_id == req.order_id)
-        .order_by(OrderLine.position, OrderLine.id)).all()
+    lines = approvals.trim_lines(req)
     requested: dict[int, int] = {}
     for line_id, sku, name, name_en in lines:
         raw = request.form.get(f"qty-{line_id}")
@@ -174,16 +168,14 @@ def bulk():
         return _bulk_error(_("Select the orders to approve (up to %(n)s).", n=MAX_BULK))
     if not all(r.isascii() and r.isdigit() and len(r) < 10 for r in raw_ids):
         abort(404)
-    try:
-        result = approvals.bulk_approve(current_user, [int(r) for r in dict.fromkeys(raw_ids)],
-                                        _now())
-    except LookupError:
-        db.session.rollback()
-        abort(404)
-    except DomainError as exc:
-        db.session.rollback()
-        return _inbox(error=str(exc), status=409)
-    db.session.commit()
+    ids = [int(r) for r in dict.fromkeys(raw_ids)]
+    # Any refusal of the batch is someone else's decision in between: a conflict (409).
+    return run(lambda: approvals.bulk_approve(current_user, ids, _now()),
+               refused=lambda problem: _inbox(error=str(problem)),
+               done=_bulk_done, status=409)
+
+
+def _bulk_done(result):
     message = ngettext("%(num)s order approved.", "%(num)s orders approved.",
                        len(result.approved))
     if wants_fragment():

@@ -17,7 +17,8 @@ from portal.errors import error_response
 from portal.extensions import db, limiter
 from portal.rendering import render
 from portal.security import end_all_sessions, retry_after_seconds
-from portal.services import DomainError, accounts
+from portal.services import accounts
+from portal.usecases import form_page
 
 
 def _safe_next(target: str | None) -> str:
@@ -124,28 +125,25 @@ def set_password(token: str):
     if row is None:
         return render("auth/link_expired.html", status_code=410)
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.set_password_with_token(token, form.password.data)
-        except DomainError as exc:
-            db.session.rollback()
-            form.password.errors.append(str(exc))
-        else:
-            user.last_login_at = datetime.now(UTC)
-            db.session.commit()
-            # The link proved the mailbox and the password was just chosen: signed in on a
-            # fresh session (no fixation), like a sign-in, instead of typing it again.
-            lang = session.get("lang")
-            logout_user()
-            session.clear()
-            login_user(user)
-            session["seen"] = int(datetime.now(UTC).timestamp())
-            if lang:
-                session["lang"] = lang
-            flash(_("Your password is set. Welcome!"), "success")
-            return remember_device(redirect(url_for("home.index"), 303), user.email)
-    status = 422 if form.is_submitted() else 200
-    return render("auth/set_password.html", form=form, user=row.user, status_code=status)
+    return form_page(form, lambda: accounts.set_password_with_token(
+                         token, form.password.data, datetime.now(UTC)),
+                     page=lambda error: render("auth/set_password.html", form=form,
+                                               user=row.user),
+                     done=_signed_in_with_new_password, fallback="password")
+
+
+def _signed_in_with_new_password(user):
+    """The link proved the mailbox and the password was just chosen: signed in on a fresh
+    session (no fixation), like a sign-in, instead of typing it again."""
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    login_user(user)
+    session["seen"] = int(datetime.now(UTC).timestamp())
+    if lang:
+        session["lang"] = lang
+    flash(_("Your password is set. Welcome!"), "success")
+    return remember_device(redirect(url_for("home.index"), 303), user.email)
 
 
 @bp.post("/language")

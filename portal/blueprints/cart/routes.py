@@ -4,7 +4,6 @@ Every change is a plain form post (303 back to the cart); for htmx the answer is
 alone, with the totals and the bottom bar's badge swapped out of band.
 """
 
-from datetime import UTC, datetime
 
 from flask import abort, redirect, request, session, url_for
 from flask_babel import get_locale
@@ -15,8 +14,9 @@ from portal.access import BUYERS, allow
 from portal.blueprints.cart import bp
 from portal.extensions import db
 from portal.rendering import render, wants_fragment
-from portal.services import DomainError, ordering
+from portal.services import delivery, ordering
 from portal.services.selling import can_order
+from portal.usecases import run
 
 UNDO_KEY = "cart_undo"  # the last removed line, for "Undo" without JavaScript
 
@@ -37,7 +37,7 @@ def _answer(line_id: int | None, error: str = "", notice: str = "", removed=None
     status = 422 if error else 200
     if not wants_fragment() and not error:
         return redirect(url_for("cart.index"), 303)
-    summary = ordering.summarize(current_user, datetime.now(UTC))
+    summary = ordering.summarize(current_user, delivery.now())
     context = {"summary": summary, "error": error, "notice": notice, "error_line": line_id,
                "typed": typed, "typed_note": typed_note, "cart_count": summary.count}
     if not wants_fragment():
@@ -49,7 +49,7 @@ def _answer(line_id: int | None, error: str = "", notice: str = "", removed=None
 @bp.get("/")
 @allow(BUYERS, when=can_order)
 def index():
-    summary = ordering.summarize(current_user, datetime.now(UTC))
+    summary = ordering.summarize(current_user, delivery.now())
     return render("cart/index.html", summary=summary, undo=session.pop(UNDO_KEY, None))
 
 
@@ -62,32 +62,26 @@ def quantity(line_id: int):
     form = request.form
     raw = form.get("set") or form.get("quantity", "")
     typed_note = form.get("note")
-    try:
-        change, note_changed = ordering.update_cart_line(line, raw, typed_note)
-    except DomainError as e:
-        db.session.rollback()
-        return _answer(line_id, error=str(e), typed=raw[:12],
-                       typed_note=(typed_note or "")[:500])
-    db.session.commit()
+    return run(lambda: ordering.update_cart_line(line, raw, typed_note),
+               refused=lambda problem: _answer(line_id, error=str(problem), typed=raw[:12],
+                                               typed_note=(typed_note or "")[:500]),
+               done=lambda changed: _answer(line_id, notice=_changed_notice(line, *changed)))
+
+
+def _changed_notice(line, change, note_changed: bool) -> str:
     if change and change.snapped:
-        notice = _("Rounded up to %(n)s: sold in steps of %(step)s.", n=change.quantity,
-                   step=line.product.order_multiple)
-    else:
-        notice = _("Note saved.") if note_changed else ""
-    return _answer(line_id, notice=notice)
+        return _("Rounded up to %(n)s: sold in steps of %(step)s.", n=change.quantity,
+                 step=line.product.order_multiple)
+    return _("Note saved.") if note_changed else ""
 
 
 @bp.post("/line/<int:line_id>/note")
 @allow(BUYERS)
 def note(line_id: int):
     line = _line_or_404(line_id)
-    try:
-        ordering.set_note(line, request.form.get("note", ""))
-    except DomainError as e:
-        db.session.rollback()
-        return _answer(line_id, error=str(e))
-    db.session.commit()
-    return _answer(line_id, notice=_("Note saved."))
+    return run(lambda: ordering.set_note(line, request.form.get("note", "")),
+               refused=lambda problem: _answer(line_id, error=str(problem)),
+               done=lambda _result: _answer(line_id, notice=_("Note saved.")))
 
 
 @bp.post("/line/<int:line_id>/remove")
@@ -110,14 +104,15 @@ def restore():
     if not can_order(current_user):
         abort(403)
     form = request.form
-    try:
-        line = ordering.restore_line(current_user, form.get("product_id", ""),
-                                         form.get("quantity", ""), form.get("note", ""))
-    except DomainError as e:
-        db.session.rollback()
-        old = form.get("line", "")
-        undo = {k: form.get(k, "")[:200] for k in ("product_id", "quantity", "note", "name")}
-        return _answer(int(old) if old.isdigit() and len(old) < 10 else None, error=str(e),
-                       removed=undo)
-    db.session.commit()
-    return _answer(line.id, notice=_("Put back in your cart."))
+    return run(lambda: ordering.restore_line(current_user, form.get("product_id", ""),
+                                             form.get("quantity", ""), form.get("note", "")),
+               refused=_not_restored,
+               done=lambda line: _answer(line.id, notice=_("Put back in your cart.")))
+
+
+def _not_restored(problem):
+    """The removed line's undo offered again, with why it could not come back."""
+    old = request.form.get("line", "")
+    undo = {k: request.form.get(k, "")[:200] for k in ("product_id", "quantity", "note", "name")}
+    return _answer(int(old) if old.isdigit() and len(old) < 10 else None, error=str(problem),
+                   removed=undo)

@@ -1,18 +1,18 @@
 """The stepper, add to cart and add to a list: htmx swaps the row (or the product page's buy
 box); without JavaScript each form posts and is redirected back (post → 303 → get)."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.access import BUYERS, allow
 from portal.blueprints.catalog import bp
 from portal.blueprints.catalog.helpers import lang, safe_next, visible_or_404
-from portal.extensions import db
 from portal.rendering import render, wants_fragment
 from portal.services import DomainError, catalog, ordering
 from portal.services.quantities import parse_quantity
 from portal.services.selling import can_order
+from portal.usecases import fragment_or_moved_on, run
 
 
 def _ordering_product_or_404(product_id: int):
@@ -32,14 +32,18 @@ def _answer(product, status: int = 200, quantity: int | None = None, **notice):
     if request.form.get("view") != "page" and wants_fragment():
         row = catalog.product_row(user, product, quantity)
         return render("catalog/_row.html", status_code=status, row=row, **context)
+    if wants_fragment():  # htmx swaps the buy box alone: no breadcrumb or tier table to build
+        row = catalog.product_row(user, product, quantity, per_warehouse=True)
+        return render("catalog/product.html", block="buy", status_code=status, row=row,
+                      lists=ordering.lists_for(user), **context)
     page = catalog.product_page(user, product, lang(), quantity)
     return render("catalog/product.html", block="buy", status_code=status, page=page,
                   row=page.row, lists=ordering.lists_for(user), **context)
 
 
 def _refused(product, problem: DomainError):
-    db.session.rollback()
-    return _answer(product, 422, error=str(problem),
+    """The row or buy box again with why, and what to pick instead (run answers 422)."""
+    return _answer(product, error=str(problem),
                    suggestion=getattr(problem, "suggestion", None),
                    raw=(request.form.get("qty") or "")[:12])
 
@@ -50,31 +54,36 @@ def quantity(product_id: int):
     """A − / + tap or a typed quantity: the row again, with the price of that quantity."""
     product = _ordering_product_or_404(product_id)
     raw = request.form.get("use") or request.form.get("qty", "")
-    try:
-        chosen = catalog.choose_quantity(current_user, product, raw, request.form.get("step"))
-    except DomainError as problem:
-        return _refused(product, problem)
-    if not wants_fragment():
-        return redirect(url_for("catalog.product", product_id=product.id, qty=chosen), 303)
-    return _answer(product, quantity=chosen)
+    return run(lambda: catalog.choose_quantity(current_user, product, raw,
+                                               request.form.get("step")),
+               refused=lambda problem: _refused(product, problem),
+               done=lambda chosen: fragment_or_moved_on(
+                   lambda: _answer(product, quantity=chosen), None,
+                   url_for("catalog.product", product_id=product.id, qty=chosen)))
 
 
 @bp.post("/p/<int:product_id>/cart")
 @allow(BUYERS)
 def add_to_cart(product_id: int):
     product = _ordering_product_or_404(product_id)
-    try:
+    def action() -> int:
         wanted = parse_quantity(request.form.get("qty", ""))
         ordering.add_to_cart(current_user, product, wanted)
-    except DomainError as problem:
-        return _refused(product, problem)
-    db.session.commit()
-    message = _("Added: %(qty)s × %(name)s", qty=wanted, name=product.name(lang()))
-    if not wants_fragment():
-        flash(message, "success")
-        return redirect(safe_next(request.form.get("next"), product.id), 303)
-    return _answer(product, quantity=wanted, added=message,
-                   cart_count=ordering.cart_line_count(current_user))
+        return wanted
+
+    return run(action, refused=lambda problem: _refused(product, problem),
+               done=lambda wanted: _added(product, wanted, _(
+                   "Added: %(qty)s × %(name)s", qty=wanted, name=product.name(lang())),
+                   with_cart_count=True))
+
+
+def _added(product, quantity: int, message: str, with_cart_count: bool = False):
+    """htmx: the row or buy box saying so (and the bar's new cart count); else back, flashed."""
+    def fragment():
+        notice = {"cart_count": ordering.cart_line_count(current_user)} if with_cart_count else {}
+        return _answer(product, quantity=quantity, added=message, **notice)
+
+    return fragment_or_moved_on(fragment, message, safe_next(request.form.get("next"), product.id))
 
 
 @bp.post("/p/<int:product_id>/list")
@@ -88,17 +97,16 @@ def add_to_list(product_id: int):
         target = ordering.find_list(current_user, int(raw_list))
         if target is None:
             abort(404)
-    try:
+    else:
+        target = None
+
+    def action():
         wanted = parse_quantity(request.form.get("qty", ""))
-        if not raw_list:
-            target = ordering.default_list(current_user)
-        ordering.add_to_list(current_user, target, product, wanted)
-    except DomainError as problem:
-        return _refused(product, problem)
-    db.session.commit()
-    message = _("Added to %(list)s: %(qty)s × %(name)s", list=target.name, qty=wanted,
-                name=product.name(lang()))
-    if not wants_fragment():
-        flash(message, "success")
-        return redirect(safe_next(request.form.get("next"), product.id), 303)
-    return _answer(product, quantity=wanted, added=message)
+        chosen = target or ordering.default_list(current_user)
+        ordering.add_to_list(current_user, chosen, product, wanted)
+        return chosen, wanted
+
+    return run(action, refused=lambda problem: _refused(product, problem),
+               done=lambda added: _added(product, added[1], _(
+                   "Added to %(list)s: %(qty)s × %(name)s", list=added[0].name, qty=added[1],
+                   name=product.name(lang()))))

@@ -14,7 +14,7 @@ from portal.blueprints.catalog.helpers import (
 )
 from portal.extensions import db
 from portal.rendering import render, wants_fragment
-from portal.services import catalog
+from portal.services import catalog, content
 from portal.services.catalog import SearchQuery, ensure_search_index, is_gtin
 from portal.services.ordering import lists_for
 from portal.services.selling import can_order, find_visible
@@ -71,7 +71,8 @@ def product(product_id: int):
                                 lenient_quantity(request.args.get("qty")))
     ordering = can_order(current_user)
     return render("catalog/product.html", page=page, row=page.row, can_order=ordering,
-                  lists=lists_for(current_user) if ordering else [], next_url=here())
+                  lists=lists_for(current_user) if ordering else [], next_url=here(),
+                  content=content.for_product(item.id, lang()))
 
 
 @bp.get("/sku/<sku>")

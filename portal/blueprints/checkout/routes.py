@@ -4,7 +4,6 @@ The form carries a single-use token: a double tap, a retry after a dropped conne
 second tab submits it again, and every replay lands on the one order it placed.
 """
 
-from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -16,9 +15,10 @@ from portal.blueprints.checkout import bp
 from portal.extensions import db
 from portal.models import OrderStatus
 from portal.rendering import render
-from portal.services import approvals, ordering
+from portal.services import approvals, credit, delivery, ordering, orders
 from portal.services.backoffice import acting_staff
 from portal.services.selling import can_order
+from portal.usecases import run
 
 # Longest text shown back in each field (what is typed stays, bounded). The rules judge the
 # whole text: a cut could turn "2027-01-26      x" into a valid date.
@@ -35,13 +35,14 @@ def _order_url(order) -> str:
 
 
 def _page(form: ordering.CheckoutForm, errors: dict | None = None, status: int = 200):
-    now = datetime.now(UTC)
+    now = delivery.now()  # dates and cut-off are told at the portal's clock
     places = ordering.delivery_places(current_user)
     chosen = next((p for p in places if p.key == form.place), None)
     summary = ordering.summarize(current_user, now,
                                      jobsite_id=chosen.jobsite_id if chosen else None)
     return render("checkout/index.html", status_code=status, form=form, errors=errors or {},
                   places=places, summary=summary, company=current_user.company,
+                  credit=credit.preview(current_user.company, summary.total_cents),
                   terms=ordering.payment_terms_label(current_user.company.payment_terms),
                   earliest=ordering.earliest_date(ordering.local_today(now)))
 
@@ -52,6 +53,12 @@ def _confirmation(order, needs) -> str:
                  who=needs[0].approver_label)
     if order.status == OrderStatus.PENDING_APPROVAL:
         return _("Order %(number)s is waiting for approval.", number=order.number)
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        return _("Order %(number)s placed. We prepare it once its payment is received: the "
+                 "bank details are below.", number=order.number)
+    if order.status == OrderStatus.CREDIT_HOLD:
+        return _("Order %(number)s placed. It waits for a credit check before it is prepared.",
+                 number=order.number)
     return _("Order %(number)s placed.", number=order.number)
 
 
@@ -70,9 +77,20 @@ def index():
         flash(_("Your cart is empty."), "info")
         return redirect(url_for("cart.index"), 303)
     places = ordering.delivery_places(current_user)
-    form = ordering.CheckoutForm(place=ordering.default_place(current_user, places),
-                                 token=ordering.new_submit_token())
+    repeated = _repeated_order()
+    place, po = ordering.checkout_defaults(current_user, places, delivery.now(), repeated)
+    form = ordering.CheckoutForm(place=place or ordering.default_place(current_user, places),
+                                 po_number=po, token=ordering.new_submit_token())
     return _page(form)
+
+
+def _repeated_order():
+    """The order being repeated ("order now" on a reorder preview), if this user may see it:
+    its place and PO number are proposed. Anything else is ignored."""
+    raw = request.args.get("repeat", "")
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
+        return None
+    return orders.find_order(current_user, int(raw))
 
 
 @bp.post("/")
@@ -86,21 +104,23 @@ def place():
     if existing is not None:
         return _placed(existing, replay=True)
     try:
-        placed = ordering.place_order(current_user, form, datetime.now(UTC),
-                                      on_behalf_by=acting_staff())
-        db.session.commit()
-    except ordering.CheckoutInvalid as e:
-        db.session.rollback()
-        return _page(shown, e.errors, status=422)
-    except approvals.NobodyToApprove as e:
-        # Refused, not parked where nobody can decide it; what was typed stays in the form.
-        db.session.rollback()
-        flash(str(e), "error")
-        return _page(shown, status=409)
-    except (ordering.EmptyCart, IntegrityError) as e:
+        return run(lambda: ordering.place_order(current_user, form, delivery.now(),
+                                                on_behalf_by=acting_staff()),
+                   refused=lambda problem: _refused(problem, shown, form.token),
+                   done=lambda placed: _placed(placed.order, placed.needs))
+    except IntegrityError as e:  # at the commit: another submit of the same form won
         db.session.rollback()
         return _lost_race(e, form.token)
-    return _placed(placed.order, placed.needs)
+
+
+def _refused(problem, shown: ordering.CheckoutForm, token: str):
+    """Fields to fix (422); nobody to approve (409: refused, not parked where nobody can
+    decide it; what was typed stays in the form); an emptied cart: a race lost."""
+    if isinstance(problem, ordering.EmptyCart):
+        return _lost_race(problem, token)
+    if isinstance(problem, approvals.NobodyToApprove):
+        flash(str(problem), "error")
+    return _page(shown, getattr(problem, "errors", None))
 
 
 def _lost_race(error: Exception, token: str):

@@ -1,28 +1,19 @@
 """Helpers shared by the company administration views."""
 
-from flask import flash, redirect, request
+from flask import request
 from flask_babel import get_locale
 
-from portal.extensions import db
 from portal.rendering import render
-from portal.services import DomainError
 from portal.services.accounts import unit_tree
+from portal.usecases import form_page, moved_on, run
 
 
 def save_or_render(form, template: str, action, success: str, target: str, **context):
-    """Validate, run one use case, commit and redirect (303); else re-render with 422."""
-    if form.validate_on_submit():
-        try:
-            action()
-        except DomainError as exc:
-            db.session.rollback()
-            context["error"] = str(exc)
-        else:
-            db.session.commit()
-            flash(success, "success")
-            return redirect(target, 303)
-    status = 422 if form.is_submitted() else 200
-    return render(template, form=form, status_code=status, **context)
+    """Validate, run one use case, commit and redirect (303); else re-render with 422, the
+    use case's message at its field or above the form."""
+    return form_page(form, action,
+                     page=lambda error: render(template, form=form, error=error, **context),
+                     done=lambda _result: moved_on(success, target))
 
 
 def confirm_then_do(template: str, action, success: str, target: str, **context):
@@ -32,14 +23,8 @@ def confirm_then_do(template: str, action, success: str, target: str, **context)
     """
     if request.method != "POST":
         return render(template, error="", **context)
-    try:
-        action()
-    except DomainError as exc:
-        db.session.rollback()
-        return render(template, error=str(exc), status_code=422, **context)
-    db.session.commit()
-    flash(success, "success")
-    return redirect(target, 303)
+    return run(action, refused=lambda problem: render(template, error=str(problem), **context),
+               done=lambda _result: moved_on(success, target))
 
 
 def amount_input(cents: int | None) -> str:

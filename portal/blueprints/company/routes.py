@@ -18,17 +18,17 @@ from portal.blueprints.company.common import (
 )
 from portal.blueprints.company.forms import UserForm, int_or_none
 from portal.models import CUSTOMER_ROLES, Role, User
+from portal.models.labels import role_label
 from portal.rendering import render
 from portal.services import accounts
 from portal.services.accounts import UserData
-from portal.services.approvals import role_label
 
 
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm()
     # Buyer first: the safe default for an invitation.
     order = (Role.BUYER, Role.APPROVER, Role.VIEWER, Role.COMPANY_ADMIN)
-    form.role.choices = [(r.value, role_label(r).capitalize()) for r in order
+    form.role.choices = [(r.value, role_label(r)) for r in order
                          if r in CUSTOMER_ROLES]
     form.unit.choices = unit_choices(current_user.company_id, _("No unit (whole company)"))
     if user is not None and request.method != "POST":
@@ -52,7 +52,7 @@ def _user_data(form: UserForm) -> UserData:
 def index():
     units = {u.id: u.name for u in accounts.company_units(current_user.company_id)}
     return render("company/users.html", users=accounts.company_users(
-        current_user.company_id), units=units, role_label=role_label)
+        current_user.company_id), units=units)
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])

@@ -72,10 +72,9 @@ def _rule_data(form: RuleForm) -> RuleData:
 @bp.get("/rules")
 @allow(Role.COMPANY_ADMIN)
 def rules():
-    from portal.blueprints.company.rule_words import summaries
-
     found = approvals.company_rules(current_user.company_id)
-    return render("company/rules.html", rules=found, summaries=summaries(found, current_user))
+    return render("company/rules.html", rules=found, summaries=approvals.rule_summaries(
+        found, current_user, str(get_locale())))
 
 
 @bp.route("/rules/new", methods=["GET", "POST"])

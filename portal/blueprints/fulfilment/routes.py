@@ -2,19 +2,18 @@
 
 from datetime import UTC, datetime
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.access import allow
 from portal.blueprints.fulfilment import bp, cards  # noqa: F401 - cards register home cards
 from portal.errors import error_response
-from portal.extensions import db
 from portal.models import Role
 from portal.rendering import render, wants_fragment
-from portal.services import DomainError
 from portal.services import fulfilment as service
 from portal.services.fulfilment import STATUS_LABELS, Action, Verdict, verdict
+from portal.usecases import moved_on, run
 
 HANDS = (Role.FULFILMENT, Role.STAFF_ADMIN)
 
@@ -42,9 +41,11 @@ def index():
     if choice not in ("all", *(s.value for s in STATUS_LABELS)):
         choice = "open"
     warehouse_id = _int_arg("warehouse")
-    result = service.queue_page(service.statuses_for(choice), warehouse_id, _int_arg("page") or 1)
+    search = request.args.get("q", "")[:80]
+    result = service.queue_page(service.statuses_for(choice), warehouse_id, _int_arg("page") or 1,
+                                search)
     return render("fulfilment/queue.html", block="queue", result=result, choice=choice,
-                  warehouse_id=warehouse_id, warehouses=service.warehouses(),
+                  warehouse_id=warehouse_id, search=search, warehouses=service.warehouses(),
                   status_labels=STATUS_LABELS)
 
 
@@ -63,22 +64,18 @@ def order_detail(order_id: int):
     return _detail(order_id)
 
 
-def _transition(order_id: int, run, done: str, on_invalid=None):
-    """One transaction: run the use case, commit, then post/redirect/get."""
-    try:
-        run()
-    except service.Forbidden:
-        db.session.rollback()
-        abort(403)
-    except service.Conflict as exc:
-        db.session.rollback()
-        return error_response(409, str(exc))
-    except DomainError as exc:
-        db.session.rollback()
-        return on_invalid(exc) if on_invalid else _detail(order_id, 422, problem=str(exc))
-    db.session.commit()
-    flash(done, "success")
-    return redirect(url_for(".order_detail", order_id=order_id), 303)
+def _transition(order_id: int, action, done: str, on_invalid=None):
+    """One transaction: run the use case, commit, then post/redirect/get.
+
+    A role that may not (403) or a status that does not allow it (409) gets the error page;
+    typed input that is wrong gets the form again (422)."""
+    def refused(problem):
+        if isinstance(problem, (service.Forbidden, service.Conflict)):
+            return error_response(problem.status, str(problem) if problem.status == 409 else "")
+        return on_invalid(problem) if on_invalid else _detail(order_id, problem=str(problem))
+
+    return run(action, refused, lambda _result: moved_on(
+        done, url_for(".order_detail", order_id=order_id)))
 
 
 @bp.post("/orders/<int:order_id>/confirm")

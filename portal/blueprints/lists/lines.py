@@ -11,11 +11,11 @@ from flask_login import current_user
 
 from portal.access import BUYERS, CUSTOMERS, allow
 from portal.blueprints.lists import bp
-from portal.blueprints.lists.routes import show_list
-from portal.extensions import db
+from portal.blueprints.lists.routes import editable_or_404, show_list, visible_or_404
 from portal.rendering import render, wants_fragment
-from portal.services import DomainError, ordering
+from portal.services import ordering
 from portal.services.navigation import cart_count
+from portal.usecases import run
 
 
 def _ids(values) -> list[int]:
@@ -24,19 +24,19 @@ def _ids(values) -> list[int]:
 
 def _line_action(list_id: int, action):
     """Run one line action on an editable list, commit, answer the lines or a redirect."""
-    shopping_list = ordering.get_editable_or_404(current_user, list_id)
-    try:
-        notice = action(shopping_list)
-    except DomainError as e:
-        db.session.rollback()
-        shopping_list = ordering.get_editable_or_404(current_user, list_id)
-        return show_list(shopping_list, 422, block="list_lines", line_error=str(e))
-    db.session.commit()
+    shopping_list = editable_or_404(list_id)
+    return run(lambda: action(shopping_list),
+               refused=lambda problem: show_list(editable_or_404(list_id), block="list_lines",
+                                                 line_error=str(problem)),
+               done=lambda notice: _lines_answer(shopping_list, notice))
+
+
+def _lines_answer(shopping_list, notice: str | None):
     if wants_fragment():
         return show_list(shopping_list, block="list_lines", line_notice=notice)
     if notice:
         flash(notice, "info")
-    return redirect(url_for("lists.detail", list_id=list_id), 303)
+    return redirect(url_for("lists.detail", list_id=shopping_list.id), 303)
 
 
 @bp.post("/<int:list_id>/line/<int:line_id>")
@@ -70,21 +70,47 @@ def swap_line(list_id: int, line_id: int):
         current_user, lst, line_id))
 
 
+@bp.post("/<int:list_id>/code")
+@allow(CUSTOMERS)
+def add_code(list_id: int):
+    """A SKU or barcode number typed or scanned (the same form): its product added to the list
+    with its default quantity; htmx gets the line said and the lines again."""
+    shopping_list = editable_or_404(list_id)
+    code, qty = request.form.get("code", "")[:60], request.form.get("qty")
+    return run(lambda: ordering.add_code_to_list(current_user, shopping_list, code, qty),
+               refused=lambda problem: _code_answer(shopping_list, 422, scan_error=str(problem),
+                                                    scan_code=code.strip()),
+               done=lambda added: _code_answer(shopping_list, 200,
+                                               scan_added=added.message(str(get_locale()))))
+
+
+def _code_answer(shopping_list, status_code: int, **scan):
+    if wants_fragment():
+        return show_list(shopping_list, status_code, block="scan_answer", **scan)
+    if status_code == 200:
+        flash(scan["scan_added"], "success")
+        return redirect(url_for("lists.detail", list_id=shopping_list.id), 303)
+    return show_list(shopping_list, status_code, **scan)
+
+
 @bp.post("/<int:list_id>/to-cart")
 @allow(BUYERS)
 def to_cart(list_id: int):
-    shopping_list = ordering.get_list_or_404(current_user, list_id)
+    shopping_list = visible_or_404(list_id)
     chosen = None if request.form.get("all") else _ids(request.form.getlist("line"))
-    try:
-        outcome = ordering.add_lines_to_cart(current_user, shopping_list, chosen,
-                                                str(get_locale()))
-    except DomainError as e:
-        db.session.rollback()
-        if not wants_fragment():
-            return show_list(ordering.get_list_or_404(current_user, list_id), 422,
-                             messages=[(str(e), "error")])
-        return _cart_answer(list_id, [(str(e), "error")], 422)
-    db.session.commit()
+    return run(lambda: ordering.add_lines_to_cart(current_user, shopping_list, chosen,
+                                                  str(get_locale())),
+               refused=lambda problem: _cart_refused(list_id, str(problem)),
+               done=lambda outcome: _cart_answer(list_id, _added_messages(outcome)))
+
+
+def _cart_refused(list_id: int, message: str):
+    if not wants_fragment():
+        return show_list(visible_or_404(list_id), 422, messages=[(message, "error")])
+    return _cart_answer(list_id, [(message, "error")], 422)
+
+
+def _added_messages(outcome) -> list[tuple[str, str]]:
     messages = []
     if outcome.added:
         messages.append((ngettext("%(num)s line added to your cart.",
@@ -92,7 +118,7 @@ def to_cart(list_id: int):
     if outcome.skipped:
         messages.append((_("Left out: %(items)s.", items="; ".join(outcome.skipped)),
                          "warning"))
-    return _cart_answer(list_id, messages)
+    return messages
 
 
 def _cart_answer(list_id: int, messages, status_code: int = 200):

@@ -1,6 +1,6 @@
 """Shopping lists: the user's lists, creating, renaming, sharing and deleting a list."""
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,8 +8,9 @@ from portal.access import CUSTOMERS, allow
 from portal.blueprints.lists import bp
 from portal.extensions import db
 from portal.rendering import render
-from portal.services import DomainError, ordering
+from portal.services import ordering
 from portal.services.selling import can_order
+from portal.usecases import moved_on, run
 
 
 def _index(status_code=200, error=None, form=None):
@@ -17,6 +18,18 @@ def _index(status_code=200, error=None, form=None):
                   lists=ordering.visible_lists(current_user),
                   jobsites=ordering.jobsites_for(current_user), error=error,
                   form=form or {})
+
+
+def visible_or_404(list_id: int):
+    return ordering.visible_list(current_user, list_id) or abort(404)
+
+
+def editable_or_404(list_id: int):
+    """404 when the user cannot see the list, 403 when they may only see it."""
+    found = visible_or_404(list_id)
+    if not ordering.can_edit(current_user, found):
+        abort(403)
+    return found
 
 
 def show_list(shopping_list, status_code=200, block=None, **extra):
@@ -37,51 +50,43 @@ def index():
 @allow(CUSTOMERS)
 def create():
     form = request.form
-    try:
-        created = ordering.create_list(current_user, form.get("name", ""),
-                                            form.get("shared") == "1", form.get("jobsite"))
-    except DomainError as e:
-        db.session.rollback()
-        return _index(422, str(e), form)
-    db.session.commit()
-    flash(_("List “%(name)s” created.", name=created.name), "success")
-    return redirect(url_for("lists.detail", list_id=created.id), 303)
+    return run(lambda: ordering.create_list(current_user, form.get("name", ""),
+                                            form.get("shared") == "1", form.get("jobsite")),
+               refused=lambda problem: _index(422, str(problem), form),
+               done=lambda created: moved_on(_("List “%(name)s” created.", name=created.name),
+                                             url_for("lists.detail", list_id=created.id)))
 
 
 @bp.get("/<int:list_id>")
 @allow(CUSTOMERS)
 def detail(list_id: int):
-    return show_list(ordering.get_list_or_404(current_user, list_id))
+    return show_list(visible_or_404(list_id))
 
 
 @bp.post("/<int:list_id>/edit")
 @allow(CUSTOMERS)
 def edit(list_id: int):
-    shopping_list = ordering.get_editable_or_404(current_user, list_id)
+    shopping_list = editable_or_404(list_id)
     form = request.form
-    try:
-        ordering.update_list(current_user, shopping_list, form.get("name", ""),
-                                  form.get("shared") == "1", form.get("jobsite"))
-    except DomainError as e:
-        db.session.rollback()
-        return show_list(ordering.get_list_or_404(current_user, list_id), 422,
-                         settings_error=str(e))
-    db.session.commit()
-    flash(_("List saved."), "success")
-    return redirect(url_for("lists.detail", list_id=list_id), 303)
+    return run(lambda: ordering.update_list(current_user, shopping_list, form.get("name", ""),
+                                            form.get("shared") == "1", form.get("jobsite")),
+               refused=lambda problem: show_list(visible_or_404(list_id), 422,
+                                                 settings_error=str(problem)),
+               done=lambda _result: moved_on(_("List saved."),
+                                             url_for("lists.detail", list_id=list_id)))
 
 
 @bp.get("/<int:list_id>/delete")
 @allow(CUSTOMERS)
 def delete_confirm(list_id: int):
-    shopping_list = ordering.get_editable_or_404(current_user, list_id)
+    shopping_list = editable_or_404(list_id)
     return render("lists/delete.html", lst=shopping_list)
 
 
 @bp.post("/<int:list_id>/delete")
 @allow(CUSTOMERS)
 def delete(list_id: int):
-    shopping_list = ordering.get_editable_or_404(current_user, list_id)
+    shopping_list = editable_or_404(list_id)
     name = shopping_list.name
     ordering.delete_list(current_user, shopping_list)
     db.session.commit()

@@ -1,6 +1,6 @@
 """Order history and order detail for customer users (scoped by services.orders)."""
 
-from flask import request
+from flask import abort, request
 from flask_login import current_user
 
 from portal.access import CUSTOMERS, allow
@@ -8,10 +8,6 @@ from portal.blueprints.orders import bp
 from portal.rendering import render
 from portal.services import orders
 from portal.services.selling import can_order
-
-# Status labels and pill tones everywhere an order status is shown (staff pages too).
-bp.add_app_template_global(orders.status_label, "order_status_label")
-bp.add_app_template_global(orders.status_tone, "order_status_tone")
 
 
 @bp.get("/")
@@ -31,7 +27,7 @@ def index():
 @bp.get("/<int:order_id>")
 @allow(CUSTOMERS)
 def detail(order_id: int):
-    view = orders.order_view(current_user, order_id)
+    view = orders.order_view(current_user, order_id) or abort(404)
     return render("orders/detail.html", view=view, order=view.order,
                   can_order=can_order(current_user))
 

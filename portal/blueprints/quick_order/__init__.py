@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("quick_order", __name__, url_prefix="/quick-order")
 
-from portal.blueprints.quick_order import routes  # noqa: E402,F401
+from portal.blueprints.quick_order import quote, routes  # noqa: E402,F401

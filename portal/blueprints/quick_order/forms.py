@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from portal.services import DomainError
 from portal.services.ordering import MAX_FILE_BYTES, MAX_LINES, RawLine, parse_csv, parse_text
 
 ROW_KEY = re.compile(r"^sku-(\d{1,3})$")
@@ -90,10 +89,9 @@ def collect(form, files) -> Collected:
     collected.header = pasted.header
     upload = files.get("file")
     if upload is not None and upload.filename:
-        try:
-            parsed = parse_csv(upload.read(MAX_FILE_READ))
-        except DomainError as e:
-            collected.error = str(e)
+        parsed = parse_csv(upload.read(MAX_FILE_READ))
+        if parsed.error:
+            collected.error = parsed.error
             return collected
         lines += parsed.lines
         collected.encoding = parsed.encoding

@@ -23,11 +23,11 @@ from portal.blueprints.quick_order.forms import (
     typed_rows,
 )
 from portal.blueprints.quick_order.tally import Tally
-from portal.extensions import db
 from portal.rendering import render, wants_fragment
-from portal.services import DomainError, ordering
+from portal.services import ordering
 from portal.services.ordering import MAX_LINES, RawLine
 from portal.services.selling import can_order
+from portal.usecases import moved_on, run
 
 # Forms whose ready lines were added while their mistakes stayed on the page: a reload of
 # that answer posts the same form again and must not add the lines a second time.
@@ -129,6 +129,40 @@ def line():
                   status_code=422 if bad else 200)
 
 
+@bp.post("/code")
+@allow(BUYERS, when=can_order)
+def code():
+    """A SKU or barcode number typed in the scan field or read by the camera: the first blank
+    row (else a new one) filled with its product and default quantity, checked."""
+    raw = request.form.get("code", "")[:60]
+    return run(lambda: ordering.code_to_row(current_user, raw, _lang()),
+               refused=lambda problem: _code_answer(None, scan_error=str(problem),
+                                                    scan_code=raw.strip()),
+               done=lambda result: _code_answer(result))
+
+
+def _code_answer(result, **scan):
+    if result is None and not wants_fragment():
+        return _page(status=422, message=scan["scan_error"])
+    if result is None:
+        return render("quick_order/_code_answer.html", status_code=422, row=None, tally=None,
+                      **scan)
+    if not wants_fragment():
+        return _page(Collected(), ordering.QuickOrderResult((result,), result.product.currency))
+    rows = typed_rows(request.form)
+    blank = next((r for r in rows if r.blank), None)
+    index = blank.index if blank else max((r.index for r in rows), default=-1) + 1
+    tally = Tally.parse(request.form.get("qo-state"))
+    if tally is not None:
+        tally.update(index, result)
+    added = _("Line %(n)s: %(qty)s × %(name)s (%(sku)s).", n=index + 1, qty=result.quantity,
+              name=result.product.name, sku=result.sku)
+    return render("quick_order/_code_answer.html", row=Row(index, result.sku,
+                  result.quantity_text, result), replace=blank is not None, tally=tally,
+                  next_index=index + 1, scan_added=added,
+                  status_code=422 if result.status == ordering.ERROR else 200)
+
+
 @bp.post("/check")
 @allow(BUYERS)
 def check():
@@ -152,19 +186,20 @@ def add():
     keep = "keep_errors" in request.form and bool(result.errors)
     if keep and request.form.get("batch", "") in session.get(ADDED_BATCHES, []):
         return _kept(result, _("These lines were already added to your cart."))
-    try:
-        count = ordering.add_all_to_cart(current_user, result, skip_errors=keep)
-    except DomainError as e:
-        db.session.rollback()
-        return _page(collected, result, message=str(e), status=422)
-    db.session.commit()
+    return run(lambda: ordering.add_all_to_cart(current_user, result, skip_errors=keep),
+               refused=lambda problem: _page(collected, result, message=str(problem)),
+               done=lambda count: _added(result, count, keep))
+
+
+def _added(result, count: int, keep: bool):
     if keep:
         batch = request.form.get("batch", "")[:40]
         session[ADDED_BATCHES] = [*session.get(ADDED_BATCHES, [])[-(KEEP_BATCHES - 1):], batch]
         return _kept(result, ngettext("%(num)d line added to your cart.",
                                       "%(num)d lines added to your cart.", count))
-    flash(_("Lines added to your cart: %(n)s.", n=count), "success")
-    return redirect(url_for("cart.index"), 303)
+    # "Order all" (every line ready) goes on to checkout; "Add all to cart" to the cart.
+    then = "checkout.index" if request.args.get("then") == "checkout" else "cart.index"
+    return moved_on(_("Lines added to your cart: %(n)s.", n=count), url_for(then))
 
 
 def _kept(result, added: str):
@@ -184,13 +219,13 @@ def save_list():
     collected, result = _checked()
     if result is None:
         return _page(collected, status=422)
-    try:
-        saved = ordering.save_as_list(current_user, result, request.form.get("list_name", ""),
-                                     datetime.now(UTC))
-    except DomainError as e:
-        db.session.rollback()
-        return _page(collected, result, message=str(e), status=422)
-    db.session.commit()
+    return run(lambda: ordering.save_as_list(current_user, result,
+                                             request.form.get("list_name", ""), datetime.now(UTC)),
+               refused=lambda problem: _page(collected, result, message=str(problem)),
+               done=lambda saved: _saved(result, saved))
+
+
+def _saved(result, saved):
     flash(ngettext("List “%(name)s” saved with %(num)s line.",
                    "List “%(name)s” saved with %(num)s lines.", len(result.orderable),
                    name=saved.name), "success")

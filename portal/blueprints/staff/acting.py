@@ -17,7 +17,8 @@ from portal.blueprints.staff.customers import customer_or_404
 from portal.extensions import db
 from portal.models import Role, User
 from portal.security import end_all_sessions
-from portal.services import DomainError, backoffice
+from portal.services import backoffice
+from portal.usecases import moved_on, run
 
 SEEN_KEY = "acting_seen"
 
@@ -36,16 +37,6 @@ def _switch_to(user: User, acting: dict | None = None) -> None:
         session[SEEN_KEY] = now
 
 
-def _staff_identity(acting) -> User | None:
-    """The staff member to return to: still staff, enabled, same session version."""
-    staff_id = acting.get("staff_id") if isinstance(acting, dict) else None
-    staff = db.session.get(User, staff_id) if isinstance(staff_id, int) else None
-    if staff is None or staff.role not in backoffice.ACTING_ROLES or staff.disabled \
-            or staff.session_version != acting.get("staff_version"):
-        return None
-    return staff
-
-
 @bp.post("/customers/<int:company_id>/act-as/<int:user_id>")
 @allow(Role.STAFF_ADMIN, Role.SALES_REP)
 def act_as(company_id: int, user_id: int):
@@ -53,15 +44,13 @@ def act_as(company_id: int, user_id: int):
     customer = backoffice.actable_user(company, user_id)
     if customer is None:
         abort(404)
-    try:
-        acting = backoffice.start_acting(current_user._get_current_object(), company, customer)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("staff.customer", company_id=company.id), 303)
-    db.session.commit()
-    _switch_to(customer, acting)
-    return redirect(url_for("quick_order.index"), 303)
+    return run(lambda: backoffice.start_acting(current_user._get_current_object(), company,
+                                               customer),
+               # A refusal is told on the customer's page the tap came from.
+               refused=lambda problem: moved_on(str(problem), url_for(
+                   "staff.customer", company_id=company.id), "error"),
+               done=lambda acting: _switch_to(customer, acting)
+               or redirect(url_for("quick_order.index"), 303))
 
 
 @bp.post("/acting/stop")
@@ -70,7 +59,7 @@ def stop_acting():
     acting = session.get(backoffice.ACTING_KEY)
     if not acting:
         return redirect(url_for("home.index"), 303)
-    staff = _staff_identity(acting)
+    staff = backoffice.returning_staff(acting)
     customer = current_user._get_current_object()
     company_id = customer.company_id
     if staff is None:
@@ -105,7 +94,7 @@ def _guard_acting():
     session[SEEN_KEY] = now
     if request.endpoint == "auth.logout" and request.method == "POST":
         # Signing out ends the staff member's sessions, never the customer's.
-        staff = _staff_identity(acting)
+        staff = backoffice.returning_staff(acting)
         if staff is not None:
             end_all_sessions(staff)
             db.session.commit()

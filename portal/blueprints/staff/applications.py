@@ -5,16 +5,14 @@ from datetime import UTC, datetime
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from portal.access import allow
 from portal.blueprints.staff import bp
 from portal.blueprints.staff.forms import ApproveForm, RejectForm, term_choices
-from portal.extensions import db
-from portal.models import AccountApplication, ApplicationStatus, Role
+from portal.models import AccountApplication, Role
 from portal.rendering import render, wants_fragment
-from portal.services import DomainError, backoffice
+from portal.services import backoffice
+from portal.usecases import run
 
 DECIDED_SHOWN = 10
 PENDING_SHOWN = 100
@@ -31,7 +29,7 @@ def _approve_form(application, choices, formdata=None) -> ApproveForm:
 
 
 def _application_or_404(application_id: int) -> AccountApplication:
-    application = db.session.get(AccountApplication, application_id)
+    application = backoffice.find_application(application_id)
     if application is None:
         abort(404)
     return application
@@ -49,15 +47,7 @@ def _card(application, status_code=200, **ctx):
 
 
 def _queue(forms: dict | None = None, status_code: int = 200):
-    pending = db.session.scalars(
-        select(AccountApplication).where(AccountApplication.status == ApplicationStatus.PENDING)
-        .options(selectinload(AccountApplication.company))
-        .order_by(AccountApplication.created_at, AccountApplication.id).limit(PENDING_SHOWN)
-    ).all()
-    decided = db.session.scalars(
-        select(AccountApplication).where(AccountApplication.status != ApplicationStatus.PENDING)
-        .order_by(AccountApplication.decided_at.desc(), AccountApplication.id.desc())
-        .options(selectinload(AccountApplication.company)).limit(DECIDED_SHOWN)).all()
+    pending, decided = backoffice.application_queue(PENDING_SHOWN, DECIDED_SHOWN)
     choices = term_choices()
     shown = {a.id: _approve_form(a, choices) for a in pending}
     shown.update(forms or {})
@@ -81,15 +71,19 @@ def approve_application(application_id: int):
         if not wants_fragment():
             return _queue({application.id: form}, 422)
         return _card(application, 422, form=form, open_terms=True)
-    try:
-        backoffice.approve_application(application.id, current_user,
-                        backoffice.ApprovalChoice(**form.values()), datetime.now(UTC))
-    except DomainError as exc:
-        db.session.rollback()
-        return _card(db.session.get(AccountApplication, application_id), 409, problem=str(exc))
-    db.session.commit()
-    return _card(application, message=_("%(company)s is approved; the invitation is on its way.",
-                                        company=application.company.name))
+    return run(lambda: backoffice.approve_application(
+                   application.id, current_user, backoffice.ApprovalChoice(**form.values()),
+                   datetime.now(UTC)),
+               refused=lambda problem: _refused_card(application_id, problem),
+               done=lambda _result: _card(application, message=_(
+                   "%(company)s is approved; the invitation is on its way.",
+                   company=application.company.name)),
+               status=409)
+
+
+def _refused_card(application_id: int, problem):
+    """Someone decided first: the card as it is now, with why."""
+    return _card(backoffice.find_application(application_id), problem=str(problem))
 
 
 @bp.route("/applications/<int:application_id>/reject", methods=["GET", "POST"])
@@ -98,16 +92,13 @@ def reject_application(application_id: int):
     application = _application_or_404(application_id)
     form = RejectForm(prefix=f"r{application.id}")
     if form.validate_on_submit():
-        try:
-            backoffice.reject_application(application.id, current_user, form.reason.data,
-                                          datetime.now(UTC))
-        except DomainError as exc:
-            db.session.rollback()
-            return _card(db.session.get(AccountApplication, application_id), 409,
-                         problem=str(exc))
-        db.session.commit()
-        return _card(application, message=_("The application of %(company)s is rejected.",
-                                             company=application.company.name))
+        return run(lambda: backoffice.reject_application(
+                       application.id, current_user, form.reason.data, datetime.now(UTC)),
+                   refused=lambda problem: _refused_card(application_id, problem),
+                   done=lambda _result: _card(application, message=_(
+                       "The application of %(company)s is rejected.",
+                       company=application.company.name)),
+                   status=409)
     status = 422 if form.is_submitted() else 200
     if wants_fragment():
         return render_template("staff/_application_card.html", application=application,

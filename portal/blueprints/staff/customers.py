@@ -1,16 +1,16 @@
 """Customers: list and search, one customer's page, and (staff admins only) their terms."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.access import allow
 from portal.blueprints.staff import bp
 from portal.blueprints.staff.forms import CustomerForm, term_choices
-from portal.extensions import db
-from portal.models import PriceList, Role
+from portal.models import Role
 from portal.rendering import render
 from portal.services import DomainError, backoffice
+from portal.usecases import form_page, moved_on
 
 MANAGERS = (Role.STAFF_ADMIN, Role.SALES_REP)
 
@@ -49,8 +49,7 @@ def customer(company_id: int):
                   may_edit=backoffice.may_edit(current_user),
                   categories=backoffice.top_level_categories(),
                   allowed=backoffice.allowed_category_ids(company),
-                  contract_list=db.session.get(PriceList, company.price_list_id)
-                  if company.price_list_id else None)
+                  contract_list=backoffice.contract_list(company))
 
 
 def _edit_form(company, choices) -> CustomerForm:
@@ -74,26 +73,26 @@ def _chosen_categories() -> frozenset[int] | None:
 def edit_customer(company_id: int):
     company = customer_or_404(company_id)
     form = _edit_form(company, term_choices())
-    allowed = backoffice.allowed_category_ids(company)  # what the checkboxes show
-    if form.validate_on_submit():
+
+    def save():
         chosen = _chosen_categories()
-        try:
-            if chosen is None:
-                raise DomainError(_("Choose categories from the list."))
-            changes = backoffice.CustomerChanges(
-                **form.values(), po_required=bool(form.po_required.data),
-                status=form.status_value(company) if "status" in form else None,
-                category_ids=chosen)
-            backoffice.update_customer(company, current_user, changes)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("The changes to %(company)s are saved.", company=company.name), "success")
-            return redirect(url_for("staff.customer", company_id=company.id), 303)
-    status = 200
-    if form.is_submitted():
-        status, allowed = 422, _chosen_categories() or set()
-    return render("staff/edit_customer.html", company=company, form=form, allowed=allowed,
-                  categories=backoffice.top_level_categories(), status_code=status)
+        if chosen is None:
+            raise DomainError(_("Choose categories from the list."))
+        backoffice.update_customer(company, current_user, backoffice.CustomerChanges(
+            **form.values(), po_required=bool(form.po_required.data),
+            po_rule=form.po_rule.data or None,
+            status=form.status_value(company) if "status" in form else None,
+            category_ids=chosen, **form.tax_identity()))
+
+    def page(error: str):
+        if error:
+            flash(error, "error")
+        # What the checkboxes show: what was sent back, else what the company has now.
+        allowed = (_chosen_categories() or set()) if form.is_submitted() \
+            else backoffice.allowed_category_ids(company)
+        return render("staff/edit_customer.html", company=company, form=form, allowed=allowed,
+                      categories=backoffice.top_level_categories())
+
+    return form_page(form, save, page, done=lambda _result: moved_on(
+        _("The changes to %(company)s are saved.", company=company.name),
+        url_for("staff.customer", company_id=company.id)))

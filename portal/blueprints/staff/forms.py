@@ -2,19 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from portal.extensions import db
 from portal.form_choices import choice
-from portal.models import CompanyStatus, CustomerGroup, PaymentTerms, PriceList
+from portal.models import CompanyStatus, PaymentTerms
 from portal.services.backoffice import (
     EDITABLE_STATUSES,
     PAYMENT_TERMS,
     STATUS_LABELS,
     cents_to_input,
     parse_money_cents,
+    terms_options,
 )
 
 
@@ -32,12 +31,7 @@ def _optional_id(raw: str | None) -> int | None:
 
 def term_choices() -> dict:
     """Select options shared by every terms form on a page (loaded once per request)."""
-    groups = db.session.execute(
-        select(CustomerGroup.id, CustomerGroup.code, CustomerGroup.name)
-        .order_by(CustomerGroup.name)).all()
-    lists = db.session.execute(
-        select(PriceList.id, PriceList.code, PriceList.name)
-        .where(PriceList.is_base.is_(False)).order_by(PriceList.name)).all()
+    groups, lists = terms_options()
     return {
         "groups": [choice("", _l("No group"))] + [
             choice(str(i), f"{name} ({code})" if name != code else code)
@@ -98,15 +92,36 @@ class RejectForm(FlaskForm):
 
 class CustomerForm(TermsForm):
     po_required = BooleanField(_l("PO number required on every order"))
+    # Not sent: kept as it is; a value off the list is refused by the service, at the form.
+    po_rule = SelectField(_l("PO number proposed at checkout"), validate_choice=False, choices=[
+        choice("ask", _l("None: the buyer types it")),
+        choice("reuse", _l("The repeated order's, else the buyer's last one")),
+        choice("generate", _l("Made from the date and the order of the day (20261205-01)")),
+    ])
     status = SelectField(_l("Account status"),
                          choices=[choice(str(s), STATUS_LABELS[s]) for s in EDITABLE_STATUSES])
+
+    # Where the company is established for VAT, and its SIRET or VAT number: with the country
+    # they decide domestic VAT, reverse charge or export (checked in services.backoffice).
+    country = StringField(_l("Country (two-letter code)"), validators=[Length(max=2)],
+                          render_kw={"autocomplete": "off", "autocapitalize": "characters"})
+    legal_id = StringField(_l("SIRET or VAT number"), validators=[Length(max=40)],
+                           render_kw={"autocomplete": "off"})
 
     def fill_company(self, company):
         self.fill(company.customer_group_id, company.price_list_id, company.payment_terms,
                   company.credit_limit_cents)
         self.po_required.data = company.po_required
+        self.po_rule.data = company.po_rule
+        self.country.data, self.legal_id.data = company.country, company.legal_id
         if company.status in EDITABLE_STATUSES:
             self.status.data = str(company.status)
+
+    def tax_identity(self) -> dict:
+        """Country and legal id as sent; none when the form did not carry them (kept)."""
+        if not self.country.raw_data:
+            return {}
+        return {"country": self.country.data, "legal_id": self.legal_id.data}
 
     def status_value(self, company) -> CompanyStatus | None:
         if company.status not in EDITABLE_STATUSES:

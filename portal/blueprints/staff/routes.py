@@ -8,7 +8,15 @@ from flask_babel import format_date, get_locale
 from flask_login import current_user
 
 from portal.access import STAFF, allow
-from portal.blueprints.staff import acting, applications, bp, cards, customers, labels  # noqa: F401
+from portal.blueprints.staff import (  # noqa: F401
+    acting,
+    applications,
+    bp,
+    cards,
+    credit,
+    customers,
+    labels,
+)
 from portal.rendering import render
 from portal.services import backoffice
 

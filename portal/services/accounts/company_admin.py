@@ -138,10 +138,10 @@ class UnitData:
 
 def _check_unit(admin, data: UnitData, unit: Unit | None) -> tuple[UnitKind, Unit | None]:
     if data.kind not in {k.value for k in UnitKind}:
-        raise DomainError(_("Choose a kind of unit."))
+        raise DomainError(_("Choose a kind of unit."), field="kind")
     kind = UnitKind(data.kind)
     if not clean_line(data.name):
-        raise DomainError(_("Enter a name."))
+        raise DomainError(_("Enter a name."), field="name")
     parent = own_unit(admin, data.parent_id)
     if parent is not None:
         if KIND_RANK[parent.kind] >= KIND_RANK[kind]:
@@ -232,9 +232,9 @@ def company_users(company_id: int) -> list[User]:
 
 def _check_user(admin, data: UserData) -> Role:
     if not clean_line(data.name) or len(clean_line(data.name)) > 120:
-        raise DomainError(_("Enter a name (up to 120 characters)."))
+        raise DomainError(_("Enter a name (up to 120 characters)."), field="name")
     if data.role not in {r.value for r in CUSTOMER_ROLES}:
-        raise DomainError(_("Choose a role."))
+        raise DomainError(_("Choose a role."), field="role")
     own_unit(admin, data.unit_id)
     return Role(data.role)
 
@@ -245,20 +245,25 @@ def _snapshot(user: User) -> dict:
             "monthly_budget_cents": user.monthly_budget_cents, "disabled": user.disabled}
 
 
-def invite_user(admin, data: UserData) -> User:
-    """Create the account (no password) and queue the set-password invitation."""
+def invite_user(admin, data: UserData, *, signed: bool = True) -> User:
+    """Create the account (no password) and queue the set-password invitation.
+
+    `signed`: the invitation names the admin who sent it; a system creating accounts (the
+    CRM through the API) sends the unsigned one, as the back office and the CSV import do.
+    """
     role = _check_user(admin, data)
     email = (data.email or "").strip().lower()
     if len(email) > 254 or not _EMAIL.fullmatch(email):
-        raise DomainError(_("Enter a valid email address."))
+        raise DomainError(_("Enter a valid email address."), field="email")
     if find_user_by_email(email) is not None:
-        raise DomainError(_("This email cannot be invited: it already has an account."))
+        raise DomainError(_("This email cannot be invited: it already has an account."),
+                          field="email")
     user = User(email=email, name=clean_line(data.name), company_id=admin.company_id, role=role,
                 unit_id=data.unit_id, order_limit_cents=data.order_limit_cents,
                 monthly_budget_cents=data.monthly_budget_cents, password_hash="")
     db.session.add(user)
     db.session.flush()
-    send_invitation(user, admin)
+    send_invitation(user, admin if signed else None)
     record(admin, "user.invite", user, {"email": email, "after": _snapshot(user)})
     return user
 

@@ -105,7 +105,10 @@ def token_user(token: str, now: datetime | None = None) -> UserToken | None:
 
 
 def set_password_with_token(token: str, password: str, now: datetime | None = None) -> User:
-    """Use the token once, set the password, end every other session."""
+    """Use the token once, set the password, end every other session.
+
+    The view signs the user in right away (the link proved the mailbox): a sign-in at `now`.
+    """
     now = now or datetime.now(UTC)
     row = token_user(token, now)
     if row is None:
@@ -122,6 +125,7 @@ def set_password_with_token(token: str, password: str, now: datetime | None = No
         raise DomainError(_("This link has expired or was already used."))
     user = row.user
     user.password_hash = hash_password(password)
+    user.last_login_at = now
     end_all_sessions(user)
     return user
 

@@ -5,8 +5,11 @@
   (`route_new_order`), notifies approvers and sends reminders.
 - `gaps`: an order with nobody left to approve it; `inbox`: what a decider sees;
   `decisions`: approve, reject, trim and approve, bulk approve; `trim`: the trim's pure rules.
+- `links`: the approval email's one-decision link (signed, expiring, bound to the approver,
+  the request, the order's content and the approver's sessions), checked and used.
 - `words`: the reasons and people in the reader's language; `buyer_limits`: a buyer's limits
-  as shown to them; `rule_admin`: the company admin's rule editing.
+  as shown to them; `rule_admin`: the company admin's rule editing; `rule_summaries`: the
+  rules in words for their list.
 
 Front door: `route_new_order`, `needs_for_cart`, the inbox and decision use cases, rule admin.
 """
@@ -20,7 +23,20 @@ from portal.services.approvals.decisions import (
     trim_and_approve,
 )
 from portal.services.approvals.gaps import NobodyToApprove
-from portal.services.approvals.inbox import detail_facts, find_for_decider, inbox, inbox_count
+from portal.services.approvals.inbox import (
+    detail_facts,
+    find_for_decider,
+    inbox,
+    inbox_count,
+    trim_lines,
+)
+from portal.services.approvals.links import (
+    LinkRefused,
+    approve_by_link,
+    check_link,
+    refusal_text,
+    reject_by_link,
+)
 from portal.services.approvals.routing import needs_for_cart, route_new_order, send_reminders
 from portal.services.approvals.rule_admin import (
     RuleData,
@@ -31,6 +47,7 @@ from portal.services.approvals.rule_admin import (
     save_rule,
     set_rule_active,
 )
+from portal.services.approvals.rule_summaries import rule_summaries
 from portal.services.approvals.trim import parse_trim_quantity
 from portal.services.approvals.words import (
     reasons_from_data,
@@ -41,9 +58,11 @@ from portal.services.approvals.words import (
 )
 
 __all__ = [
-    "Conflict", "NobodyToApprove", "RuleData", "StepData", "approve_as_shown", "bulk_approve",
-    "category_choices", "company_rules", "detail_facts", "find_for_decider", "inbox",
-    "inbox_count", "limits_of", "nameable_approvers", "needs_for_cart", "parse_trim_quantity",
-    "reasons_from_data", "reject", "request_reason", "role_label", "route_new_order", "save_rule",
-    "send_reminders", "set_rule_active", "short_money", "trim_and_approve", "who_text",
+    "Conflict", "LinkRefused", "NobodyToApprove", "RuleData", "StepData", "approve_as_shown",
+    "approve_by_link", "bulk_approve", "category_choices", "check_link", "company_rules",
+    "detail_facts", "find_for_decider", "inbox", "inbox_count", "limits_of",
+    "nameable_approvers", "needs_for_cart", "parse_trim_quantity", "reasons_from_data",
+    "refusal_text", "reject", "reject_by_link", "request_reason", "role_label",
+    "route_new_order", "rule_summaries", "save_rule", "send_reminders", "set_rule_active",
+    "short_money", "trim_and_approve", "trim_lines", "who_text",
 ]

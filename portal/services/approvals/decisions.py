@@ -25,19 +25,21 @@ from portal.models import (
     OrderStatus,
     Product,
 )
-from portal.services import DomainError, orders
+from portal.services import DomainError, NotFound, credit, delivery, orders
 from portal.services.accounts import record
 from portal.services.approvals import routing as approval
 from portal.services.approvals import trim as trim_rules
 from portal.services.approvals.inbox import find_for_decider, may_decide  # noqa: F401
 from portal.services.messaging import queue_email
 from portal.services.orders import line_name
-from portal.services.selling import STANDARD_TAX
+from portal.services.selling import retaxed
 from portal.services.text import clean_text
 
 
 class Conflict(DomainError):
     """The request or the order changed under the user's feet (HTTP 409)."""
+
+    status = 409
 
 
 class AlreadyDecided(Conflict):
@@ -112,13 +114,15 @@ def _advance(order: Order, user, now: datetime) -> ApprovalRequest | None:
     if following is None:
         order.status = OrderStatus.SUBMITTED
         _event(order, user, now, "approvals_done", kind="status", status=OrderStatus.SUBMITTED)
+        # Approval first, then credit (services/credit): the approved order may still wait.
+        credit.after_approval(order, user, now)
         return None
     following.status = ApprovalStatus.PENDING
     # The age shown to an approver, and the reminders, count from when it reached them.
     following.created_at = now
     following.reminded_at = None
     db.session.flush()
-    people = approval.notify_approvers(following, order, "approval_needed")
+    people = approval.notify_approvers(following, order, "approval_needed", now)
     _event(order, user, now, "approval_waiting",
            {"who": {"names": ", ".join(p.name for p in people), "role": None}})
     return following
@@ -160,6 +164,7 @@ def reject(user, req: ApprovalRequest, comment: str, now: datetime) -> Order:
                ApprovalRequest.status == ApprovalStatus.WAITING)
         .values(status=ApprovalStatus.SUPERSEDED).execution_options(synchronize_session=False))
     order.status = OrderStatus.REJECTED
+    delivery.release_order(order)
     _event(order, user, now, "rejected", {"who": user.name, "comment": comment[:2000]},
            status=OrderStatus.REJECTED)
     record(user, "approval.reject", req, {"order": order.number, "step": req.step,
@@ -181,7 +186,7 @@ def bulk_approve(user, request_ids, now: datetime) -> BulkResult:
     """
     found = [find_for_decider(user, rid) for rid in request_ids]
     if not found or any(req is None for req in found):
-        raise LookupError("not every request is reachable")
+        raise NotFound()  # one the user may not decide: a 404, like each one alone
     approved, refused = [], []
     for req in found:
         order = _lock_order(req)
@@ -264,7 +269,7 @@ def _apply_trim(order: Order, lines: dict, changes, user,
                 now: datetime) -> list[tuple[str, dict]]:
     """Apply the changes; returns them as event codes and parameters (said when read)."""
     done = []
-    old_subtotal = order.subtotal_cents
+    before = [(line.tax_rate_bp, line.line_total_cents) for line in order.lines]
     for change in changes:
         line = lines[change.line_id]
         params = {"sku": line.sku, "name": line.name, "name_en": line.name_en,
@@ -279,9 +284,11 @@ def _apply_trim(order: Order, lines: dict, changes, user,
         _event(order, user, now, code, params, kind="trim")
         done.append((code, params))
     db.session.flush()
+    delivery.fit_order(order)
     order.subtotal_cents = sum(line.line_total_cents for line in order.lines)
-    order.tax_cents = STANDARD_TAX.after_trim(old_subtotal, order.tax_cents,
-                                              order.subtotal_cents)
+    # Each line keeps the rate it froze; the VAT is recomputed by the one rounding rule.
+    order.tax_cents = retaxed(before, order.tax_cents,
+                              [(line.tax_rate_bp, line.line_total_cents) for line in order.lines])
     order.total_cents = order.subtotal_cents + order.tax_cents
     return done
 

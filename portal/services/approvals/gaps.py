@@ -32,6 +32,8 @@ from portal.services.messaging import email_link, queue_email
 class NobodyToApprove(DomainError):
     """A step of this order would have nobody to decide it; the message says what to do."""
 
+    status = 409  # the order is refused, not parked where nobody can decide it
+
 
 def refusal(steps: list[RoutedStep], requester: User) -> str:
     """Why an order routed to `steps` cannot be placed, in the requester's words; "" if it can."""

@@ -95,6 +95,14 @@ def inbox(user, limit: int = 200) -> list[InboxItem]:
     return [InboxItem(*row) for row in rows]
 
 
+def trim_lines(req: ApprovalRequest) -> list:
+    """(id, sku, name, name_en) of the order's lines in their order: what a trim may change."""
+    return db.session.execute(
+        select(OrderLine.id, OrderLine.sku, OrderLine.name, OrderLine.name_en)
+        .where(OrderLine.order_id == req.order_id)
+        .order_by(OrderLine.position, OrderLine.id)).all()
+
+
 def inbox_count(user) -> int:
     if user.company_id is None:
         return 0

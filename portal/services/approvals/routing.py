@@ -282,7 +282,7 @@ def route_new_order(order, buyer, now) -> None:
             {"who": target_data(first.target, ctx.people), "reasons": requests[0].reason_data},
             kind="approval", status=OrderStatus.PENDING_APPROVAL, actor_id=buyer.id, at=now))
     db.session.flush()
-    notify_approvers(requests[0], order, "approval_needed")
+    notify_approvers(requests[0], order, "approval_needed", now)
 
 
 # -- notifications ---------------------------------------------------------------------------
@@ -308,13 +308,17 @@ def detail_link(request_id: int) -> str:
     return email_link("approvals.detail", request_id=request_id)
 
 
-def notify_approvers(req: ApprovalRequest, order: Order, template: str) -> list[User]:
-    """Queue `template` to each person asked to decide `req`; returns them."""
+def notify_approvers(req: ApprovalRequest, order: Order, template: str,
+                     now: datetime) -> list[User]:
+    """Queue `template` to each person asked to decide `req` (with their own link); returns them."""
+    from portal.services.approvals.links import link_for  # links -> decisions -> here
+
     people = recipients(req, order)
     link = detail_link(req.id)
     for person in people:
         queue_email(template, person.email, person.language or order.company.language or "fr",
                     template, approver=person, order=order, request=req, link=link,
+                    direct_link=link_for(req, person, order, now),
                     buyer=order.placed_by, short_money=short_money)
     return people
 
@@ -339,7 +343,7 @@ def send_reminders(now: datetime) -> int:
         .with_for_update(of=ApprovalRequest, skip_locked=True)
     ).all()
     for req, order in rows:
-        if not notify_approvers(req, order, "approval_reminder"):
+        if not notify_approvers(req, order, "approval_reminder", now):
             # Its last possible approver left after it was routed: the seller's staff call.
             approval_gaps.alert_staff(req, order)
         req.reminded_at = now

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from portal.models import Role, User
+from portal.models.labels import role_in_sentence
 from portal.services.approvals.rules import Reason, Target
 
 
 def role_label(role) -> str:
-    return {
-        Role.COMPANY_ADMIN: _("company admin"), Role.APPROVER: _("purchasing manager"),
-        Role.BUYER: _("buyer"), Role.VIEWER: _("viewer"),
-    }.get(role, str(role or ""))
+    """The role inside a sentence ("Sophie Durand (purchasing manager)"); the one wording of
+    roles lives in portal/models/labels."""
+    return role_in_sentence(role) if role else ""
 
 
 def short_money(cents: int | None, currency: str = "EUR") -> str:

@@ -15,12 +15,16 @@ Front door: `submit_application`, `approve_application`/`reject_application`, `f
 `stream_csv` (an export).
 """
 
+from portal.models.labels import COMPANY_STATUS_LABELS as STATUS_LABELS
+from portal.models.labels import company_status_label as status_label
+from portal.models.labels import payment_terms_label as terms_label
 from portal.services.backoffice.acting import (
     ACTING_KEY,
     ACTING_ROLES,
     actable_user,
     acting_staff,
     may_act_for,
+    returning_staff,
 )
 from portal.services.backoffice.acting import start as start_acting
 from portal.services.backoffice.acting import stop as stop_acting
@@ -28,8 +32,10 @@ from portal.services.backoffice.applications import (
     TRADES,
     ApplicationData,
     ApprovalChoice,
+    application_queue,
     approval_defaults,
     check_legal_id,
+    find_application,
     legal_id_message,
     submit_application,
     tell_owner_of_application,
@@ -42,17 +48,17 @@ from portal.services.backoffice.csv_export import stream as stream_csv
 from portal.services.backoffice.customers import (
     EDITABLE_STATUSES,
     PAYMENT_TERMS,
-    STATUS_LABELS,
     CustomerChanges,
     allowed_category_ids,
     cents_to_input,
+    check_tax_identity,
+    contract_list,
     customer_overview,
     find_customer,
     may_edit,
     parse_money_cents,
     search_customers,
-    status_label,
-    terms_label,
+    terms_options,
     top_level_categories,
     update_customer,
 )
@@ -69,11 +75,13 @@ from portal.services.backoffice.dashboard import build as build_dashboard
 __all__ = [
     "ACTING_KEY", "ACTING_ROLES", "ApplicationData", "ApprovalChoice", "CustomerChanges",
     "Dashboard", "EDITABLE_STATUSES", "EXPORTS", "ORDER_HEADER", "PAYMENT_TERMS", "STATUS_LABELS",
-    "TRADES", "actable_user", "acting_staff", "allowed_category_ids", "approval_defaults",
+    "TRADES", "actable_user", "application_queue", "contract_list", "find_application",
+    "returning_staff", "terms_options", "acting_staff", "allowed_category_ids", "approval_defaults",
     "approve_application", "build_dashboard", "cents_to_input", "check_legal_id", "column_bars",
     "customer_overview", "find_customer", "legal_id_message", "may_act_for", "may_edit",
     "order_rows", "parse_money_cents", "pending_applications", "reject_application", "row_bars",
     "search_customers", "start_acting", "status_label", "stop_acting", "stream_csv",
     "submit_application", "tell_owner_of_application", "terms_label", "today_totals",
     "top_level_categories", "trade_label", "update_customer", "waiting_approval",
+    "check_tax_identity",
 ]

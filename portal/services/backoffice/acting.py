@@ -62,6 +62,16 @@ def start(staff: User, company: Company, customer: User) -> dict:
             "user": customer.name}
 
 
+def returning_staff(acting: dict | None) -> User | None:
+    """The staff member to return to: still staff, enabled, same session version."""
+    staff_id = acting.get("staff_id") if isinstance(acting, dict) else None
+    staff = db.session.get(User, staff_id) if isinstance(staff_id, int) else None
+    if staff is None or staff.role not in ACTING_ROLES or staff.disabled \
+            or staff.session_version != acting.get("staff_version"):
+        return None
+    return staff
+
+
 def staff_for(acting: dict | None, customer) -> User | None:
     """The staff member behind this acting session, re-checked from the database, or None."""
     if not isinstance(acting, dict) or customer is None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.models import (
@@ -29,9 +30,10 @@ from portal.models import (
     Role,
     User,
 )
-from portal.services import DomainError
+from portal.models.labels import payment_terms_label as terms_label
+from portal.services import DomainError, credit
 from portal.services.accounts import find_user_by_email, send_invitation
-from portal.services.backoffice.customers import terms_label, write_audit
+from portal.services.backoffice.customers import write_audit
 from portal.services.messaging import email_link, queue_email
 from portal.services.text import clean_text
 
@@ -190,6 +192,24 @@ def submit_application(data: ApplicationData, language: str) -> AccountApplicati
     return application
 
 
+def find_application(application_id: int) -> AccountApplication | None:
+    return db.session.get(AccountApplication, application_id)
+
+
+def application_queue(pending_shown: int, decided_shown: int):
+    """(oldest pending first, latest decided first), each with its company: two statements."""
+    pending = db.session.scalars(
+        select(AccountApplication).where(AccountApplication.status == ApplicationStatus.PENDING)
+        .options(selectinload(AccountApplication.company))
+        .order_by(AccountApplication.created_at, AccountApplication.id).limit(pending_shown)
+    ).all()
+    decided = db.session.scalars(
+        select(AccountApplication).where(AccountApplication.status != ApplicationStatus.PENDING)
+        .order_by(AccountApplication.decided_at.desc(), AccountApplication.id.desc())
+        .options(selectinload(AccountApplication.company)).limit(decided_shown)).all()
+    return pending, decided
+
+
 def tell_owner_of_application(user: User) -> None:
     """The owner of an address someone applied with learns it by email (sign-in and reset
     links), in their own language."""
@@ -240,6 +260,7 @@ def approve(application_id: int, staff: User, choice: ApprovalChoice,
     if choice.price_list_id is not None and db.session.get(
             PriceList, choice.price_list_id) is None:
         raise DomainError(_("Choose a price list from the list."))
+    credit.check_limit(choice.credit_limit_cents)
     application = _claim(application_id, ApplicationStatus.APPROVED, staff, now)
     company = application.company
     company.status = CompanyStatus.ACTIVE

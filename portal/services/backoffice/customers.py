@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, false, func, or_, select
 
 from portal.extensions import db
@@ -31,7 +30,8 @@ from portal.models import (
     User,
     VisibilityRule,
 )
-from portal.services import DomainError, accounts
+from portal.models.labels import PAYMENT_TERMS_LABELS
+from portal.services import DomainError, accounts, credit, selling, text
 
 PER_PAGE = 20
 # 10 million euros: far above any real credit line, well inside a 32-bit cents column.
@@ -39,27 +39,8 @@ MAX_CREDIT_CENTS = 1_000_000_000
 _MONEY = re.compile(r"([0-9]{1,10})(?:[.,]([0-9]{1,2}))?")
 _SPACES = re.compile(r"[ \u00a0\u202f]")
 
-PAYMENT_TERMS = (
-    (PaymentTerms.PREPAY, _l("Prepayment")),
-    (PaymentTerms.NET30, _l("Net 30 days")),
-    (PaymentTerms.NET60, _l("Net 60 days")),
-    (PaymentTerms.NET90, _l("Net 90 days")),
-)
-STATUS_LABELS = {
-    CompanyStatus.PENDING: _l("Pending review"),
-    CompanyStatus.ACTIVE: _l("Active"),
-    CompanyStatus.SUSPENDED: _l("Suspended"),
-    CompanyStatus.REJECTED: _l("Application rejected"),
-}
-
-
-def terms_label(terms) -> str:
-    return str(dict(PAYMENT_TERMS).get(terms, terms))
-
-
-def status_label(status) -> str:
-    return str(STATUS_LABELS.get(status, status))
-
+# (code, label) for the terms select, in the enum's order.
+PAYMENT_TERMS = tuple(PAYMENT_TERMS_LABELS.items())
 
 def write_audit(action: str, obj, *, actor: User | None, company_id: int | None = None,
                 acting_staff: User | None = None, detail: dict | None = None) -> AuditEntry:
@@ -202,6 +183,24 @@ class CustomerChanges:
     po_required: bool
     status: CompanyStatus | None  # None: leave as is (pending/rejected companies)
     category_ids: frozenset[int]  # top-level categories allowed; empty = no restriction
+    country: str | None = None  # None: leave as is
+    legal_id: str | None = None
+    po_rule: str | None = None  # "ask", "reuse" or "generate"; None: leave as is
+
+
+def contract_list(company: Company) -> PriceList | None:
+    return db.session.get(PriceList, company.price_list_id) if company.price_list_id else None
+
+
+def terms_options() -> tuple[list, list]:
+    """(customer groups, contract price lists) as (id, code, name) rows, by name."""
+    groups = db.session.execute(
+        select(CustomerGroup.id, CustomerGroup.code, CustomerGroup.name)
+        .order_by(CustomerGroup.name)).all()
+    lists = db.session.execute(
+        select(PriceList.id, PriceList.code, PriceList.name)
+        .where(PriceList.is_base.is_(False)).order_by(PriceList.name)).all()
+    return groups, lists
 
 
 def top_level_categories() -> list[Category]:
@@ -229,11 +228,20 @@ def update_customer(company: Company, staff: User, changes: CustomerChanges) -> 
     if changes.status is not None and (
             changes.status not in EDITABLE_STATUSES or company.status not in EDITABLE_STATUSES):
         raise DomainError(_("This status cannot be set here."))
+    credit.check_limit(changes.credit_limit_cents)
     diff: dict = {}
+    if changes.country is not None:
+        country, legal_id = check_tax_identity(changes.country, changes.legal_id)
+        for name, new in (("country", country), ("legal_id", legal_id)):
+            if getattr(company, name) != new:
+                diff[name] = [getattr(company, name), new]
+                setattr(company, name, new)
+    if changes.po_rule is not None and changes.po_rule not in ("ask", "reuse", "generate"):
+        raise DomainError(_("Choose a PO number rule from the list."))
     for name in ("customer_group_id", "price_list_id", "payment_terms", "credit_limit_cents",
-                 "po_required", "status"):
+                 "po_required", "po_rule", "status"):
         new = getattr(changes, name)
-        if name == "status" and new is None:
+        if name in ("status", "po_rule") and new is None:
             continue
         old = getattr(company, name)
         if old != new:
@@ -244,6 +252,35 @@ def update_customer(company: Company, staff: User, changes: CustomerChanges) -> 
         write_audit("customer.updated", company, actor=staff, company_id=company.id,
                     detail=diff)
     return diff
+
+
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+def check_tax_identity(raw_country: str | None, raw_id: str | None) -> tuple[str, str]:
+    """The company's country and legal id as they will be stored, or a DomainError at the
+    field: in the seller's country a SIRET or a VAT number of it; in another EU country its
+    VAT number (or nothing: then it pays the seller's VAT); elsewhere any reference."""
+    from portal.services.backoffice.applications import check_legal_id, legal_id_message
+
+    country = (raw_country or "").strip().upper()
+    if not _COUNTRY.fullmatch(country):
+        raise DomainError(_("Enter the country as its two-letter code (FR, BE, DE, CH…)."),
+                          field="country")
+    value = selling.normalize_vat_number(raw_id)
+    if not value:
+        return country, ""
+    if country == selling.storefront_country():
+        check = check_legal_id(value)
+        if check.problem:
+            raise DomainError(legal_id_message(check), field="legal_id")
+        return country, check.value
+    if country in selling.EU_COUNTRIES:
+        problem = selling.vat_number_problem(value, country)
+        if problem:
+            raise DomainError(problem, field="legal_id")
+        return country, value
+    return country, text.clean_line(raw_id or "")[:40]
 
 
 def _plain(value):

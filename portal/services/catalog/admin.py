@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 
 from portal.extensions import db
 from portal.models import PriceList, PriceTier, Product, Stock, Warehouse
-from portal.services import DomainError, text
+from portal.services import DomainError, selling, text
 from portal.services.accounts import record
 from portal.services.catalog import packs
 from portal.services.csv_import import cells
@@ -63,6 +63,19 @@ def search_products(query: str, page: int = 1) -> ProductPage:
     found = list(db.session.scalars(stmt.order_by(Product.sku).offset((page - 1) * PAGE_SIZE)
                                     .limit(PAGE_SIZE + 1)))
     return ProductPage(found[:PAGE_SIZE], page, len(found) > PAGE_SIZE)
+
+
+def find_product(product_id: int) -> Product | None:
+    """Any product, visible or not: the seller's staff edit them all."""
+    return db.session.get(Product, product_id)
+
+
+def find_tier(tier_id: int) -> PriceTier | None:
+    return db.session.get(PriceTier, tier_id)
+
+
+def find_price_list(list_id: int) -> PriceList | None:
+    return db.session.get(PriceList, list_id)
 
 
 def price_lists() -> list[tuple[PriceList, int]]:
@@ -123,6 +136,7 @@ def update_product(product: Product, actor, form: Mapping[str, str]) -> dict:
         if problem:
             errors["order_multiple"] = problem
     values["pack_kind"] = _pack_kind(errors, product, form.get("pack_kind"))
+    values["tax_class"] = _tax_class(errors, product, form.get("tax_class"))
     values["discontinued"] = form.get("discontinued") in ("1", "on", "yes")
     values["replacement_id"] = _replacement(errors, product, form.get("replacement_sku", ""))
     if errors:
@@ -145,6 +159,18 @@ def _pack_kind(errors: dict, product: Product, raw: str | None) -> str:
     if kind is None:
         errors["pack_kind"] = _("Choose a pack kind from the list.")
     return kind or product.pack_kind or packs.DEFAULT_KIND
+
+
+def _tax_class(errors: dict, product: Product, raw: str | None):
+    if raw is None:  # a form without the field keeps the class
+        return product.tax_class
+    try:  # a class the storefront has no rate for is refused: never sold at a guessed VAT
+        tax_class = selling.parse_tax_class(raw)
+        selling.rate_of(tax_class, selling.storefront_country())
+    except DomainError as error:
+        errors["tax_class"] = str(error)
+        return product.tax_class
+    return tax_class
 
 
 def _replacement(errors: dict, product: Product, raw: str) -> int | None:

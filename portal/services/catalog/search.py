@@ -202,7 +202,8 @@ def _filtered(stmt, user, query: SearchQuery, category_ids):
     if query.brand:
         stmt = stmt.where(Product.brand == query.brand)
     if query.in_stock:
-        stmt = stmt.where(exists().where(Stock.product_id == Product.id, Stock.quantity > 0))
+        stmt = stmt.where(exists().where(Stock.product_id == Product.id,
+                                         Stock.quantity > Stock.reserved))
     company_id = getattr(user, "company_id", None) if getattr(user, "is_authenticated",
                                                               False) else None
     if query.on_my_lists and company_id:

@@ -5,6 +5,8 @@ role) and the shipment rules; `actions` the use cases that apply them; `queue` t
 (`queue_page`, the staff's order page and the home card's count).
 """
 
+from portal.models.labels import ORDER_STATUS_LABELS as STATUS_LABELS
+from portal.models.labels import order_status_label as status_label
 from portal.services.fulfilment.actions import (
     Conflict,
     Forbidden,
@@ -25,12 +27,10 @@ from portal.services.fulfilment.queue import (
 from portal.services.fulfilment.queue import queue as queue_page
 from portal.services.fulfilment.rules import (
     OPEN_STATUSES,
-    STATUS_LABELS,
     TRANSITIONS,
     Action,
     Verdict,
     allowed_actions,
-    status_label,
     verdict,
 )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import case, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.extensions import db
@@ -22,11 +22,11 @@ from portal.models import (
     OrderStatus,
     Shipment,
     ShipmentLine,
-    Stock,
     User,
     Warehouse,
 )
-from portal.services import DomainError
+from portal.models.labels import order_status_label
+from portal.services import DomainError, billing, delivery
 from portal.services.fulfilment import notify
 from portal.services.fulfilment.rules import (
     TARGET,
@@ -35,7 +35,6 @@ from portal.services.fulfilment.rules import (
     Verdict,
     plan_backorder,
     plan_shipment,
-    status_label,
     verdict,
 )
 
@@ -43,9 +42,13 @@ from portal.services.fulfilment.rules import (
 class Conflict(DomainError):
     """Not possible in the order's current status, or someone else acted first (409)."""
 
+    status = 409
+
 
 class Forbidden(DomainError):
     """The transition exists but this role may not make it (403)."""
+
+    status = 403
 
 
 class ShipmentInvalid(DomainError):
@@ -57,7 +60,7 @@ class ShipmentInvalid(DomainError):
 
 
 def _not_possible(status) -> Conflict:
-    return Conflict(_("Not possible in status “%(status)s”.", status=status_label(status)))
+    return Conflict(_("Not possible in status “%(status)s”.", status=order_status_label(status)))
 
 
 def _require(order: Order, action: Action, actor: User) -> None:
@@ -104,6 +107,7 @@ def cancel(order: Order, actor: User, reason: str, now: datetime) -> None:
     if len(reason) > 500:
         raise DomainError(_("Keep the reason under 500 characters."))
     _move(order, order.status, OrderStatus.CANCELLED, now)
+    delivery.release_order(order)
     # Approvers must not keep deciding on an order that no longer exists for the seller.
     db.session.execute(
         update(ApprovalRequest)
@@ -126,12 +130,20 @@ def record_shipment(order: Order, actor: User, raw_quantities: dict[int, str], c
     carrier, tracking = (carrier or "").strip(), (tracking or "").strip()
     if len(carrier) > 80 or len(tracking) > 80:
         raise ShipmentInvalid(_("Keep the carrier and tracking number under 80 characters."))
-    warehouse = _warehouse(warehouse_id)
+    warehouse = _warehouse(warehouse_id) or _serving(order)
     plan = plan_shipment(_line_states(order), raw_quantities)
     if not plan.ok:
         raise ShipmentInvalid(plan.problem or _("Some quantities need a fix."), dict(plan.errors))
-    _move(order, order.status, plan.next_status, now)
     lines = {line.id: line for line in order.lines}
+    if warehouse is not None:
+        # What leaves must be there: never more than the warehouse holds beyond what it
+        # promised to other orders; this order's reservation there is consumed.
+        try:
+            delivery.take_for_shipment(order, warehouse,
+                                       [(lines[lid], qty) for lid, qty in plan.quantities])
+        except delivery.OverShipment as problem:
+            raise ShipmentInvalid(str(problem), problem.errors) from None
+    _move(order, order.status, plan.next_status, now)
     shipment = Shipment(order_id=order.id, warehouse_id=warehouse.id if warehouse else None,
                         carrier=carrier, tracking_number=tracking, shipped_at=now,
                         created_by_id=actor.id)
@@ -140,8 +152,10 @@ def record_shipment(order: Order, actor: User, raw_quantities: dict[int, str], c
         line = lines[line_id]
         _ship_line(line, qty)
         shipment.lines.append(ShipmentLine(order_line_id=line_id, quantity=qty))
-        if warehouse is not None:
-            _take_stock(line.product_id, warehouse.id, qty)
+    delivery.fit_order(order)  # units held elsewhere for what just left go back
+    # The invoice of what left, in the same transaction (back office and API alike).
+    billing.invoice_shipment(order, [(lines[line_id], qty) for line_id, qty in plan.quantities],
+                             shipment, now)
     units = sum(q for _line, q in plan.quantities)
     notify.record(order, actor, "shipment", plan.next_status, "shipped", {
         "lines": len(plan.quantities), "units": units, "carrier": carrier, "tracking": tracking,
@@ -158,6 +172,12 @@ def _warehouse(raw) -> Warehouse | None:
     if warehouse is None:
         raise ShipmentInvalid(_("Choose a warehouse from the list."))
     return warehouse
+
+
+def _serving(order: Order) -> Warehouse | None:
+    """No warehouse chosen: the one that serves the order's jobsite or company."""
+    wid = delivery.serving_warehouse_id(order.company, order.jobsite)
+    return db.session.get(Warehouse, wid) if wid is not None else None
 
 
 def _ship_line(line: OrderLine, qty: int) -> None:
@@ -178,15 +198,6 @@ def _ship_line(line: OrderLine, qty: int) -> None:
     set_committed_value(line, "backordered_qty", backordered)
     if not backordered:
         set_committed_value(line, "backorder_date", None)
-
-
-def _take_stock(product_id: int, warehouse_id: int, qty: int) -> None:
-    # What leaves the warehouse is no longer available to promise; never below zero.
-    db.session.execute(
-        update(Stock).where(Stock.product_id == product_id, Stock.warehouse_id == warehouse_id)
-        .values(quantity=case((Stock.quantity > qty, Stock.quantity - qty), else_=0))
-        .execution_options(synchronize_session=False)
-    )
 
 
 def backorder_line(order: Order, line: OrderLine, actor: User, raw_qty, raw_date,

@@ -9,8 +9,8 @@ from flask_babel import force_locale
 
 from portal.extensions import db
 from portal.models import Order, OrderEvent, OrderStatus, User
+from portal.models.labels import order_status_label
 from portal.services import orders
-from portal.services.fulfilment.rules import status_label
 from portal.services.messaging import email_link, queue_email
 
 
@@ -35,7 +35,7 @@ def record(order: Order, actor: User, kind: str, status: OrderStatus | None, cod
     if buyer is not None and not buyer.disabled:
         language = buyer_language(order)
         with force_locale(language):
-            label = status_label(status or order.status)
+            label = order_status_label(status or order.status)
             message = orders.describe(code, params)
         queue_email("order_status", buyer.email, language, "order_status", order=order,
                     buyer=buyer, status_text=label, message=message,

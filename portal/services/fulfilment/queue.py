@@ -1,4 +1,6 @@
-"""The fulfilment queue: orders waiting for work, oldest first, filtered for one warehouse."""
+"""The fulfilment queue: orders waiting for work, oldest first, filtered for one warehouse,
+or the orders whose number, PO number or lines match what the warehouse typed (a customer on
+the phone gives their order number)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.extensions import db
 from portal.models import Order, OrderLine, OrderStatus, Shipment, Stock, Warehouse
 from portal.services.fulfilment.rules import OPEN_STATUSES
+from portal.services.orders import matching as order_matching
 
 PAGE_SIZE = 30
 
@@ -37,10 +40,13 @@ def statuses_for(choice: str) -> tuple[OrderStatus, ...]:
     return OPEN_STATUSES
 
 
-def queue(statuses, warehouse_id: int | None = None, page: int = 1) -> QueuePage:
+def queue(statuses, warehouse_id: int | None = None, page: int = 1,
+          search: str = "") -> QueuePage:
     """Three bounded queries: the page's order ids (index on status, placed_at), the orders,
     and their line counts — never a grouping over every order line of the database."""
     ids = select(Order.id).where(Order.status.in_(statuses))
+    if search.strip():
+        ids = ids.where(order_matching(search.strip()))
     if warehouse_id:
         # Kept simple: the warehouse holds some stock of at least one of the order's products.
         ids = ids.where(exists().where(

@@ -13,7 +13,6 @@ from datetime import date
 from enum import StrEnum
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from portal.models import OrderStatus, Role
 from portal.services import DomainError
@@ -48,6 +47,8 @@ TRANSITIONS: dict[tuple[Action, OrderStatus], frozenset[Role]] = {
     # Warehouse staff may stop an order they could still prepare; only an admin may stop one
     # that is still waiting for the customer's own approval.
     (Action.CANCEL, S.PENDING_APPROVAL): _ADMIN,
+    (Action.CANCEL, S.CREDIT_HOLD): _ADMIN,  # released, raised or prepaid: the credit queue
+    (Action.CANCEL, S.AWAITING_PAYMENT): _ADMIN,  # an unpaid proforma the customer gave up
     (Action.CANCEL, S.SUBMITTED): _HANDS,
     (Action.CANCEL, S.CONFIRMED): _HANDS,
 }
@@ -62,23 +63,8 @@ TARGET: dict[Action, OrderStatus | None] = {
     Action.CANCEL: S.CANCELLED,
 }
 
-STATUS_LABELS = {
-    S.PENDING_APPROVAL: _l("Waiting for approval"),
-    S.REJECTED: _l("Rejected"),
-    S.SUBMITTED: _l("Submitted"),
-    S.CONFIRMED: _l("Confirmed"),
-    S.PARTIALLY_SHIPPED: _l("Partially shipped"),
-    S.SHIPPED: _l("Shipped"),
-    S.DELIVERED: _l("Delivered"),
-    S.CANCELLED: _l("Cancelled"),
-}
-
 # What the fulfilment queue shows unless asked otherwise: the orders that need work.
 OPEN_STATUSES = (S.SUBMITTED, S.CONFIRMED, S.PARTIALLY_SHIPPED)
-
-
-def status_label(status) -> str:
-    return str(STATUS_LABELS.get(status, status))
 
 
 def verdict(action: Action, status: OrderStatus, role: Role) -> Verdict:

@@ -31,36 +31,42 @@ from portal.services.ordering.checkout import (
     CheckoutForm,
     CheckoutInvalid,
     EmptyCart,
+    clean_date,
+    clean_notes,
     default_place,
     delivery_places,
     earliest_date,
     find_by_token,
+    finish_order,
     local_today,
+    new_order,
     new_submit_token,
     payment_terms_label,
     place_order,
 )
+from portal.services.ordering.checkout import validate as validate_checkout
 from portal.services.ordering.list_orders import add_lines_to_cart, add_order_to_list, list_view
 from portal.services.ordering.lists import (
     add_to_list,
+    can_edit,
     create_list,
     default_list,
     delete_list,
     editable_lists,
     find_list,
-    get_editable_or_404,
-    get_list_or_404,
     jobsites_for,
     lists_for,
     move_line,
     swap_to_replacement,
     update_list,
+    visible_list,
     visible_lists,
 )
 from portal.services.ordering.lists import remove_line as remove_list_line
 from portal.services.ordering.lists import update_line as update_list_line
 from portal.services.ordering.paste import MAX_FILE_BYTES, MAX_LINES, RawLine, parse_csv, parse_text
 from portal.services.ordering.places import place_words
+from portal.services.ordering.po_rule import checkout_defaults
 from portal.services.ordering.quick_order import (
     ERROR,
     QuickOrderResult,
@@ -69,6 +75,12 @@ from portal.services.ordering.quick_order import (
     save_as_list,
 )
 from portal.services.ordering.reorder import apply_reorder, build_preview
+from portal.services.ordering.scan import (
+    add_code_to_cart,
+    add_code_to_list,
+    code_to_row,
+    find_by_code,
+)
 from portal.services.ordering.sku_lookup import suggest
 
 __all__ = [
@@ -78,9 +90,11 @@ __all__ = [
     "add_order_to_list", "add_to_cart", "add_to_list", "apply_reorder", "build_preview",
     "cart_line_count", "cart_lines", "create_list", "default_list", "default_place", "delete_list",
     "delivery_places", "earliest_date", "editable_lists", "find_by_token", "find_line",
-    "find_list", "get_editable_or_404", "get_list_or_404", "jobsites_for", "list_view",
+    "finish_order", "new_order", "validate_checkout", "clean_date", "clean_notes",
+    "find_list", "can_edit", "visible_list", "jobsites_for", "list_view",
     "lists_for", "local_today", "move_line", "new_submit_token", "parse_csv", "parse_text",
     "payment_terms_label", "place_order", "place_words", "restore_line", "run_check",
     "save_as_list", "set_note", "suggest", "summarize", "swap_to_replacement", "update_list",
-    "visible_lists",
+    "visible_lists", "add_code_to_cart", "add_code_to_list", "find_by_code",
+    "code_to_row", "checkout_defaults",
 ]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.models import Cart, CartLine, Product, User
 from portal.services import DomainError
+from portal.services.navigation import cart_count
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
 from portal.services.selling import (
     QuantityRule,
@@ -99,11 +100,7 @@ def add_to_cart(user: User, product: Product, quantity: int, note: str = "") -> 
 
 def cart_line_count(user: User) -> int:
     """How many lines the user's cart holds (the badge in the bottom bar)."""
-    if user.company_id is None:
-        return 0
-    return db.session.scalar(
-        select(func.count(CartLine.id)).join(Cart).where(Cart.user_id == user.id)
-    ) or 0
+    return cart_count(user)  # the header's count, one statement built once
 
 
 # -- Cart page: changing lines (quick order, stepper, notes, remove and undo) ----------------

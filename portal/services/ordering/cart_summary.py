@@ -8,12 +8,21 @@ need. A bounded number of queries, whatever the number of lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from portal.models import CartLine, Product, User
-from portal.services import approvals
+from portal.extensions import db
+from portal.models import CartLine, Product, Unit, User
+from portal.models.orders import TaxScheme
+from portal.services import approvals, delivery
 from portal.services.ordering.cart import cart_lines
-from portal.services.selling import Reason, RoundUpHint, TaxRule, offers_for
+from portal.services.selling import (
+    RateTotal,
+    Reason,
+    RoundUpHint,
+    TaxRule,
+    offers_for,
+    totals_by_rate,
+)
 
 AVAILABLE = ""  # a line's `problem` when it can be ordered; otherwise a selling Reason
 
@@ -29,6 +38,9 @@ class LineView:
     in_stock: int
     hint: RoundUpHint | None = None
     tax: TaxRule | None = None
+    promo: tuple | None = None  # (until, usual unit price) when a promotion lowers it
+    parts: tuple = ()  # delivery.Part: (quantity, date, from stock), earliest first
+    substitute: object = None  # delivery.Offered: in stock now, when part of this line waits
 
     @property
     def available(self) -> bool:
@@ -51,6 +63,9 @@ class CartSummary:
     tax_cents: int = 0
     total_cents: int = 0
     needs: list = field(default_factory=list)
+    rates: list[RateTotal] = field(default_factory=list)  # the VAT table, one row per rate
+    tax_scheme: TaxScheme = TaxScheme.DOMESTIC
+    countdown: tuple | None = None  # (serving warehouse Site, delivery.Countdown)
 
     @property
     def orderable(self) -> list[LineView]:
@@ -68,13 +83,9 @@ class CartSummary:
         return next((v for v in self.lines if v.line.id == line_id), None)
 
 
-def tax_on(views: list[LineView]) -> int:
-    """The tax of these lines: each rule on the subtotal of its own lines (today one rule, so
-    the VAT of the whole subtotal, rounded once)."""
-    by_rule: dict[TaxRule, int] = {}
-    for v in views:
-        by_rule[v.tax] = by_rule.get(v.tax, 0) + v.line_total_cents
-    return sum(rule.on(subtotal) for rule, subtotal in by_rule.items())
+def rates_of(views: list[LineView]) -> list[RateTotal]:
+    """The VAT table of these lines: the selling policy's one rounding rule (per rate)."""
+    return totals_by_rate((v.tax.rate_bp, v.line_total_cents) for v in views)
 
 
 def summarize(user: User, now, jobsite_id: int | None = None,
@@ -84,6 +95,11 @@ def summarize(user: User, now, jobsite_id: int | None = None,
     need. A bounded number of queries, whatever the number of lines."""
     lines = cart_lines(user) if lines is None else lines
     offers = offers_for(user).load(line.product for line in lines)
+    jobsite_id = jobsite_id if jobsite_id is not None else user.last_jobsite_id
+    jobsite = db.session.get(Unit, jobsite_id) if jobsite_id else None
+    if jobsite is not None and jobsite.company_id != user.company_id:
+        jobsite = None
+    serving = delivery.serving_warehouse_id(user.company, jobsite)
     currency = user.company.currency if user.company else "EUR"
     views = []
     for line in lines:
@@ -96,15 +112,26 @@ def summarize(user: User, now, jobsite_id: int | None = None,
             currency = offer.currency
         views.append(LineView(line, line.product, line.quantity, problem,
                               verdict.unit_price_cents, verdict.line_total_cents,
-                              offer.in_stock, verdict.round_up, offer.tax))
+                              offer.in_stock, verdict.round_up, offer.tax,
+                              offer.prices.promo_at(line.quantity) if offer.prices else None,
+                              delivery.line_parts(offer, line.quantity, serving, now)
+                              if verdict.orderable else ()))
+    short = [(v.product.id, v.quantity) for v in views if any(not p.in_stock for p in v.parts)]
+    if short:
+        instead = delivery.offers_instead(user, short)
+        views = [replace(v, substitute=instead.get(v.product.id)) for v in views]
     summary = CartSummary(views, currency)
+    summary.countdown = delivery.countdown_for(user.company, jobsite, now)
     summary.subtotal_cents = sum(v.line_total_cents for v in summary.orderable)
-    summary.tax_cents = tax_on(summary.orderable)
+    summary.rates = rates_of(summary.orderable)
+    summary.tax_cents = sum(row.tax_cents for row in summary.rates)
+    if summary.orderable:
+        summary.tax_scheme = summary.orderable[0].tax.scheme
     summary.total_cents = summary.subtotal_cents + summary.tax_cents
     if summary.orderable:
         summary.needs = approvals.needs_for_cart(
             user, summary.subtotal_cents,
             [(v.product.id, v.product.category_id, v.quantity, v.line_total_cents)
              for v in summary.orderable],
-            jobsite_id if jobsite_id is not None else user.last_jobsite_id, now)
+            jobsite_id, now)
     return summary

@@ -28,12 +28,12 @@ from portal.models import (
     OrderEvent,
     OrderLine,
     OrderStatus,
-    PaymentTerms,
     Role,
     Unit,
     UnitKind,
 )
-from portal.services import DomainError, approvals
+from portal.models.labels import payment_terms_label
+from portal.services import DomainError, approvals, content, credit, delivery
 from portal.services.messaging import email_link, queue_email
 from portal.services.ordering import cart as cart_service
 from portal.services.ordering import cart_summary
@@ -150,15 +150,6 @@ def clean_notes(raw) -> str:
     if any(not (c.isprintable() or c in "\n\t") for c in notes):
         raise ValueError(_("Notes hold text only."))
     return notes
-
-
-def payment_terms_label(terms: PaymentTerms) -> str:
-    return {
-        PaymentTerms.PREPAY: _("Prepayment: bank transfer"),
-        PaymentTerms.NET30: _("On account, net 30 days"),
-        PaymentTerms.NET60: _("On account, net 60 days"),
-        PaymentTerms.NET90: _("On account, net 90 days"),
-    }.get(terms, _("On account, net 30 days"))
 
 
 def subtree(parents: dict[int, int | None], root: int) -> set[int]:
@@ -283,6 +274,53 @@ def _consume(lines) -> None:
                                "Please check it and place the order again."))
 
 
+def new_order(user, place: DeliveryPlace, requested, po_number: str, notes: str, token: str,
+              now: datetime, on_behalf_by=None, **figures) -> Order:
+    """The order's row (numbered, flushed, no lines yet) for `place`: checkout and an
+    accepted quote start every order here. `figures`: currency, subtotal, tax and scheme."""
+    order = Order(
+        number="T-" + secrets.token_hex(8), company_id=user.company_id,
+        unit_id=place.jobsite_id or user.unit_id, jobsite_id=place.jobsite_id,
+        ship_to="\n".join(p for p in (place.label, place.address) if p),
+        site_contact=place.contact[:200], delivery_window=place.window[:120],
+        delivery_notes=place.notes, placed_by_id=user.id,
+        on_behalf_by_id=on_behalf_by.id if on_behalf_by is not None else None,
+        po_number=po_number, requested_date=requested, notes=notes,
+        payment_terms=user.company.payment_terms, status=OrderStatus.SUBMITTED,
+        content_version=1, submit_token=token, placed_at=now, updated_at=now, **figures)
+    # The buyer accepts the terms of sale in force as the order is placed (checkout links them).
+    order.terms_version_id = getattr(content.current_terms(), "id", None)
+    order.total_cents = order.subtotal_cents + order.tax_cents
+    db.session.add(order)
+    # A concurrent replay of the token waited on the cart above, or stops here (unique).
+    db.session.flush()
+    order.number = order_number(local_today(now).year, order.id)
+    return order
+
+
+def finish_order(order: Order, user, now: datetime, on_behalf_by, place: DeliveryPlace,
+                 needs: list) -> None:
+    """Route the priced order through approval, then credit; record it and tell the buyer:
+    the same path for every new order, whatever made it."""
+    db.session.flush()
+    delivery.reserve_order(order, now)  # held while it waits for approval or credit too
+    approvals.route_new_order(order, user, now)
+    # Approval first, then credit: an order sent for approval is checked when approved.
+    credit.after_approval(order, on_behalf_by or user, now)
+    if order.status == OrderStatus.SUBMITTED:
+        # An order sent for approval or held for credit already got its timeline entry.
+        order.events.append(OrderEvent(at=now, actor_id=(on_behalf_by or user).id,
+                                       kind="status", status=order.status, message=""))
+    if place.jobsite_id:
+        user.last_jobsite_id = place.jobsite_id
+    queue_email("order_placed", user.email, user.language or user.company.language,
+                "order_placed", order=order, user=user,
+                link=email_link("orders.detail", order_id=order.id),
+                needs=needs if order.status == OrderStatus.PENDING_APPROVAL else [],
+                terms_label=payment_terms_label)
+    db.session.flush()
+
+
 def place_order(user, form: CheckoutForm, now: datetime, on_behalf_by=None) -> Placed:
     """Turn the cart into an order (not committed). Raises EmptyCart (AlreadyOrdered when
     another checkout of this buyer ordered the cart first) or CheckoutInvalid."""
@@ -295,41 +333,16 @@ def place_order(user, form: CheckoutForm, now: datetime, on_behalf_by=None) -> P
     summary = cart_summary.summarize(user, now, jobsite_id=place.jobsite_id, lines=lines)
     if not summary.orderable:
         raise EmptyCart(_("Nothing in your cart can be ordered now."))
-    order = Order(
-        number="T-" + secrets.token_hex(8), company_id=user.company_id,
-        unit_id=place.jobsite_id or user.unit_id, jobsite_id=place.jobsite_id,
-        ship_to="\n".join(p for p in (place.label, place.address) if p),
-        site_contact=place.contact[:200], delivery_window=place.window[:120],
-        delivery_notes=place.notes, placed_by_id=user.id,
-        on_behalf_by_id=on_behalf_by.id if on_behalf_by is not None else None,
-        po_number=po_number, requested_date=requested, notes=notes,
-        payment_terms=user.company.payment_terms, currency=summary.currency,
-        subtotal_cents=summary.subtotal_cents, tax_cents=summary.tax_cents,
-        total_cents=summary.total_cents, status=OrderStatus.SUBMITTED, content_version=1,
-        submit_token=form.token, placed_at=now, updated_at=now)
-    db.session.add(order)
-    # A concurrent replay of the token waited on the cart above, or stops here (unique).
-    db.session.flush()
-    order.number = order_number(local_today(now).year, order.id)
+    order = new_order(user, place, requested, po_number, notes, form.token, now, on_behalf_by,
+                      currency=summary.currency, subtotal_cents=summary.subtotal_cents,
+                      tax_cents=summary.tax_cents, tax_scheme=summary.tax_scheme)
     for position, view in enumerate(summary.orderable, start=1):
         order.lines.append(OrderLine(
             position=position, product_id=view.product.id, sku=view.product.sku,
             name=view.product.name_fr, name_en=view.product.name_en, quantity=view.quantity,
             unit_price_cents=view.unit_price_cents, line_total_cents=view.line_total_cents,
-            note=view.line.note, shipped_qty=0, backordered_qty=0))
-    db.session.flush()
-    approvals.route_new_order(order, user, now)
-    if order.status != OrderStatus.PENDING_APPROVAL:
-        # An order sent for approval already got its timeline entry (who approves, and why).
-        order.events.append(OrderEvent(at=now, actor_id=(on_behalf_by or user).id,
-                                       kind="status", status=order.status, message=""))
-    if place.jobsite_id:
-        user.last_jobsite_id = place.jobsite_id
+            tax_rate_bp=view.tax.rate_bp, note=view.line.note, shipped_qty=0,
+            backordered_qty=0))
     _consume([view.line for view in summary.orderable])
-    queue_email("order_placed", user.email, user.language or user.company.language,
-                "order_placed", order=order, user=user,
-                link=email_link("orders.detail", order_id=order.id),
-                needs=summary.needs if order.status == OrderStatus.PENDING_APPROVAL else [],
-                terms_label=payment_terms_label)
-    db.session.flush()
+    finish_order(order, user, now, on_behalf_by, place, summary.needs)
     return Placed(order, summary.needs)

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import NotFound
 
 from portal.extensions import db
 from portal.models import Order, Product, ShoppingList, ShoppingListLine, User
-from portal.services import DomainError
+from portal.services import DomainError, NotFound
 from portal.services.ordering.lists import can_edit, create_list, find_list
 from portal.services.quantities import MAX_QUANTITY
 from portal.services.selling import offers_for

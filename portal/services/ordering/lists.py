@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
-from werkzeug.exceptions import Forbidden, NotFound
 
 from portal.extensions import db
 from portal.models import (
@@ -30,7 +29,7 @@ from portal.models import (
     UnitKind,
     User,
 )
-from portal.services import DomainError
+from portal.services import DomainError, NotAllowed, NotFound
 from portal.services.ordering.cart import clean_note
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
 from portal.services.selling import QuantityRule, require_quantity, visible_products
@@ -100,24 +99,13 @@ def default_list(user: User) -> ShoppingList:
     return found
 
 
-def get_list_or_404(user: User, list_id) -> ShoppingList:
-    """A list this user may see; a 404 for anything else (foreign, private, missing)."""
+def visible_list(user: User, list_id) -> ShoppingList | None:
+    """A list this user may see; None for anything else (foreign, private, missing)."""
     if user.company_id is None or not isinstance(list_id, int):
-        raise NotFound()
-    found = db.session.scalar(
+        return None
+    return db.session.scalar(
         select(ShoppingList).where(ShoppingList.id == list_id, _reachable(user))
     )
-    if found is None:
-        raise NotFound()
-    return found
-
-
-def get_editable_or_404(user: User, list_id) -> ShoppingList:
-    """A list this user may change: 404 when they cannot see it, 403 when only see it."""
-    found = get_list_or_404(user, list_id)
-    if not can_edit(user, found):
-        raise Forbidden()
-    return found
 
 
 @dataclass(frozen=True)
@@ -200,7 +188,7 @@ def update_list(user: User, shopping_list: ShoppingList, name: str, shared: bool
                 jobsite=None) -> None:
     """Rename, re-file under a jobsite, and (owner only) share or unshare a list."""
     if not can_edit(user, shopping_list):
-        raise Forbidden()
+        raise NotAllowed()
     shopping_list.name = clean_name(name)
     shopping_list.unit_id = _jobsite_id(user, jobsite)
     if shopping_list.owner_id == user.id:
@@ -210,7 +198,7 @@ def update_list(user: User, shopping_list: ShoppingList, name: str, shared: bool
 
 def delete_list(user: User, shopping_list: ShoppingList) -> None:
     if not can_edit(user, shopping_list):
-        raise Forbidden()
+        raise NotAllowed()
     db.session.delete(shopping_list)
     db.session.flush()
 
@@ -259,7 +247,7 @@ def update_line(user: User, shopping_list: ShoppingList, line_id: int, quantity_
     The quantity moves to the product's selling unit; returns a message when it was rounded.
     """
     if not can_edit(user, shopping_list):
-        raise Forbidden()
+        raise NotAllowed()
     line = _line(shopping_list, line_id)
     rule = QuantityRule.of(line.product.case_pack, line.product.order_multiple)
     quantity = parse_quantity(quantity_raw)
@@ -281,7 +269,7 @@ def update_line(user: User, shopping_list: ShoppingList, line_id: int, quantity_
 def move_line(user: User, shopping_list: ShoppingList, line_id: int, direction: str) -> None:
     """Swap a line with its neighbour above or below (positions are renumbered 0..n-1)."""
     if not can_edit(user, shopping_list):
-        raise Forbidden()
+        raise NotAllowed()
     line = _line(shopping_list, line_id)
     lines = sorted(shopping_list.lines, key=lambda x: (x.position, x.id))
     index = lines.index(line)
@@ -296,7 +284,7 @@ def move_line(user: User, shopping_list: ShoppingList, line_id: int, direction: 
 
 def remove_line(user: User, shopping_list: ShoppingList, line_id: int) -> None:
     if not can_edit(user, shopping_list):
-        raise Forbidden()
+        raise NotAllowed()
     shopping_list.lines.remove(_line(shopping_list, line_id))
     db.session.flush()
 
@@ -307,7 +295,7 @@ def swap_to_replacement(user: User, shopping_list: ShoppingList, line_id: int) -
     When the replacement is already on the list, the quantities are added up there.
     """
     if not can_edit(user, shopping_list):
-        raise Forbidden()
+        raise NotAllowed()
     line = _line(shopping_list, line_id)
     product = line.product
     replacement = (find_visible_product(user, product.replacement_id)

@@ -47,6 +47,7 @@ class Parsed:
     lines: tuple[RawLine, ...]
     header: bool = False
     encoding: str | None = None
+    error: str = ""  # why the file was not read at all (then `lines` is empty)
 
 
 def _fold(cell: str) -> str:
@@ -145,10 +146,14 @@ def sniff_delimiter(text: str) -> str | None:
 
 
 def parse_csv(data: bytes) -> Parsed:
+    """The file's lines, or (too large, not CSV) no lines and the `error` to show."""
     if len(data) > MAX_FILE_BYTES:
-        raise DomainError(_("The file is too large (%(max)s MB at most).",
-                            max=MAX_FILE_BYTES // (1024 * 1024)))
-    text, encoding = decode_bytes(data)
+        return Parsed((), error=_("The file is too large (%(max)s MB at most).",
+                                  max=MAX_FILE_BYTES // (1024 * 1024)))
+    try:
+        text, encoding = decode_bytes(data)
+    except DomainError as e:
+        return Parsed((), error=str(e))
     delimiter = sniff_delimiter(text)
     if delimiter is None:
         parsed = parse_text(text, source="file")
@@ -157,5 +162,5 @@ def parse_csv(data: bytes) -> Parsed:
     try:
         rows = [(reader.line_num, cells) for cells in reader]
     except csv.Error as e:
-        raise DomainError(_("This CSV file cannot be read: %(error)s", error=str(e))) from e
+        return Parsed((), error=_("This CSV file cannot be read: %(error)s", error=str(e)))
     return _lines_from_rows(rows, "file", encoding)

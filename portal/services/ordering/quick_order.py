@@ -23,7 +23,12 @@ from portal.models import Product, ShoppingList, ShoppingListLine
 from portal.services import DomainError
 from portal.services.ordering import cart as cart_service
 from portal.services.ordering.paste import MAX_LINES, RawLine
-from portal.services.ordering.sku_lookup import near_skus, normalize_sku
+from portal.services.ordering.sku_lookup import (
+    bad_check_digit,
+    near_skus,
+    normalize_sku,
+    skus_for_gtins,
+)
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
 from portal.services.selling import (
     QuantityRule,
@@ -41,6 +46,7 @@ MAX_LIST_NAME = 120
 # (the line itself is unreadable, before any product is asked about).
 OK, WARNING, ERROR = "ok", "warning", "error"
 MISSING_SKU = "missing_sku"
+BAD_GTIN = "bad_gtin"  # digits of a barcode's length whose check digit is wrong
 QUANTITY = "quantity"  # not digits, zero, too large
 QUANTITY_CODES = (QUANTITY, Reason.MULTIPLE, Reason.MINIMUM, Reason.TOO_MANY)
 
@@ -237,9 +243,22 @@ def load_products(user, skus, lang: str = "fr") -> dict[str, ProductInfo]:
     return {p.sku: info(p) for p in found}
 
 
+def with_skus(raw_lines: Sequence[RawLine], by_gtin: Mapping[str, str]) -> list[RawLine]:
+    """The lines with each known GTIN replaced by its product's SKU (so they merge)."""
+    return [replace(r, sku=by_gtin.get(normalize_sku(r.sku), r.sku)) for r in raw_lines]
+
+
+def mark_bad_gtins(result: QuickOrderResult) -> QuickOrderResult:
+    """Unknown codes that are a GTIN with a wrong check digit say so (a misread or typo)."""
+    return replace(result, lines=tuple(
+        replace(r, code=BAD_GTIN) if r.code == Reason.UNAVAILABLE and bad_check_digit(r.sku)
+        else r for r in result.lines))
+
+
 def run_check(user, raw_lines: Sequence[RawLine], lang: str = "fr") -> QuickOrderResult:
+    raw_lines = with_skus(raw_lines, skus_for_gtins(user, (r.sku for r in raw_lines)))
     products = load_products(user, (r.sku for r in raw_lines), lang)
-    result = check_lines(raw_lines, products, user.company.currency)
+    result = mark_bad_gtins(check_lines(raw_lines, products, user.company.currency))
     unknown = [(r.sku, r.sources[0].sku) for r in result.lines
                if r.code == Reason.UNAVAILABLE]
     if not unknown:

@@ -187,6 +187,13 @@ class ReorderPreview:
     def summary(self) -> ChangeSummary:
         return summarize_changes(self.lines)
 
+    @property
+    def nothing_to_decide(self) -> bool:
+        """Same products, prices and stock, every line orderable, an empty cart: the buyer
+        may go straight to checkout ("order now")."""
+        return (not self.summary.changed and self.cart_lines == 0 and bool(self.lines)
+                and self.selectable_count == len(self.lines))
+
 
 def build_preview(user, order: Order, lang: str = "fr") -> ReorderPreview:
     """The change list of `order` for `user` (who must be allowed to see the order)."""

@@ -1,5 +1,6 @@
-"""Finding products from a code as typed: the typed code normalised, suggestions while typing,
-and "did you mean" for an unknown code. Only what this buyer may see is offered.
+"""Finding products from a code as typed or scanned: the code normalised, a GTIN (the number
+under a barcode) turned into its product's SKU, suggestions while typing, and "did you mean"
+for an unknown code. Only what this buyer may see is offered.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy import and_, case, or_
 
 from portal.extensions import db
 from portal.models import Product
+from portal.services.ordering import gtin
 from portal.services.selling import offers_for, visible_products
 
 SUGGESTIONS = 8
@@ -25,6 +27,35 @@ NEAR_RATIO = 0.6
 
 def normalize_sku(raw: str) -> str:
     return "".join((raw or "").split()).upper()
+
+
+def skus_for_gtins(user, codes) -> dict[str, str]:
+    """For each code that is no SKU but the GTIN of a product this buyer sees: its SKU.
+
+    One query whatever the number of codes. A GTIN matches at any length (a UPC-A read as
+    EAN-13, a GTIN-14 with a leading 0); a SKU that happens to be all digits wins.
+    """
+    codes = {normalize_sku(c) for c in codes} - {""}
+    lengths = {code: gtin.equivalents(code) for code in codes if gtin.is_valid(code)}
+    if not lengths:
+        return {}
+    wanted = {form for forms in lengths.values() for form in forms}
+    rows = db.session.execute(
+        visible_products(user).where(or_(Product.gtin.in_(wanted), Product.sku.in_(lengths)))
+        .with_only_columns(Product.sku, Product.gtin)).all()
+    skus = {row.sku for row in rows}
+    by_gtin = {row.gtin: row.sku for row in rows if row.gtin}
+    found = {}
+    for code, forms in lengths.items():
+        sku = next((by_gtin[f] for f in forms if f in by_gtin), None)
+        if sku is not None and code not in skus:
+            found[code] = sku
+    return found
+
+
+def bad_check_digit(code: str) -> bool:
+    """A code that looks like a GTIN (digits, barcode length) whose last digit is wrong."""
+    return gtin.looks_like_gtin(code) and not gtin.is_valid(code)
 
 
 def rank_near(typed: str, words: Sequence[str], candidates: Sequence,

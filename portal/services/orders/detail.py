@@ -1,6 +1,6 @@
 """One order's page for a customer: the order, its timeline and who must decide now.
 
-The order comes through `history.get_order_or_404`, so another company's order is a 404.
+The order comes through `history.find_order`, so another company's order is None (a 404).
 """
 
 from __future__ import annotations
@@ -24,13 +24,11 @@ from portal.models import (
     Unit,
     User,
 )
+from portal.models.labels import order_status_label, order_status_tone, role_label
 from portal.services.orders import events as order_events
 from portal.services.orders.history import (
     EVENT_LABELS,
-    ROLE_LABELS,
-    get_order_or_404,
-    status_label,
-    status_tone,
+    find_order,
 )
 from portal.services.orders.line_names import line_name
 
@@ -56,9 +54,11 @@ class OrderView:
         return any(line.backordered_qty for line in self.order.lines)
 
 
-def order_view(user, order_id) -> OrderView:
-    """Everything the detail page shows, in a bounded number of queries."""
-    order = get_order_or_404(user, order_id)
+def order_view(user, order_id) -> OrderView | None:
+    """Everything the detail page shows, in a bounded number of queries; None: not theirs."""
+    order = find_order(user, order_id)
+    if order is None:
+        return None
     db.session.scalar(
         select(Order).where(Order.id == order.id).options(
             selectinload(Order.lines),
@@ -81,10 +81,10 @@ def timeline(order: Order) -> list[TimelineEntry]:
     entries = [TimelineEntry(order.placed_at, _("Order placed"), "", placed_by)]
     for event in order.events:
         if event.status is not None:
-            title = status_label(event.status)
+            title = order_status_label(event.status)
         else:
             title = str(EVENT_LABELS.get(event.kind, EVENT_LABELS["note"]))
-        tone = status_tone(event.status) if event.status else ""
+        tone = order_status_tone(event.status) if event.status else ""
         entries.append(TimelineEntry(event.at, title, order_events.event_text(event),
                                      event.actor.name if event.actor else None, tone))
     return entries
@@ -122,7 +122,7 @@ def waiting_for(order: Order) -> list[str]:
                      if p.role == r.approver_role
                      and (r.approver_unit_id is None or p.unit_id == r.approver_unit_id)]
         if not found and r.approver_role:
-            role = str(ROLE_LABELS.get(r.approver_role, r.approver_role))
+            role = role_label(r.approver_role)
             unit = units.get(r.approver_unit_id)
             found = [_("%(role)s (%(unit)s)", role=role, unit=unit) if unit else role]
         for name in found:

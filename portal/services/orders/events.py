@@ -16,6 +16,12 @@ from flask_babel import ngettext
 from portal.models import OrderEvent, OrderStatus
 
 
+def _money(cents, currency) -> str:
+    from portal.formatting import money
+
+    return money(cents or 0, currency or "EUR")
+
+
 def _product(p: dict) -> str:
     from portal.services.orders.line_names import pick_name
 
@@ -83,6 +89,30 @@ TEXTS = {
     "shipped": _shipped,
     "backordered": _backordered,
     "backorder_cleared": lambda p: _("%(sku)s: no longer on backorder.", sku=p.get("sku", "")),
+    "credit_hold": lambda p: _("Over the credit limit: the order waits for a credit check "
+                               "(credit available: %(available)s).",
+                               available=_money(p.get("available"), p.get("currency"))),
+    "credit_released": lambda p: _("Credit check done: the order goes to the warehouse."),
+    "credit_limit_raised": lambda p: _("Credit limit raised to %(limit)s: the order goes to the "
+                                       "warehouse.",
+                                       limit=_money(p.get("limit"), p.get("currency"))),
+    "prepayment_asked": lambda p: _("Prepayment asked: the order will be prepared once "
+                                    "%(amount)s is received.",
+                                    amount=_money(p.get("amount"), p.get("currency"))),
+    "awaiting_payment": lambda p: _("Waiting for the bank transfer of %(amount)s, reference "
+                                    "%(reference)s.",
+                                    amount=_money(p.get("amount"), p.get("currency")),
+                                    reference=p.get("reference", "")),
+    "payment_received": lambda p: _("Payment of %(amount)s received: the order goes to the "
+                                    "warehouse.",
+                                    amount=_money(p.get("amount"), p.get("currency"))),
+    "payment_reminder": lambda p: _("Payment reminder sent: %(amount)s, reference "
+                                    "%(reference)s.",
+                                    amount=_money(p.get("amount"), p.get("currency")),
+                                    reference=p.get("reference", "")),
+    "proforma_expired": lambda p: _("Cancelled: the payment of %(amount)s was not received "
+                                    "in time.",
+                                    amount=_money(p.get("amount"), p.get("currency"))),
 }
 
 

@@ -20,7 +20,6 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import aliased
-from werkzeug.exceptions import NotFound
 
 from portal.extensions import db
 from portal.models import (
@@ -37,24 +36,6 @@ from portal.services.orders import search as order_search
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 80
 
-STATUS_LABELS = {
-    OrderStatus.PENDING_APPROVAL: _l("Waiting for approval"),
-    OrderStatus.REJECTED: _l("Rejected"),
-    OrderStatus.SUBMITTED: _l("Submitted"),
-    OrderStatus.CONFIRMED: _l("Confirmed"),
-    OrderStatus.PARTIALLY_SHIPPED: _l("Partially shipped"),
-    OrderStatus.SHIPPED: _l("Shipped"),
-    OrderStatus.DELIVERED: _l("Delivered"),
-    OrderStatus.CANCELLED: _l("Cancelled"),
-}
-STATUS_TONES = {
-    OrderStatus.PENDING_APPROVAL: "warn",
-    OrderStatus.PARTIALLY_SHIPPED: "warn",
-    OrderStatus.SHIPPED: "ok",
-    OrderStatus.DELIVERED: "ok",
-    OrderStatus.REJECTED: "bad",
-    OrderStatus.CANCELLED: "bad",
-}
 EVENT_LABELS = {
     "status": _l("Status changed"),
     "approval": _l("Approval decision"),
@@ -62,28 +43,6 @@ EVENT_LABELS = {
     "shipment": _l("Shipment"),
     "note": _l("Note"),
 }
-ROLE_LABELS = {
-    Role.COMPANY_ADMIN: _l("Company admin"),
-    Role.APPROVER: _l("Approver"),
-    Role.BUYER: _l("Buyer"),
-    Role.VIEWER: _l("Viewer"),
-}
-
-
-def status_label(status) -> str:
-    try:
-        return str(STATUS_LABELS[OrderStatus(status)])
-    except (ValueError, KeyError):
-        return str(status)
-
-
-def status_tone(status) -> str:
-    try:
-        return STATUS_TONES.get(OrderStatus(status), "")
-    except ValueError:
-        return ""
-
-
 # -- Who sees what ---------------------------------------------------------------------------
 
 def unit_subtree(company_id: int, unit_id: int) -> set[int]:
@@ -131,14 +90,11 @@ def visible_orders(user) -> Select:
     return select(Order).where(_scope_clause(user))
 
 
-def get_order_or_404(user, order_id) -> Order:
-    """The order if this user may see it; a 404 otherwise, whoever owns it."""
+def find_order(user, order_id) -> Order | None:
+    """The order if this user may see it; None otherwise, whoever owns it (the view's 404)."""
     if not isinstance(order_id, int):
-        raise NotFound()
-    order = db.session.scalar(visible_orders(user).where(Order.id == order_id))
-    if order is None:
-        raise NotFound()
-    return order
+        return None
+    return db.session.scalar(visible_orders(user).where(Order.id == order_id))
 
 
 def visible_jobsites(user) -> list[Unit]:

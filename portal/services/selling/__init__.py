@@ -6,7 +6,12 @@ with what tax, and what do we suggest. Every ordering path calls this front door
   per request.
 - `offer.verdict(quantity)` -> `Verdict` (`Reason`: one vocabulary), or `judge(...)` on plain
   values.
-- Pure parts: `QuantityRule`, `quote`/`best_tier`, `round_up_hint`/`suggested_case`, `TaxRule`.
+- Pure parts: `QuantityRule`, `quote`/`best_tier`, `round_up_hint`/`suggested_case`;
+  dated prices in `deals` (a list in force between its dates, a promotion against the usual
+  price, a contract price first), read for a batch with the tiers in one statement
+  (`pricing`); `local_today` is the day they are judged at.
+- VAT (`tax`): the rate of a tax class at the storefront (`rule_for`, `RATES_BP`), domestic /
+  reverse charge / export (`scheme_for`), the one rounding rule (`totals_by_rate`: per rate).
 - Who may see and order what: `visible_products`, `can_order`, `visible_category_ids`
   (`visibility`); stock and lead time shown to a buyer: `availability` (`availability`).
 """
@@ -17,14 +22,15 @@ from portal.services.selling.availability import (
     presence_only,
     stock_by_warehouse,
 )
+from portal.services.selling.memo import forget, per_request
 from portal.services.selling.offers import (
     Offer,
     ProductPrices,
     Shelf,
-    forget,
     offers_for,
-    per_request,
+    storefront_country,
 )
+from portal.services.selling.pricing import local_today
 from portal.services.selling.refusals import (
     QuantityNotOrderable,
     quantity_message,
@@ -34,13 +40,10 @@ from portal.services.selling.rules import (
     MAX_QUANTITY,
     ORDERABLE,
     ROUND_UP_MAX_EXTRA_BP,
-    STANDARD_TAX,
-    VAT_RATE_BP,
     QuantityRule,
     Quote,
     Reason,
     RoundUpHint,
-    TaxRule,
     Tier,
     Verdict,
     best_tier,
@@ -55,7 +58,31 @@ from portal.services.selling.rules import (
     snap_quantity,
     step_quantity,
     suggested_case,
+)
+from portal.services.selling.tax import (
+    EU_COUNTRIES,
+    RATES_BP,
+    STANDARD_TAX,
+    STOREFRONT_COUNTRY,
+    TAX_CLASS_LABELS,
+    VAT_RATE_BP,
+    RateTotal,
+    TaxRule,
+    UnknownTaxClass,
+    mention,
+    normalize_vat_number,
+    order_rates,
+    parse_tax_class,
+    rate_label,
+    rate_of,
+    retaxed,
+    rule_for,
+    scheme_for,
+    tax_class_choices,
+    tax_total,
+    totals_by_rate,
     vat_cents,
+    vat_number_problem,
 )
 from portal.services.selling.visibility import (
     can_order,
@@ -74,4 +101,8 @@ __all__ = [
     "default_quantity", "forget", "judge", "offers_for", "per_request", "quantity_message",
     "quote", "require_quantity", "resolve_tiers", "round_up_hint", "saving_at", "scaled_tax",
     "snap_quantity", "step_quantity", "suggested_case", "vat_cents",
+    "EU_COUNTRIES", "RATES_BP", "STOREFRONT_COUNTRY", "TAX_CLASS_LABELS", "RateTotal",
+    "UnknownTaxClass", "mention", "normalize_vat_number", "order_rates", "parse_tax_class",
+    "rate_label", "rate_of", "rule_for", "scheme_for", "tax_total", "totals_by_rate",
+    "vat_number_problem", "storefront_country", "tax_class_choices", "retaxed", "local_today",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Stock, Warehouse
@@ -75,23 +75,34 @@ def presence_only(stock: Availability) -> Availability:
     return Availability(status, 0, stock.lead_time_days, (), exact=False)
 
 
-def stock_totals(product_ids) -> dict[int, int]:
-    """Total stock of each product over all warehouses, in one query."""
+def stock_holdings(product_ids) -> dict[int, tuple[tuple[int, int], ...]]:
+    """What each product has available to promise (on hand - reserved) in each warehouse
+    that has any, as ((warehouse id, units), ...) by warehouse id, in one query."""
     ids = list(set(product_ids))
     if not ids:
         return {}
+    free = Stock.quantity - Stock.reserved
     rows = db.session.execute(
-        select(Stock.product_id, func.sum(Stock.quantity))
-        .where(Stock.product_id.in_(ids), Stock.quantity > 0)
-        .group_by(Stock.product_id)
+        select(Stock.product_id, Stock.warehouse_id, free)
+        .where(Stock.product_id.in_(ids), free > 0)
+        .order_by(Stock.product_id, Stock.warehouse_id)
     ).all()
-    return {pid: int(total or 0) for pid, total in rows}
+    out: dict[int, list[tuple[int, int]]] = {}
+    for pid, wid, units in rows:
+        out.setdefault(pid, []).append((wid, int(units)))
+    return {pid: tuple(held) for pid, held in out.items()}
+
+
+def stock_totals(product_ids) -> dict[int, int]:
+    """Total available stock of each product over all warehouses, in one query."""
+    return {pid: sum(u for _w, u in held) for pid, held in stock_holdings(product_ids).items()}
 
 
 def stock_by_warehouse(product_id: int) -> list[WarehouseStock]:
-    """One product's stock in each warehouse that holds a row for it, by warehouse code."""
+    """One product's available stock (on hand - reserved) in each warehouse that holds a row
+    for it, by warehouse code."""
     rows = db.session.execute(
-        select(Warehouse.code, Warehouse.name, Stock.quantity)
+        select(Warehouse.code, Warehouse.name, Stock.quantity - Stock.reserved)
         .join(Stock, Stock.warehouse_id == Warehouse.id)
         .where(Stock.product_id == product_id)
         .order_by(Warehouse.code)

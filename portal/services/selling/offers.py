@@ -9,31 +9,27 @@ chain and the visibility rules are read once per shelf.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
-from flask import g, has_app_context, has_request_context, request
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from flask import current_app, has_app_context
+from sqlalchemy import bindparam, func, or_, select
 
 from portal.extensions import db
 from portal.models import (
-    Category,
-    Company,
     CustomerGroup,
     PriceList,
-    PriceTier,
     Product,
-    Stock,
-    VisibilityRule,
 )
-from portal.services.selling.availability import Availability, availability, stock_totals
+from portal.models.orders import TaxScheme
+from portal.services.selling.availability import Availability, availability, stock_holdings
+from portal.services.selling.deals import apply_deals, in_force
+from portal.services.selling.memo import per_request
+from portal.services.selling.pricing import local_today, read_prices
 from portal.services.selling.rules import (
-    STANDARD_TAX,
     QuantityRule,
     Quote,
-    TaxRule,
     Tier,
     Verdict,
     chain_ids,
@@ -41,13 +37,42 @@ from portal.services.selling.rules import (
     quote,
     resolve_tiers,
 )
+from portal.services.selling.tax import (
+    STANDARD_TAX,
+    STOREFRONT_COUNTRY,
+    TaxRule,
+    UnknownTaxClass,
+    rule_for,
+    scheme_for,
+)
 
 
 @dataclass(frozen=True)
 class ProductPrices:
     currency: str
     list_code: str
-    tiers: tuple[Tier, ...]
+    tiers: tuple[Tier, ...]  # what the buyer pays: promotions and contract price applied
+    regular: tuple[Tier, ...] = ()  # without the promotion (shown struck out beside it)
+    promo_until: date | None = None
+    contract_until: date | None = None
+
+    def promo_at(self, quantity: int) -> tuple[date, int] | None:
+        """(until when, the usual unit price) when a promotion lowers the price at this
+        quantity; None otherwise."""
+        if not self.promo_until:
+            return None
+        paid, usual = quote(self.tiers, quantity), quote(self.regular, quantity)
+        if paid is None or usual is None or paid.unit_price_cents >= usual.unit_price_cents:
+            return None
+        return self.promo_until, usual.unit_price_cents
+
+    @property
+    def regular_unit_price_cents(self) -> int | None:
+        """The usual price of the smallest quantity, when a promotion lowers it."""
+        if not self.promo_until or not self.regular:
+            return None
+        regular = min(self.regular, key=lambda t: t.min_qty).unit_price_cents
+        return regular if regular > self.unit_price_cents else None
 
     def quote(self, quantity: int) -> Quote | None:
         return quote(self.tiers, quantity)
@@ -67,8 +92,12 @@ class Offer:
     prices: ProductPrices | None  # None: not priced for this buyer, or prices hidden
     in_stock: int
     rule: QuantityRule
-    tax: TaxRule = STANDARD_TAX
+    # None: the storefront has no VAT rate for the product's class; it cannot be sold.
+    tax: TaxRule | None = STANDARD_TAX
     replacement: Product | None = None  # visible, current and priced; None otherwise
+    # Available to promise per warehouse, ((warehouse id, units), ...): services/delivery
+    # dates each part of a line from it.
+    holdings: tuple[tuple[int, int], ...] = ()
 
     @property
     def tiers(self) -> tuple[Tier, ...]:
@@ -76,8 +105,8 @@ class Offer:
 
     @property
     def sellable(self) -> bool:
-        """Visible and priced: the buyer may order it (discontinued aside)."""
-        return self.visible and self.prices is not None
+        """Visible, priced and taxable: the buyer may order it (discontinued aside)."""
+        return self.visible and self.prices is not None and self.tax is not None
 
     @property
     def orderable(self) -> bool:
@@ -104,12 +133,25 @@ def _unknown(product: Product | None) -> Offer | None:
                  QuantityRule.of(product.case_pack, product.order_multiple))
 
 
+# The lists a company's prices may come from, in one statement built once: its contract list,
+# its group's list (flagged) and the base list.
+_GROUP_LIST = (select(CustomerGroup.price_list_id)
+               .where(CustomerGroup.id == bindparam("group_id")).scalar_subquery())
+_CHAIN_LISTS = (select(PriceList, func.coalesce(PriceList.id == _GROUP_LIST, False))
+                .where(or_(PriceList.is_base.is_(True),
+                           PriceList.id == bindparam("contract_id"),
+                           PriceList.id == _GROUP_LIST))
+                .order_by(PriceList.id))
+
+
 @dataclass
 class Shelf:
     """Offers to one buyer; `load` fills them in a fixed number of statements."""
 
     buyer: object
     priced: bool
+    # Looked up at each shelf (not bound once) so a test may set the day.
+    today: date = field(default_factory=lambda: local_today())
     _chain: list[int] | None = None
     _lists: dict[int, PriceList] = field(default_factory=dict)
     _offers: dict[int, Offer | None] = field(default_factory=dict)
@@ -118,27 +160,42 @@ class Shelf:
     def company(self):
         return getattr(self.buyer, "company", None) if self.priced else None
 
+    def tax_rule(self, product: Product) -> TaxRule | None:
+        """The VAT of `product` for this buyer: its class at the storefront, under the scheme
+        the buyer's company country and VAT number give (domestic when there is none)."""
+        storefront = storefront_country()
+        company = getattr(self.buyer, "company", None)
+        scheme = scheme_for(company.country, company.legal_id, storefront) if company \
+            else TaxScheme.DOMESTIC
+        try:
+            return rule_for(product.tax_class, scheme, storefront)
+        except UnknownTaxClass:
+            return None
+
     def chain(self) -> list[int]:
         if self._chain is None:
             company = self.company
             if company is None:
                 self._chain = []
             else:
-                group_list = None
-                if company.customer_group_id:
-                    group_list = db.session.scalar(select(CustomerGroup.price_list_id).where(
-                        CustomerGroup.id == company.customer_group_id))
-                base = db.session.scalar(select(PriceList.id).where(PriceList.is_base.is_(True)))
-                self._chain = chain_ids(company.price_list_id, group_list, base)
-                if self._chain:
-                    self._lists = {pl.id: pl for pl in db.session.scalars(
-                        select(PriceList).where(PriceList.id.in_(self._chain)))}
+                rows = db.session.execute(_CHAIN_LISTS, {
+                    "contract_id": company.price_list_id,
+                    "group_id": company.customer_group_id}).all()
+                # A list out of its dates does not apply: the chain falls through it.
+                rows = [(pl, is_group) for pl, is_group in rows
+                        if in_force(pl.valid_from, pl.valid_until, self.today)]
+                contract = company.price_list_id \
+                    if any(pl.id == company.price_list_id for pl, _g in rows) else None
+                group_list = next((pl.id for pl, is_group in rows if is_group), None)
+                base = next((pl.id for pl, _g in rows if pl.is_base), None)
+                self._chain = chain_ids(contract, group_list, base)
+                self._lists = {pl.id: pl for pl, _g in rows if pl.id in self._chain}
         return self._chain
 
     def load(self, products: Iterable[Product | int]) -> dict[int, Offer | None]:
         """Offers for these products (objects or ids); an id that is not a product maps to
         None. Products already loaded cost nothing."""
-        from portal.services.selling.visibility import visible_products
+        from portal.services.selling.visibility import proven_visible, visible_products
 
         given: dict[int, Product | None] = {}
         for item in products:
@@ -156,11 +213,16 @@ class Shelf:
             wanted = set(missing)
             wanted |= {p.replacement_id for p in given.values()
                        if p is not None and p.discontinued and p.replacement_id}
-            # One statement for the visible ones among the batch and their replacements.
-            found = {p.id: p for p in db.session.scalars(
-                visible_products(self.buyer).where(Product.id.in_(wanted)))}
+            # One statement for the visible ones among the batch and their replacements, unless
+            # this request already found them all through visible_products (the product page).
+            proven = proven_visible(self.buyer)
+            found = {pid: given[pid] for pid in wanted
+                     if pid in proven and given.get(pid) is not None}
+            if wanted - found.keys():
+                found.update((p.id, p) for p in db.session.scalars(
+                    visible_products(self.buyer).where(Product.id.in_(wanted - found.keys()))))
             tiers = self._tiers(chain, set(found)) if chain else {}
-            stock = stock_totals(found)
+            held = stock_holdings(found)
             for pid in set(missing) | set(found):
                 if pid in self._offers:
                     continue
@@ -169,7 +231,7 @@ class Shelf:
                     self._offers[pid] = _unknown(product) if product is not None else None
                     continue
                 self._offers[pid] = self._offer(product, True, tiers.get(pid),
-                                                stock.get(pid, 0))
+                                                held.get(pid, ()))
             self._link_replacements(found)
             for pid in missing:
                 if pid not in self._offers:
@@ -187,29 +249,32 @@ class Shelf:
         return self._offers.get(product_id)
 
     def _tiers(self, chain: list[int], ids: set[int]) -> dict[int, ProductPrices]:
+        """Each product's tiers on the chain, with the company's contract price and the
+        promotions in force applied (deals.py), read in one statement."""
         if not ids:
             return {}
-        rows = db.session.execute(
-            select(PriceTier.product_id, PriceTier.price_list_id, PriceTier.min_qty,
-                   PriceTier.unit_price_cents)
-            .where(PriceTier.product_id.in_(ids), PriceTier.price_list_id.in_(chain))
-        ).all()
-        by_product: dict[int, dict[int, list[Tier]]] = defaultdict(lambda: defaultdict(list))
-        for product_id, list_id, min_qty, cents in rows:
-            by_product[product_id][list_id].append(Tier(min_qty, cents))
+        company = self.company
+        batch = read_prices(chain, ids, company.id, company.customer_group_id, self.today)
         out = {}
-        for pid, lists in by_product.items():
-            resolved = resolve_tiers(chain, lists)
-            if resolved is not None:
-                price_list = self._lists[resolved[0]]
-                out[pid] = ProductPrices(price_list.currency, price_list.code, resolved[1])
+        for pid in ids:
+            resolved = resolve_tiers(chain, batch.tiers.get(pid, {}))
+            dealt = apply_deals(resolved[1] if resolved else (), self.today,
+                                contract=batch.contracts.get(pid), promos=batch.promos.get(pid, ()))
+            if dealt is None:
+                continue
+            # A contract price with no list pricing the product is in the chain's first list's
+            # currency (the contract list, else the group's, else the base).
+            price_list = self._lists[resolved[0] if resolved else chain[0]]
+            out[pid] = ProductPrices(price_list.currency, price_list.code, dealt.tiers,
+                                     dealt.regular, dealt.promo_until, dealt.contract_until)
         return out
 
     def _offer(self, product: Product, visible: bool, prices: ProductPrices | None,
-               in_stock: int) -> Offer:
+               holdings: tuple[tuple[int, int], ...]) -> Offer:
         rule = QuantityRule.of(product.case_pack, product.order_multiple,
                                prices.tiers if prices else ())
-        return Offer(product, visible, prices, in_stock, rule)
+        return Offer(product, visible, prices, sum(u for _w, u in holdings), rule,
+                     self.tax_rule(product), holdings=holdings)
 
     def _link_replacements(self, found: dict[int, Product]) -> None:
         for pid in found:
@@ -223,7 +288,14 @@ class Shelf:
 
 def _with_replacement(offer: Offer, replacement: Product) -> Offer:
     return Offer(offer.product, offer.visible, offer.prices, offer.in_stock, offer.rule,
-                 offer.tax, replacement)
+                 offer.tax, replacement, offer.holdings)
+
+
+def storefront_country() -> str:
+    """The seller's country: its VAT rates apply (SELLER_COUNTRY, France by default)."""
+    if has_app_context():
+        return current_app.config.get("SELLER_COUNTRY") or STOREFRONT_COUNTRY
+    return STOREFRONT_COUNTRY
 
 
 # -- Once per request ------------------------------------------------------------------------
@@ -232,43 +304,6 @@ def _can_see_prices(buyer) -> bool:
     from portal.services.selling.visibility import can_see_prices
 
     return can_see_prices(buyer)
-
-
-def per_request(key, build):
-    """`build()` once per request and key; outside a request, every call builds afresh.
-
-    Tests run requests inside one long app context, so the memo names its request. A flush
-    that writes a product, price, stock, visibility or company row drops it (a cart add or an
-    order does not), so a page never reads its own stale offers; bulk UPDATEs are not seen.
-    """
-    if not has_request_context():
-        return build()
-    current = request._get_current_object()
-    memo = g.get("_selling_memo")
-    if memo is None or memo[0] is not current:
-        memo = (current, {})
-        g._selling_memo = memo
-    if key not in memo[1]:
-        memo[1][key] = build()
-    return memo[1][key]
-
-
-def forget() -> None:
-    """Drop what this request remembered (prices or visibility changed under it)."""
-    if has_app_context():
-        g.pop("_selling_memo", None)
-
-
-# What an offer is made of: a write to any of these in the request makes its offers stale.
-_SELLING_MODELS = (Product, PriceTier, PriceList, CustomerGroup, Company, Stock, VisibilityRule,
-                   Category)
-
-
-@event.listens_for(Session, "after_flush")
-def _forget_after_flush(session, _context):
-    if any(isinstance(obj, _SELLING_MODELS)
-           for obj in (*session.new, *session.dirty, *session.deleted)):
-        forget()
 
 
 def offers_for(buyer) -> Shelf:

@@ -2,7 +2,7 @@
 
 Tier choice (`best_tier`, `quote`, `resolve_tiers`), the quantity rule (`QuantityRule`: case
 pack, selling multiple, minimum), the suggestion (`round_up_hint`, snapping) and the tax
-(`TaxRule`) are decided here and only here; `judge` combines them into one `Verdict` with one
+(in `tax.py`) are decided here and only here; `judge` combines them into one `Verdict` with one
 vocabulary (`Reason`) that every ordering path reads.
 """
 
@@ -227,42 +227,14 @@ def saving_at(tiers, quantity: int, target: int) -> int:
     return max(0, (now.unit_price_cents - then.unit_price_cents) * target)
 
 
-# -- Tax -------------------------------------------------------------------------------------------
-
-VAT_RATE_BP = 2000  # 20 % in basis points
-
-
-def vat_cents(subtotal_cents: int, rate_bp: int = VAT_RATE_BP) -> int:
-    """VAT on a subtotal, in integer cents, rounded half up (never through a float)."""
-    return (subtotal_cents * rate_bp + 5000) // 10000
-
-
-@dataclass(frozen=True)
-class TaxRule:
-    """Today one rate for everything; a product's tax class will pick its rule here."""
-
-    rate_bp: int = VAT_RATE_BP
-
-    def on(self, subtotal_cents: int) -> int:
-        return vat_cents(subtotal_cents, self.rate_bp)
-
-    def after_trim(self, old_subtotal: int, old_tax: int, new_subtotal: int) -> int:
-        """An order's tax once an approver lowered quantities: this rule again when the
-        order was taxed by it, else the stored tax scaled (an order from before a rate
-        change keeps its own rate)."""
-        if old_tax == self.on(old_subtotal):
-            return self.on(new_subtotal)
-        return scaled_tax(old_subtotal, old_tax, new_subtotal)
-
+# -- Tax: see tax.py (rates by tax class and destination, the one rounding rule) -------------
 
 def scaled_tax(old_subtotal: int, old_tax: int, new_subtotal: int) -> int:
-    """Tax follows the subtotal in proportion (one rate per order), rounded half up."""
+    """Tax following the subtotal in proportion, rounded half up (kept for callers that hold
+    only totals; orders recompute from their lines' frozen rates instead)."""
     if old_subtotal <= 0 or old_tax <= 0:
         return 0
     return (old_tax * new_subtotal * 2 + old_subtotal) // (old_subtotal * 2)
-
-
-STANDARD_TAX = TaxRule()
 
 
 # -- The verdict -----------------------------------------------------------------------------------

@@ -22,3 +22,18 @@
     });
   });
 })();
+
+/* A paste into "Paste lines" is a whole list: check it at once (the same "Check lines" post a
+   tap would send), so the buyer sees every line's verdict without looking for the button. */
+(function () {
+  "use strict";
+  document.addEventListener("paste", function (event) {
+    var area = event.target;
+    if (!area.matches || !area.matches("#qo-form textarea[name=paste]")) return;
+    setTimeout(function () {
+      if (!area.value.trim()) return;
+      var check = area.form.querySelector(".sticky-actions button[formaction$='/check']");
+      area.form.requestSubmit(check || undefined);
+    }, 0);
+  });
+})();

@@ -1,19 +1,22 @@
-"""Approval rules in words, for the rules list: scope, conditions, steps."""
+"""Approval rules in words, for the company admin's rules list: scope, conditions, steps.
 
-from flask_babel import get_locale
+Two statements whatever the number of rules: the company's unit names, the named categories.
+"""
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Category, Role, Unit
-from portal.services.approvals import short_money
+from portal.services.approvals.words import short_money
 
 
-def summaries(rules, user) -> dict[int, dict]:
+def rule_summaries(rules, user, lang: str) -> dict[int, dict]:
+    """Rule id -> {"scope", "conditions", "steps"} in the reader's language (`lang`)."""
     units = dict(db.session.execute(
         select(Unit.id, Unit.name).where(Unit.company_id == user.company_id)).all())
     wanted = {r.category_id for r in rules if r.category_id}
-    english = str(get_locale()) == "en"
+    english = lang == "en"
     categories = {c.id: (c.name_en if english else c.name_fr) for c in db.session.scalars(
         select(Category).where(Category.id.in_(wanted)))} if wanted else {}
     currency = user.company.currency if user.company else "EUR"

@@ -1,0 +1,79 @@
+"""A batch's prices for one buyer in one statement: the tiers of their price-list chain, their
+company's contract prices in force, and the promotions in force for their group or everyone.
+
+The three are read together (UNION ALL) so pricing a batch costs one statement whatever it
+holds; `deals.apply_deals` then decides what the buyer pays.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+from sqlalchemy import Date, Integer, cast, literal, or_, select, union_all
+
+from portal.extensions import db
+from portal.models import ContractPrice, PriceTier, Promotion
+from portal.services.selling.deals import Promo
+from portal.services.selling.rules import Tier
+
+_TIER, _CONTRACT, _PROMO = 0, 1, 2
+
+
+def local_today() -> date:
+    """Today where the seller is (the portal's timezone): promotions and lists change at
+    local midnight."""
+    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris") \
+        if has_app_context() else "Europe/Paris"
+    return datetime.now(ZoneInfo(name)).date()
+
+
+@dataclass
+class BatchPrices:
+    tiers: dict[int, dict[int, list[Tier]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    contracts: dict[int, tuple[int, date]] = field(default_factory=dict)
+    promos: dict[int, list[Promo]] = field(default_factory=lambda: defaultdict(list))
+
+
+def read_prices(chain: list[int], ids: set[int], company_id: int | None,
+                group_id: int | None, today: date) -> BatchPrices:
+    """Tiers by product and list, contract prices and promotions by product (one statement)."""
+    no_int, no_date = cast(None, Integer), cast(None, Date)
+    tiers = select(literal(_TIER).label("kind"), PriceTier.product_id,
+                   PriceTier.price_list_id.label("ref"), PriceTier.min_qty,
+                   PriceTier.unit_price_cents.label("cents"), no_int.label("pct"),
+                   no_date.label("starts_on"), no_date.label("ends_on")).where(
+        PriceTier.product_id.in_(ids), PriceTier.price_list_id.in_(chain))
+    contracts = select(literal(_CONTRACT), ContractPrice.product_id, no_int, no_int,
+                       ContractPrice.unit_price_cents, no_int, no_date,
+                       ContractPrice.valid_until).where(
+        ContractPrice.company_id == (company_id or -1), ContractPrice.product_id.in_(ids),
+        ContractPrice.valid_until >= today)
+    promos = select(literal(_PROMO), Promotion.product_id, no_int, no_int,
+                    Promotion.unit_price_cents, Promotion.percent_off_bp, Promotion.starts_on,
+                    Promotion.ends_on).where(
+        Promotion.product_id.in_(ids), Promotion.starts_on <= today,
+        Promotion.ends_on >= today,
+        or_(Promotion.customer_group_id.is_(None),
+            Promotion.customer_group_id == (group_id or -1)))
+    out = BatchPrices()
+    for kind, pid, ref, min_qty, cents, pct, starts, ends in db.session.execute(
+            union_all(tiers, contracts, promos)):
+        if kind == _TIER:
+            out.tiers[pid][ref].append(Tier(min_qty, cents))
+        elif kind == _CONTRACT:
+            out.contracts[pid] = (cents, _day(ends))
+        else:
+            out.promos[pid].append(Promo(_day(ends), cents, pct, _day(starts)))
+    return out
+
+
+def _day(value) -> date | None:
+    """A union's date column comes back as text on SQLite."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

@@ -1,0 +1,123 @@
+"""What the speed work must not change: sessions still end at the next request, the idle
+timeout still holds although "seen" is stored once a minute, and the cheaper per-request
+loads (user, company and jobsite in one statement; no liveness ping per request) are right."""
+
+import time
+
+import psycopg
+from sqlalchemy import update
+
+from portal import security
+from portal.extensions import db
+from portal.models import Company, CompanyStatus, User
+from tests.conftest import counting, login
+
+
+def _session_cookie_set(response) -> bool:
+    return any(h.startswith("session=") for h in response.headers.getlist("Set-Cookie"))
+
+
+def _clock(monkeypatch, start: float):
+    now = [start]
+    monkeypatch.setattr(security.time, "time", lambda: now[0])
+    return now
+
+
+def test_the_session_cookie_is_sent_again_only_once_a_minute(client, world, monkeypatch):
+    now = _clock(monkeypatch, float(int(time.time())))
+    login(client, world.a.buyer)
+    client.get("/account/")  # the first signed-in page stores "seen"
+    now[0] += 30
+    assert not _session_cookie_set(client.get("/account/"))
+    now[0] += 31
+    assert _session_cookie_set(client.get("/account/"))
+    with client.session_transaction() as session:
+        assert session["seen"] == int(now[0])
+
+
+def test_the_idle_timeout_still_ends_a_session_on_time(client, world, monkeypatch):
+    now = _clock(monkeypatch, float(int(time.time())))
+    login(client, world.a.buyer)
+    limit = client.application.config["BUYER_SESSION_HOURS"] * 3600
+    start = now[0]
+    # A request within the minute does not move "seen": the limit counts from the stored
+    # one, so an idle session ends at most a minute early, never late.
+    now[0] += 59
+    assert client.get("/account/").status_code == 200
+    now[0] = start + limit
+    assert client.get("/account/").status_code == 200
+    now[0] = start + 2 * limit + 1
+    response = client.get("/account/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_password_change_made_elsewhere_ends_the_session_at_the_next_request(client, world):
+    """Another worker process bumps the session version with its own statement: nothing of
+    the user is kept between requests in this one, so the next request is refused."""
+    login(client, world.a.buyer)
+    assert client.get("/account/").status_code == 200
+    db.session.execute(update(User).where(User.id == world.a.buyer.id)
+                       .values(session_version=User.session_version + 1))
+    db.session.commit()
+    response = client.get("/account/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_user_disabled_elsewhere_is_signed_out_at_the_next_request(client, world):
+    login(client, world.a.buyer)
+    assert client.get("/account/").status_code == 200
+    db.session.execute(update(User).where(User.id == world.a.buyer.id).values(disabled=True))
+    db.session.commit()
+    response = client.get("/account/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_company_suspended_elsewhere_loses_its_prices_at_the_next_request(client, world):
+    login(client, world.a.buyer)
+    product = world.products["screws"]
+    assert client.get(f"/catalog/p/{product.id}").status_code == 200
+    assert 'id="buy"' in client.get(f"/catalog/p/{product.id}").get_data(as_text=True)
+    db.session.execute(update(Company).where(Company.id == world.a.company.id)
+                       .values(status=CompanyStatus.SUSPENDED))
+    db.session.commit()
+    page = client.get(f"/catalog/p/{product.id}").get_data(as_text=True)
+    assert "Add to cart" not in page and "Ajouter au panier" not in page
+
+
+def test_user_company_and_jobsite_of_the_header_cost_one_statement(client, world):
+    buyer = world.a.buyer
+    buyer.last_jobsite_id = world.a.sites[0].id
+    site = world.a.sites[0].name
+    db.session.commit()
+    login(client, buyer)
+    db.session.expunge_all()  # nothing of the test's own session helps the request
+    with counting() as statements:
+        page = client.get("/no-such-page").get_data(as_text=True)
+    assert "Company A" in page and site in page
+    # The user with company and jobsite, and the cart badge's count.
+    assert len(statements) == 2, statements
+
+
+def test_an_idle_server_connection_that_died_is_replaced_without_an_error(app, world,
+                                                                            monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        return  # SQLite has no server connection to lose
+    client = app.test_client()
+    login(client, world.a.buyer)
+    db.session.remove()  # the test's own connection goes back to the pool, idle
+    # Every pooled connection is killed from outside the pool, as a server restart would.
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as outside:
+        killed = outside.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+    assert killed
+    later = time.monotonic() + 3600
+    monkeypatch.setattr("portal.database.time.monotonic", lambda: later)
+    try:
+        assert client.get("/account/").status_code == 200
+    finally:
+        # The other killed connections stay in the pool, idle for less than the check's
+        # threshold once the clock is back: the next test must not inherit them.
+        db.session.remove()
+        db.engine.dispose()
