@@ -166,6 +166,7 @@ def test_two_workers_on_postgresql_never_run_one_job_twice(tmp_path):
         assert db.session.scalar(select(func.count(Company.id))) == 4 * 2
 
 
+@pytest.mark.postgres
 def test_a_scheduled_job_runs_once_per_period_with_two_workers(tmp_path):
     with _database("postgresql", tmp_path) as app:
         first = _worker(app, tmp_path, "w1")
@@ -244,6 +245,7 @@ def test_a_second_worker_on_sqlite_is_refused_with_the_reason(tmp_path):
             _stop(first)
 
 
+@pytest.mark.postgres
 def test_a_worker_survives_a_database_outage(tmp_path):
     """PostgreSQL goes away under a running worker, then comes back: the worker stays up,
     and the email queued meanwhile is delivered once."""
