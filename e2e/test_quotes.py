@@ -171,3 +171,25 @@ def test_the_other_quote_pages_at_360(browser, live_server, demo_db):
     snap(staff, "quote-start")
     context.close()
 
+
+
+def test_a_file_over_the_limit_is_refused_on_choosing_it_and_the_message_stays(
+        browser, live_server, demo_db):
+    """A 25 MB PDF chosen on the quote thread: the file field says the limits at once and
+    the form is not sent, so the message typed above it is still there to send."""
+    quote_id = demo_db.execute(
+        "SELECT q.id FROM quotes q JOIN users u ON u.id = q.buyer_id"
+        " WHERE u.email = 'buyer@demo.test' ORDER BY q.id").fetchone()[0]
+    context, page = new_phone_page(browser, "buyer@demo.test", live_server)
+    page.goto(f"{live_server}/quotes/{quote_id}")
+    page.get_by_label("Votre message").fill("Voici le plan du 2e étage")
+    chooser = page.get_by_label("Une photo ou un PDF (facultatif)")
+    chooser.set_input_files(files=[{"name": "plan.pdf", "mimeType": "application/pdf",
+                                    "buffer": b"%PDF-1.7\n" + b"0" * 25_000_000}])
+    assert "20 Mo" in chooser.evaluate("input => input.validationMessage")
+    expect(page.get_by_role("alert")).to_contain_text("PDF jusqu'à 20 Mo")
+    page.get_by_role("button", name="Envoyer le message").click()
+    expect(page).to_have_url(f"{live_server}/quotes/{quote_id}")
+    expect(page.get_by_label("Votre message")).to_have_value("Voici le plan du 2e étage")
+    snap(page, "quote-file-too-large")
+    context.close()

@@ -6,9 +6,10 @@ import logging
 import re
 import secrets
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_babel import format_decimal
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from portal.formatting import format_date, format_datetime, money
@@ -31,6 +32,42 @@ def _start_request():
     # quotes, "user_id=1") would let a visitor forge fields of our log lines: a fresh one.
     given = request.headers.get("X-Request-Id", "")
     g.request_id = given if REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
+
+
+UPLOAD_SLACK = 1_000_000  # the form's other fields and the multipart framing around the file
+
+
+def accepts_upload(view):
+    """Mark a view that takes a stored file (a photo, a PDF): its request may be as large as
+    the largest upload allowed (STORAGE_MAX_*_BYTES) plus the form around it, instead of
+    MAX_CONTENT_LENGTH. Then a file over its limit reaches the view, which answers at the
+    file's field with the rest of the form as typed, instead of a bare 413 page."""
+    view.accepts_upload = True
+    return view
+
+
+def upload_limit_attrs() -> Markup:
+    """The attributes a file input carries so portal.js says "too large" on choosing the
+    file, before a post that would be refused whole (and the form typed around it)."""
+    from flask_babel import gettext
+
+    from portal.services import storage
+
+    image, pdf = storage.upload_limit("image/jpeg"), storage.upload_limit("application/pdf")
+    message = gettext("Photos up to %(image)s MB, PDFs up to %(pdf)s MB: choose a smaller file.",
+                      image=f"{image / 1_000_000:g}", pdf=f"{pdf / 1_000_000:g}")
+    return Markup('data-max-bytes="{}" data-max-pdf-bytes="{}" data-too-large="{}"').format(
+        image, pdf, message)
+
+
+def _raise_upload_cap():
+    # Before every other hook: the CSRF check reads the form, and with it the whole body.
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "accepts_upload", False):
+        from portal.services import storage
+
+        request.max_content_length = max(storage.upload_limit("application/pdf"),
+                                         storage.upload_limit("image/jpeg")) + UPLOAD_SLACK
 
 
 def _refuse_nul():
@@ -86,6 +123,7 @@ def _template_globals():
         "format_datetime": format_datetime,
         "format_decimal": format_decimal,
         "nav": navigation_context,
+        "upload_limit_attrs": upload_limit_attrs,
     }
 
 
@@ -108,6 +146,7 @@ def init_app(app):
     # First of all hooks (security's idle check loads the user before this module is set
     # up): every log record of the request, the user's query included, carries its id.
     app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
+    app.before_request_funcs[None].insert(1, _raise_upload_cap)
     app.before_request(_refuse_nul)
     app.after_request(_finish_request)
     app.context_processor(_template_globals)

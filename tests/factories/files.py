@@ -77,3 +77,17 @@ def pdf_with_hidden_javascript() -> bytes:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer<</Root 1 0 R/Size %d>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def multipart(fields: dict[str, str], data: bytes, name: str, content_type: str
+              ) -> tuple[bytes, str]:
+    """A form with one file, as (body, content type). Built here: werkzeug's test builder
+    spools a large body to a temporary file it leaves open when the app refuses to read it."""
+    boundary = "portal-test-boundary"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
+             .encode() for key, value in fields.items()]
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+                 f'filename="{name}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
+                 + data + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"

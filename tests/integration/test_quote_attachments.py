@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.models import QuoteMessage
 from tests.conftest import login
 from tests.factories import quote_request
-from tests.factories.files import jpeg, pdf, pdf_with_javascript
+from tests.factories.files import jpeg, multipart, pdf, pdf_with_javascript
 
 
 def _send(client, url, data: bytes, name: str, ctype: str, body=""):
@@ -69,3 +69,18 @@ def test_a_file_that_is_not_a_clean_image_or_pdf_is_refused_at_its_field(app, cl
         assert answer.status_code == status, name
         assert 'id="file-error"' in answer.get_data(as_text=True), name
     assert db.session.scalar(select(func.count()).select_from(QuoteMessage)) == 0
+
+
+def test_a_pdf_over_the_limit_keeps_the_typed_message_and_says_the_limit(app, client, world):
+    """Over STORAGE_MAX_PDF_BYTES but under the upload route's cap: the thread comes back
+    with the message as typed and the limit at the file field, nothing sent."""
+    app.config["STORAGE_MAX_PDF_BYTES"] = 9_000_000
+    quote = quote_request(world.a.buyer, (world.products["screws"], 300))
+    login(client, world.a.buyer)
+    body, ctype = multipart({"body": "Voici le plan du 2e étage"},
+                            pdf("Plan") + b"%" * 9_500_000, "plan.pdf", "application/pdf")
+    answer = client.post(f"/quotes/{quote.id}/messages", data=body, content_type=ctype)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code in (413, 422)
+    assert "Voici le plan du 2e étage" in page and 'id="file-error"' in page
+    assert db.session.scalar(select(func.count(QuoteMessage.id))) == 0

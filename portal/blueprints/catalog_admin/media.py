@@ -11,6 +11,7 @@ from portal.rendering import render
 from portal.services import catalog, content, storage
 from portal.services.accounts import record
 from portal.usecases import moved_on, run
+from portal.web import accepts_upload
 
 ADMIN = (Role.STAFF_ADMIN,)
 
@@ -36,8 +37,8 @@ def _refused(product_id: int):
 
 
 def _file():
-    """The uploaded file's bytes and type; the request may be as large as a PDF may be."""
-    request.max_content_length = storage.upload_limit() + 1_000_000
+    """The uploaded file's bytes and type (the view `accepts_upload`: the request may be as
+    large as a PDF may be)."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return b"", ""
@@ -51,6 +52,7 @@ def product_media(product_id: int):
 
 
 @bp.post("/products/<int:product_id>/images")
+@accepts_upload
 @allow(ADMIN)
 def image_add(product_id: int):
     product = _product(product_id)
@@ -81,6 +83,7 @@ def image_change(product_id: int, image_id: int, action: str):
 
 
 @bp.post("/products/<int:product_id>/documents")
+@accepts_upload
 @allow(ADMIN)
 def document_add(product_id: int):
     product = _product(product_id)

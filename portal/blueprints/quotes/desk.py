@@ -16,6 +16,7 @@ from portal.models import Role
 from portal.rendering import render
 from portal.services import ordering, quotes
 from portal.usecases import moved_on, run
+from portal.web import accepts_upload
 
 ANSWERING = (Role.STAFF_ADMIN, Role.SALES_REP)
 TYPED_MAX = 2000
@@ -97,6 +98,7 @@ def send(quote_id: int):
 
 
 @bp.post("/desk/<int:quote_id>/messages")
+@accepts_upload
 @allow(*ANSWERING)
 def staff_message(quote_id: int):
     quote = _quote_or_404(quote_id)

@@ -20,6 +20,7 @@ from portal.rendering import render
 from portal.services import ordering, quotes
 from portal.services.selling import can_order
 from portal.usecases import moved_on, run
+from portal.web import accepts_upload
 
 TYPED_MAX = 2000
 
@@ -249,6 +250,7 @@ def cancel(quote_id: int):
 
 
 @bp.post("/<int:quote_id>/messages")
+@accepts_upload
 @allow(BUYERS, when=can_order)
 def message(quote_id: int):
     quote = _quote_or_404(quote_id)
