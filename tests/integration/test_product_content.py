@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Attribute, ProductAttribute, ProductDocument, ProductImage
-from tests.conftest import login
+from tests.conftest import htmx_headers, login
 from tests.factories import files
 
 EN = {"Accept-Language": "en"}
@@ -165,3 +165,28 @@ def test_a_12_mb_safety_sheet_under_the_pdf_limit_is_stored(staff_client, world,
                      kind="datasheet", language="fr")
     assert answer.status_code in (302, 303), answer.status_code
     assert len(db.session.scalars(select(ProductDocument)).all()) == 1
+
+
+def test_a_product_s_first_photo_is_its_thumbnail_in_lists_and_after_a_stepper_tap(
+        staff_client, world, media_dir, app):
+    cement, screws = world.products["cement"], world.products["screws"]
+    for color in ((200, 80, 40), (40, 80, 200)):
+        assert _upload(staff_client, f"/staff/catalog/products/{cement.id}/images",
+                       files.jpeg(color=color), "bag.jpg", "image/jpeg").status_code == 303
+    first, _second = db.session.scalars(select(ProductImage).order_by(ProductImage.position))
+    thumb_key = storage_key(first, 160)
+    buyer = app.test_client()
+    login(buyer, world.a.buyer)
+    listing = buyer.get(f"/catalog/c/{cement.category_id}").get_data(as_text=True)
+    rows = {pid: listing.split(f'<article id="p-{pid}"')[1].split("</article>")[0]
+            for pid in (cement.id, screws.id)}
+    assert f"/media/{thumb_key}" in rows[cement.id] and 'class="prow-thumb"' in rows[cement.id]
+    assert "prow-thumb" not in rows[screws.id]
+    tapped = buyer.post(f"/catalog/p/{cement.id}/qty", data={"qty": "1", "step": "up",
+                                                             "view": "row"},
+                        headers=htmx_headers(f"p-{cement.id}")).get_data(as_text=True)
+    assert f"/media/{thumb_key}" in tapped
+
+
+def storage_key(image: ProductImage, width: int) -> str:
+    return next(key for fmt, w, key in image.image["variants"] if fmt == "jpeg" and w == width)

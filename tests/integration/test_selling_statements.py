@@ -94,8 +94,9 @@ def _request(client, method, url, **kwargs):
 # Pinned counts: a new per-path check or a second load of the offers shows here. Search on
 # SQLite asks twice whether its full-text table exists; the cart add reads the user and the
 # product again after its commit (expired), then renders the row from the same offers. The
-# product page reads its pictures, documents, videos and attributes in one more (a union).
-PINS = {"product page": 12, "search page": {"sqlite": 12, "postgresql": 10}, "cart add": 15,
+# product page reads its pictures, documents, videos and attributes in one more (a union);
+# a list of results and a row answered to the stepper read their thumbnails in one more.
+PINS = {"product page": 12, "search page": {"sqlite": 13, "postgresql": 11}, "cart add": 16,
         "quick-order check": 9}
 
 

@@ -9,7 +9,7 @@ from portal.access import BUYERS, allow
 from portal.blueprints.catalog import bp
 from portal.blueprints.catalog.helpers import lang, safe_next, visible_or_404
 from portal.rendering import render, wants_fragment
-from portal.services import DomainError, catalog, ordering
+from portal.services import DomainError, catalog, content, ordering
 from portal.services.quantities import parse_quantity
 from portal.services.selling import can_order
 from portal.usecases import fragment_or_moved_on, run
@@ -31,7 +31,8 @@ def _answer(product, status: int = 200, quantity: int | None = None, **notice):
         context["cart_count"] = notice["cart_count"]
     if request.form.get("view") != "page" and wants_fragment():
         row = catalog.product_row(user, product, quantity)
-        return render("catalog/_row.html", status_code=status, row=row, **context)
+        return render("catalog/_row.html", status_code=status, row=row,
+                      thumbs=content.thumbnails([product.id]), **context)
     if wants_fragment():  # htmx swaps the buy box alone: no breadcrumb or tier table to build
         row = catalog.product_row(user, product, quantity, per_warehouse=True)
         return render("catalog/product.html", block="buy", status_code=status, row=row,

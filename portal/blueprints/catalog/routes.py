@@ -57,7 +57,8 @@ def search():
 
 def _listing_response(template: str, found):
     context = {"listing": found, "query": found.result.query, "result": found.result,
-               "rows": found.rows, "can_order": can_order(current_user), "next_url": here()}
+               "rows": found.rows, "can_order": can_order(current_user), "next_url": here(),
+               "thumbs": content.thumbnails([row.product.id for row in found.rows])}
     if wants_fragment() and request.htmx.target == "more":
         return render("catalog/_rows.html", **context)
     return render(template, block="results", **context)
