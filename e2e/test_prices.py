@@ -67,8 +67,8 @@ def test_staff_create_a_promotion_and_a_price_list_seen_by_the_right_customers_o
     staff.get_by_label("Nom", exact=True).fill("Garnier, accord 2027")
     staff.get_by_label("Valable du").fill(today.isoformat())
     staff.get_by_label("Valable jusqu’au").fill((today + timedelta(days=30)).isoformat())
-    staff.get_by_label("L’attribuer à un client").select_option(
-        label="Garnier Plomberie Chauffage")
+    # Typed, not picked: the seller has over 500 customers once the CSV import test ran.
+    staff.get_by_label("L’attribuer à un client").fill("Garnier Plomberie Chauffage")
     snap(staff, "prices-price-list-new")
     staff.get_by_role("button", name="Créer la liste de prix").click()
     expect(staff.get_by_text(f"Liste de prix {code} créée.")).to_be_visible()

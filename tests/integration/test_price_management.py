@@ -103,3 +103,26 @@ def test_bad_promotions_are_refused_at_their_field_and_nothing_is_written(app, c
                              data={**good, "kind": "percent", "value": value})
         assert answer.status_code == 422, value
     assert db.session.scalar(select(func.count()).select_from(Promotion)) == 0
+
+
+def test_a_contract_list_goes_to_a_customer_typed_by_name_or_siret(app, client, world):
+    """The customer is typed, not picked from a list (a seller has thousands): by its name in
+    any case or its SIRET; a name that matches nobody is said at the field, nothing made."""
+    login(client, world.staff)
+    company = world.b.company
+    company.legal_id = "81234567800021"
+    db.session.commit()
+    for code, typed in (("ctr-name", company.name.upper()), ("ctr-siret", "812 345 678 00021")):
+        made = client.post("/staff/catalog/price-lists/new", data={
+            "code": code, "name": "Contrat", "currency": "EUR", "company": typed})
+        assert made.status_code == 303, made.get_data(as_text=True)[:300]
+        made_list = db.session.scalar(select(PriceList).where(PriceList.code == code.upper()))
+        db.session.refresh(company)
+        assert company.price_list_id == made_list.id
+    refused = client.post("/staff/catalog/price-lists/new", data={
+        "code": "ctr-nobody", "name": "Contrat", "currency": "EUR", "company": "Personne SARL"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert 'id="f-company-error"' in page and 'value="Personne SARL"' in page
+    assert db.session.scalar(select(func.count(PriceList.id))
+                             .where(PriceList.code == "CTR-NOBODY")) == 0

@@ -32,4 +32,4 @@ def detail(order_id: int):
                   can_order=can_order(current_user))
 
 
-from portal.blueprints.orders import actions, home  # noqa: E402,F401
+from portal.blueprints.orders import actions, due, home  # noqa: E402,F401

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from portal.extensions import db
 from portal.models import Company, CustomerGroup, PriceList, Product, Promotion
@@ -80,6 +80,25 @@ def _pick(model, raw: str | None):
         if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
+def _customer(raw: str | None, errors: dict) -> Company | None:
+    """The customer typed by its name as listed (any case) or its SIRET/VAT number: a seller
+    has more customers than a list on a phone can hold."""
+    typed = text.clean_line(raw or "")
+    if not typed:
+        return None
+    found = db.session.scalars(
+        select(Company).where(or_(func.lower(Company.name) == typed.lower(),
+                                  Company.legal_id == typed.replace(" ", "")))
+        .order_by(Company.id).limit(2)).all()
+    if len(found) == 1:
+        return found[0]
+    errors["company"] = (_("Several customers are named %(name)s: type the SIRET of the one "
+                           "you mean.", name=typed) if found else
+                         _("No customer is named %(name)s: type its name as listed, or its "
+                           "SIRET.", name=typed))
+    return None
+
+
 @dataclass(frozen=True)
 class ListSettings:
     name: str
@@ -105,11 +124,9 @@ def list_settings(form: Mapping[str, str], today: date, current: PriceList | Non
     if current is not None and valid_until is not None and current.valid_until == valid_until:
         errors.pop("valid_until", None)  # an ended list may be saved as it is
     group = _pick(CustomerGroup, form.get("group_id"))
-    company = _pick(Company, form.get("company_id"))
     if (form.get("group_id") or "").strip() and group is None:
         errors["group_id"] = _("Choose a customer group from the list.")
-    if (form.get("company_id") or "").strip() and company is None:
-        errors["company_id"] = _("Choose a customer from the list.")
+    company = _customer(form.get("company"), errors)
     if current is not None and current.is_base and (valid_from or valid_until):
         errors["valid_from"] = _("The base list prices everyone at any date: no dates.")
     if errors:

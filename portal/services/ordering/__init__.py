@@ -8,7 +8,8 @@
 - `checkout`: the checkout form, delivery places and dates, and `place_order` (re-priced at
   submit, routed through approvals); `places`: a delivery place in words.
 - `lists` and `list_orders`: shopping lists, a list to the cart, an order to a list;
-  `reorder`: ordering a past order again.
+  `reorder`: ordering a past order again; `due`: what a buyer reorders at a regular pace and
+  is due again (the home card's "add what's due").
 
 Front door: `add_to_cart`, `summarize`, `place_order`, the list, quick-order and reorder use
 cases. The cart's and the lists' line edits are `update_cart_line`/`remove_cart_line` and
@@ -45,6 +46,7 @@ from portal.services.ordering.checkout import (
     place_order,
 )
 from portal.services.ordering.checkout import validate as validate_checkout
+from portal.services.ordering.due import DueItem, add_due_to_cart, due_for
 from portal.services.ordering.list_orders import add_lines_to_cart, add_order_to_list, list_view
 from portal.services.ordering.lists import (
     add_to_list,
@@ -84,6 +86,7 @@ from portal.services.ordering.scan import (
 from portal.services.ordering.sku_lookup import suggest
 
 __all__ = [
+    "DueItem", "add_due_to_cart", "due_for",
     "remove_cart_line", "remove_list_line", "update_cart_line", "update_list_line",
     "AlreadyOrdered", "CheckoutForm", "CheckoutInvalid", "ERROR", "EmptyCart", "MAX_FILE_BYTES",
     "MAX_LINES", "QuickOrderResult", "RawLine", "add_all_to_cart", "add_lines_to_cart",
