@@ -1,6 +1,7 @@
 """Per-connection SQLite settings: foreign keys, WAL, busy timeout, Unicode lower(); a
 liveness check of server connections that sat idle."""
 
+import select
 import time
 
 from sqlalchemy import event, exc
@@ -44,12 +45,16 @@ def _note_idle(dbapi_connection, connection_record):
 def _check_if_idle(dbapi_connection, connection_record, connection_proxy):
     """Instead of pool_pre_ping, which costs a round trip to the server on every request: only
     a connection that sat idle (when a server restart or an idle timeout can have closed it)
-    is tried first. A dead one makes the pool open a fresh connection (DisconnectionError); a
-    connection that dies while busy fails that one request and SQLAlchemy empties the pool."""
+    is tried first, and so is one whose socket has something to read while idle (the server
+    closed it: a restart, a network cut), which costs a system call, not a round trip. A dead
+    one makes the pool open a fresh connection (DisconnectionError); a connection that dies
+    while busy fails that one request and SQLAlchemy empties the pool."""
     if _is_sqlite(dbapi_connection):
         return
     since = connection_record.info.get("idle_since")
-    if since is None or time.monotonic() - since < IDLE_CHECK_SECONDS:
+    if since is None:
+        return
+    if time.monotonic() - since < IDLE_CHECK_SECONDS and not _closed_by_server(dbapi_connection):
         return
     try:
         cursor = dbapi_connection.cursor()
@@ -58,3 +63,13 @@ def _check_if_idle(dbapi_connection, connection_record, connection_proxy):
         dbapi_connection.rollback()
     except Exception as error:  # noqa: BLE001 - any failure means: not usable
         raise exc.DisconnectionError(str(error)) from error
+
+
+def _closed_by_server(dbapi_connection) -> bool:
+    """An idle connection's socket is readable when the server closed it (end of file) or
+    sent a notice; either way it is worth the check."""
+    try:
+        readable, _w, _x = select.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError, AttributeError):
+        return True  # no usable socket: check it
+    return bool(readable)

@@ -121,3 +121,25 @@ def test_an_idle_server_connection_that_died_is_replaced_without_an_error(app, w
         # threshold once the clock is back: the next test must not inherit them.
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_connection_the_server_closed_a_moment_ago_is_replaced_without_an_error(app, world):
+    """A database restart or a network cut seconds ago: the idle connections' sockets have
+    the server's end of file to read, which the checkout sees without a round trip, so the
+    next request gets a fresh connection instead of a 503 (no clock jump here)."""
+    if db.engine.dialect.name != "postgresql":
+        return  # SQLite has no server connection to lose
+    client = app.test_client()
+    login(client, world.a.buyer)
+    db.session.remove()
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as outside:
+        assert outside.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+    time.sleep(0.2)  # the server's goodbye reaches the sockets
+    try:
+        assert client.get("/account/").status_code == 200
+    finally:
+        db.session.remove()
+        db.engine.dispose()
