@@ -13,7 +13,8 @@ from portal.services.selling import can_order
 from portal.usecases import moved_on, run
 
 
-@home_card(4, BUYERS, "orders/_due_card.html")
+# After the latest order and shipment cards: a dealer reads his tracking first.
+@home_card(8, BUYERS, "orders/_due_card.html")
 def due_card(user) -> dict | None:
     if not can_order(user):
         return None
