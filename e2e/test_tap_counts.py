@@ -57,6 +57,8 @@ class Taps:
 
 def checkout_as_asked(page, taps: Taps, jobsite: str | None, po: str):
     """The checkout page: what it still asks for, then Place order."""
+    # The tap that led here may still be navigating: a screenshot then fails in Chromium.
+    expect(page.get_by_role("button", name="Passer la commande")).to_be_visible()
     if jobsite:
         radio = page.get_by_role("radio", name=re.compile(re.escape(jobsite)))
         if not radio.is_checked():
