@@ -15,6 +15,7 @@ from portal.services.fulfilment.rules import (
     allowed_actions,
     plan_backorder,
     plan_shipment,
+    proposed_quantities,
     shipped_quantity,
     status_after_shipment,
     verdict,
@@ -153,3 +154,13 @@ def test_a_backorder_is_part_of_what_is_left_with_a_date_ahead(remaining, qty, w
     else:
         found = plan_backorder(remaining, qty, when, TODAY)
         assert (found.quantity, found.expected) == expected
+
+
+@pytest.mark.parametrize(("held", "expected"), [
+    ({}, {1: 10, 2: 4, 3: 0}),                           # nothing reserved: what is left
+    ({1: [(7, 6)], 2: [(7, 4)]}, {1: 6, 2: 4, 3: 0}),   # what the order holds, at most left
+    ({1: [(7, 6), (8, 9)]}, {1: 10, 2: 0, 3: 0}),       # held in two places, capped at left
+])
+def test_the_shipment_form_proposes_what_the_order_holds(held, expected):
+    lines = [LineState(1, 12, 2), LineState(2, 4, 0), LineState(3, 5, 5)]
+    assert proposed_quantities(lines, held) == expected

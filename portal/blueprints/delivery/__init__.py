@@ -33,13 +33,14 @@ def stock_reserved(product_id: int) -> dict[int, int]:
 
 
 @bp.app_template_global()
-def order_holdings(order) -> dict[int, list[tuple[str, int]]]:
-    """{order line id: [(warehouse code, units reserved)]} (the fulfilment page)."""
-    from portal.services.delivery import reserved_by_order, sites
+def order_holdings(held) -> dict[int, list[tuple[str, int]]]:
+    """{order line id: [(warehouse code, units reserved)]} from {line id: [(warehouse id,
+    units)]} (the fulfilment page)."""
+    from portal.services.delivery import sites
 
     codes = {wid: site.code for wid, site in sites().items()}
-    return {lid: [(codes.get(wid, "?"), units) for wid, units in held]
-            for lid, held in reserved_by_order(order).items()}
+    return {lid: [(codes.get(wid, "?"), units) for wid, units in line_held]
+            for lid, line_held in held.items()}
 
 
 @bp.app_template_global()

@@ -53,6 +53,7 @@ def _detail(order_id: int, status_code: int = 200, **extra):
     order = _order_or_404(order_id)
     return render("fulfilment/order.html", block="order", status_code=status_code,
                   order=order, actions=service.allowed_actions(order.status, current_user.role),
+                  proposal=service.shipment_proposal(order),
                   events=service.recent_events(order), warehouses=service.warehouses(),
                   today=_now().date(), fragment=wants_fragment(), Action=Action,
                   status_labels=STATUS_LABELS, **extra)

@@ -16,6 +16,7 @@ from portal.services.fulfilment.actions import (
     confirm,
     mark_delivered,
     record_shipment,
+    shipment_proposal,
 )
 from portal.services.fulfilment.queue import (
     open_count,
@@ -38,5 +39,5 @@ __all__ = [
     "open_count", "order_for_staff", "queue_page", "recent_events", "statuses_for", "warehouses",
     "OPEN_STATUSES", "STATUS_LABELS", "TRANSITIONS", "Action", "Conflict", "Forbidden",
     "ShipmentInvalid", "Verdict", "allowed_actions", "backorder_line", "cancel", "confirm",
-    "mark_delivered", "record_shipment", "status_label", "verdict",
+    "mark_delivered", "record_shipment", "shipment_proposal", "status_label", "verdict",
 ]

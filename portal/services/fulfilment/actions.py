@@ -7,6 +7,7 @@ OrderEvent and queues the buyer's email. They change the session and never commi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -35,6 +36,7 @@ from portal.services.fulfilment.rules import (
     Verdict,
     plan_backorder,
     plan_shipment,
+    proposed_quantities,
     verdict,
 )
 
@@ -121,6 +123,18 @@ def cancel(order: Order, actor: User, reason: str, now: datetime) -> None:
 
 def _line_states(order: Order) -> list[LineState]:
     return [LineState(line.id, line.quantity, line.shipped_qty) for line in order.lines]
+
+
+@dataclass(frozen=True)
+class ShipmentProposal:
+    held: dict[int, list[tuple[int, int]]]  # {line id: [(warehouse id, units reserved)]}
+    quantities: dict[int, int]  # {line id: units the form proposes}
+
+
+def shipment_proposal(order: Order) -> ShipmentProposal:
+    """The order's reservations and the quantities the shipment form starts at."""
+    held = delivery.reserved_by_order(order)
+    return ShipmentProposal(held, proposed_quantities(_line_states(order), held))
 
 
 def record_shipment(order: Order, actor: User, raw_quantities: dict[int, str], carrier: str,

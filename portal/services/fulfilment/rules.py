@@ -116,6 +116,17 @@ def shipped_quantity(raw, remaining: int) -> int:
     return parse_quantity(text, maximum=remaining)
 
 
+def proposed_quantities(lines: Sequence[LineState],
+                        held: Mapping[int, Sequence[tuple[int, int]]]) -> dict[int, int]:
+    """What the shipment form proposes per line: what the order holds in stock (0 for a line
+    it holds none of), or what is left when it holds nothing at all (placed before stock was
+    reserved). `held`: {line id: [(warehouse id, units)]}."""
+    left = {line.line_id: line.remaining for line in lines}
+    if not held:
+        return left
+    return {lid: min(units, sum(u for _w, u in held.get(lid, ()))) for lid, units in left.items()}
+
+
 def plan_shipment(lines: Sequence[LineState], raw: Mapping[int, str]) -> ShipmentPlan:
     """Check the quantities typed for each line against what remains to ship."""
     quantities, errors = [], {}
