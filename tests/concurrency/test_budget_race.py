@@ -4,34 +4,16 @@ at most one goes through without approval (the buyer's row is locked while routi
 PostgreSQL only; prints the figure.
 """
 
-import threading
-
 import pytest
 
 from portal.extensions import db
-from portal.models import Order, OrderStatus, Product, Role, User
+from portal.models import Order, OrderStatus, Role
 from portal.services.approvals.routing import route_new_order
 from tests import factories as f
+from tests.concurrency.bursts import decide_together
 
 ROUNDS = 50
 BUDGET = 100_000
-
-
-def _place(app, buyer_id, product_id, barrier, results, index):
-    with app.app_context(), app.test_request_context():
-        try:
-            buyer = db.session.get(User, buyer_id)
-            product = db.session.get(Product, product_id)
-            order = f.order(buyer, [(product, 1, BUDGET * 6 // 10)])
-            barrier.wait()
-            route_new_order(order, buyer, order.placed_at)
-            db.session.commit()
-            results[index] = order.status
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            db.session.rollback()
-            results[index] = repr(exc)
-        finally:
-            db.session.remove()
 
 
 @pytest.mark.postgres
@@ -46,15 +28,8 @@ def test_two_orders_at_once_cannot_both_slip_under_the_monthly_budget(figure, pg
     for _ in range(ROUNDS):
         buyer = f.user(company, Role.BUYER, unit_id=branch.id, monthly_budget_cents=BUDGET)
         db.session.commit()
-        barrier = threading.Barrier(2)
-        results = [None, None]
-        threads = [threading.Thread(target=_place, args=(
-            pg_app, buyer.id, product.id, barrier, results, i)) for i in (0, 1)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-        outcomes.append(results)
+        outcomes.append(decide_together(pg_app, [buyer.id, buyer.id], product.id,
+                                        BUDGET * 6 // 10, route_new_order))
         submitted = db.session.scalar(db.select(db.func.count(Order.id)).where(
             Order.placed_by_id == buyer.id, Order.status == OrderStatus.SUBMITTED))
         placed = db.session.scalar(db.select(db.func.count(Order.id)).where(

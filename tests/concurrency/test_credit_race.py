@@ -5,34 +5,16 @@ company row is locked while the exposure is read).
 PostgreSQL only; prints the figure.
 """
 
-import threading
-
 import pytest
 
 from portal.extensions import db
-from portal.models import Order, OrderStatus, Product, Role, User
+from portal.models import Order, OrderStatus, Role
 from portal.services.credit import hold_if_over
 from tests import factories as f
+from tests.concurrency.bursts import decide_together
 
 ROUNDS = 30
 LIMIT = 100_000
-
-
-def _place(app, buyer_id, product_id, barrier, results, index):
-    with app.app_context(), app.test_request_context():
-        try:
-            buyer = db.session.get(User, buyer_id)
-            product = db.session.get(Product, product_id)
-            order = f.order(buyer, [(product, 1, LIMIT * 6 // 10)])
-            barrier.wait()
-            hold_if_over(order, buyer, order.placed_at)
-            db.session.commit()
-            results[index] = order.status
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            db.session.rollback()
-            results[index] = repr(exc)
-        finally:
-            db.session.remove()
 
 
 @pytest.mark.postgres
@@ -44,15 +26,8 @@ def test_two_checkouts_at_once_cannot_both_pass_the_credit_limit(figure, pg_app)
         company = f.company(f"Credit Co {n}", credit_limit_cents=LIMIT)
         buyers = [f.user(company, Role.BUYER) for _ in (0, 1)]
         db.session.commit()
-        barrier = threading.Barrier(2)
-        results = [None, None]
-        threads = [threading.Thread(target=_place, args=(
-            pg_app, buyers[i].id, product.id, barrier, results, i)) for i in (0, 1)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-        outcomes.append(results)
+        outcomes.append(decide_together(pg_app, [b.id for b in buyers], product.id,
+                                        LIMIT * 6 // 10, hold_if_over))
         statuses = sorted(db.session.scalars(db.select(Order.status).where(
             Order.company_id == company.id)))
         if statuses == sorted([OrderStatus.SUBMITTED, OrderStatus.CREDIT_HOLD]):

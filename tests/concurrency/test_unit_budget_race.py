@@ -7,15 +7,15 @@ PostgreSQL only (on SQLite the order's insert already takes the one write lock, 
 is serial there); prints the figures.
 """
 
-import threading
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import Order, OrderStatus, Product, Role, Unit, UnitKind, User
+from portal.models import Order, OrderStatus, Role, UnitKind
 from portal.services.approvals.routing import route_new_order
 from tests import factories as f
+from tests.concurrency.bursts import decide_together
 
 ROUNDS = 25
 BUYERS = 4
@@ -23,35 +23,10 @@ BUDGET = 100_000
 ORDER = BUDGET * 3 // 10  # three fit in the budget, the fourth must wait for approval
 
 
-def _place(app, buyer_id, product_id, jobsite_id, barrier, results, index):
-    with app.app_context(), app.test_request_context():
-        try:
-            buyer = db.session.get(User, buyer_id)
-            product = db.session.get(Product, product_id)
-            jobsite = db.session.get(Unit, jobsite_id) if jobsite_id else None
-            order = f.order(buyer, [(product, 1, ORDER)], jobsite=jobsite)
-            barrier.wait()
-            route_new_order(order, buyer, order.placed_at)
-            db.session.commit()
-            results[index] = str(order.status)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            db.session.rollback()
-            results[index] = repr(exc)
-        finally:
-            db.session.remove()
-
-
 def _race(app, buyers, product, jobsites) -> tuple[int, list]:
     """One round: every buyer submits at once; returns the cents submitted without approval."""
-    barrier = threading.Barrier(len(buyers))
-    results: list = [None] * len(buyers)
-    threads = [threading.Thread(target=_place, args=(
-        app, buyer.id, product.id, jobsites[i].id if jobsites[i] else None, barrier, results, i))
-        for i, buyer in enumerate(buyers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = decide_together(app, [b.id for b in buyers], product.id, ORDER, route_new_order,
+                              [site.id if site else None for site in jobsites])
     db.session.expire_all()
     ids = [buyer.id for buyer in buyers]
     unapproved = db.session.scalar(select(func.coalesce(func.sum(Order.subtotal_cents), 0)).where(
