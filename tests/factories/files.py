@@ -39,6 +39,27 @@ def pdf(text="Fiche technique", pages=1) -> bytes:
     return out.getvalue()
 
 
+def large_pdf(size: int) -> bytes:
+    """A well-formed one-page PDF of about `size` bytes (its content stream carries a long
+    comment), for the size limits: every pypdf version the project allows reads it."""
+    content = b"% " + b"x" * size + b"\nBT /F1 12 Tf 72 760 Td (Fiche) Tj ET\n"
+    objects = [b"<</Type/Catalog/Pages 2 0 R>>",
+               b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>",
+               b"<</Length %d>>\nstream\n" % len(content) + content + b"\nendstream"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer<</Root 1 0 R/Size %d>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 def pdf_with_javascript() -> bytes:
     """A page that runs a script when opened (the document's /OpenAction)."""
     writer = PdfWriter()

@@ -161,7 +161,7 @@ def test_a_12_mb_safety_sheet_under_the_pdf_limit_is_stored(staff_client, world,
     raise the request's cap before anything reads the body (the CSRF check included)."""
     product = world.products["cement"]
     answer = _upload(staff_client, f"/staff/catalog/products/{product.id}/documents",
-                     files.pdf() + b"%" * 12_000_000, "fds.pdf", "application/pdf",
+                     files.large_pdf(12_000_000), "fds.pdf", "application/pdf",
                      kind="datasheet", language="fr")
     assert answer.status_code in (302, 303), answer.status_code
     assert len(db.session.scalars(select(ProductDocument)).all()) == 1
