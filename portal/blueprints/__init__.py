@@ -28,6 +28,7 @@ FEATURES = (
     "media",
     "pages",
     "delivery",
+    "offline",
 )
 
 

@@ -65,6 +65,7 @@ from portal.models.integration import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from portal.models.offline import ReplayedChange
 from portal.models.orders import (
     Order,
     OrderEvent,
@@ -95,6 +96,7 @@ __all__ = [
     "Attribute", "DocumentKind", "ProductAttribute", "ProductDocument", "ProductImage",
     "ProductVideo", "SellerPage", "TermsVersion",
     "ProductSubstitute", "StockReservation",
+    "ReplayedChange",
 ]
 
 from portal.extensions import db as _db  # noqa: E402

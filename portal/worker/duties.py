@@ -70,6 +70,12 @@ def _quote_expiry(now: datetime) -> int:
     return count
 
 
+def _replay_keys(now: datetime) -> int:
+    from portal.services.offline import forget_old
+
+    return forget_old(now)
+
+
 def _clock() -> datetime:
     from datetime import UTC
 
@@ -95,4 +101,5 @@ PERIODIC: list[Periodic] = [
     Periodic("proforma-reminders", 3600, _proformas),
     Periodic("quote-expiry", 3600, _quote_expiry),
     Periodic("overdue-invoices", 3600, _overdue_invoices),
+    Periodic("forget-replay-keys", 86400, _replay_keys),
 ]

@@ -101,7 +101,11 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
-    return redirect(url_for("auth.login"), 303)
+    response = redirect(url_for("auth.login"), 303)
+    # Nothing of this user stays on the phone: the pages kept for offline reading, the
+    # changes waiting to be sent, the service worker (static/js/offline.js).
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

@@ -11,7 +11,8 @@
     box.replaceChildren(p);
   }
   // A request that never got an answer (weak signal): say so, nothing is lost.
-  document.addEventListener("htmx:sendError", function () {
+  document.addEventListener("htmx:sendError", function (event) {
+    if (event.detail.kept) return;  // kept on the phone to send later (offline.js) and said
     alertBox(document.documentElement.lang === "en"
       ? "No connection. Nothing was lost: try again when the signal is back."
       : "Pas de connexion. Rien n'est perdu : réessayez quand le réseau revient.");
