@@ -14,7 +14,7 @@ from portal.models.base import UTCDateTime, utcnow
 class ReplayedChange(db.Model):
     """The key of one change (an Add, a stepper change, a list edit) a user's phone sent, so
     the same change sent again (its answer was lost, or the offline queue replays it) is done
-    once. Written in the change's own transaction: services/offline.py."""
+    once. Written in the change's own transaction: services/ordering/replays.py."""
 
     __tablename__ = "replayed_changes"
     __table_args__ = (UniqueConstraint("user_id", "key", name="uq_replayed_changes_user_key"),

@@ -122,7 +122,7 @@ FIELDS: dict[str, dict[str, object]] = {
 # (tests/security/test_text_hygiene.py fails otherwise).
 NOT_FREE_TEXT: dict[str, set[str]] = {
     "ProductVideo": {"url"},
-    "ReplayedChange": {"key"},  # a phone's random key, checked by services/offline.valid_key
+    "ReplayedChange": {"key"},  # a phone's random key (ordering.valid_replay_key)
     # Markdown: indentation and blank lines carry meaning; rendered by the safe subset.
     "SellerPage": {"slug", "body_fr", "body_en"},
     "TermsVersion": {"body_fr", "body_en"},

@@ -71,9 +71,9 @@ def _quote_expiry(now: datetime) -> int:
 
 
 def _replay_keys(now: datetime) -> int:
-    from portal.services.offline import forget_old
+    from portal.services.ordering import forget_replay_keys
 
-    return forget_old(now)
+    return forget_replay_keys(now)
 
 
 def _clock() -> datetime:

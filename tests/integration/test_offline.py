@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import CartLine, ReplayedChange
-from portal.services import offline
+from portal.services import ordering
 from tests.conftest import login
 
 HTMX = {"HX-Request": "true"}
@@ -119,5 +119,15 @@ def test_old_keys_are_forgotten_after_thirty_days(app, world):
         ReplayedChange(user_id=world.a.buyer.id, key="new", created_at=now - timedelta(days=29)),
     ])
     db.session.commit()
-    assert offline.forget_old(now) == 1
+    assert ordering.forget_replay_keys(now) == 1
     assert db.session.scalars(select(ReplayedChange.key)).all() == ["new"]
+
+
+def test_a_replay_for_a_product_gone_meanwhile_is_refused_and_keeps_nothing(client, world):
+    """The queue shows the server's refusal; the key is not spent, nothing is in the cart."""
+    login(client, world.b.buyer)
+    answer = client.post("/catalog/p/999999/cart", data={"qty": "1"},
+                         headers=dict(HTMX, **{"Idempotency-Key": "gone"}))
+    assert answer.status_code == 404
+    assert db.session.scalar(select(ReplayedChange.id)) is None
+    assert db.session.scalar(select(CartLine.id)) is None

@@ -14,7 +14,7 @@ from flask_login import current_user
 from portal.access import PUBLIC, allow
 from portal.blueprints.offline import bp
 from portal.rendering import render
-from portal.services import offline
+from portal.services import ordering
 
 THEME = "#0b4f6c"
 ICON_SIZES = (192, 512)
@@ -95,8 +95,8 @@ def change_sent_again():
     if key is None or request.method != "POST" or request.blueprint == "api" \
             or not current_user.is_authenticated:
         return None
-    if not offline.valid_key(key):
+    if not ordering.valid_replay_key(key):
         return make_response(_("This change could not be sent: refresh the page."), 400)
-    if offline.first_time(current_user.id, key, datetime.now(UTC)):
+    if ordering.first_time_change(current_user.id, key, datetime.now(UTC)):
         return None
     return Response(status=204)

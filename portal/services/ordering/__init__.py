@@ -9,7 +9,8 @@
   submit, routed through approvals); `places`: a delivery place in words.
 - `lists` and `list_orders`: shopping lists, a list to the cart, an order to a list;
   `reorder`: ordering a past order again; `due`: what a buyer reorders at a regular pace and
-  is due again (the home card's "add what's due").
+  is due again (the home card's "add what's due"); `replays`: a change sent again (the
+  offline queue's replay) done once.
 
 Front door: `add_to_cart`, `summarize`, `place_order`, the list, quick-order and reorder use
 cases. The cart's and the lists' line edits are `update_cart_line`/`remove_cart_line` and
@@ -77,6 +78,11 @@ from portal.services.ordering.quick_order import (
     save_as_list,
 )
 from portal.services.ordering.reorder import apply_reorder, build_preview
+from portal.services.ordering.replays import (
+    first_time_change,
+    forget_replay_keys,
+    valid_replay_key,
+)
 from portal.services.ordering.scan import (
     add_code_to_cart,
     add_code_to_list,
@@ -87,6 +93,7 @@ from portal.services.ordering.sku_lookup import suggest
 
 __all__ = [
     "DueItem", "add_due_to_cart", "due_for",
+    "first_time_change", "forget_replay_keys", "valid_replay_key",
     "remove_cart_line", "remove_list_line", "update_cart_line", "update_list_line",
     "AlreadyOrdered", "CheckoutForm", "CheckoutInvalid", "ERROR", "EmptyCart", "MAX_FILE_BYTES",
     "MAX_LINES", "QuickOrderResult", "RawLine", "add_all_to_cart", "add_lines_to_cart",

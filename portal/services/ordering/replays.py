@@ -20,11 +20,11 @@ KEEP_DAYS = 30
 MAX_KEY_LENGTH = 64
 
 
-def valid_key(key: str) -> bool:
+def valid_replay_key(key: str) -> bool:
     return 0 < len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable()
 
 
-def first_time(user_id: int, key: str, now: datetime) -> bool:
+def first_time_change(user_id: int, key: str, now: datetime) -> bool:
     """Whether this user's change with this key is new: then the key is held by this
     transaction (a concurrent duplicate waits on it on PostgreSQL, then finds it)."""
     known = select(ReplayedChange.id).where(ReplayedChange.user_id == user_id,
@@ -42,7 +42,7 @@ def first_time(user_id: int, key: str, now: datetime) -> bool:
     return True
 
 
-def forget_old(now: datetime) -> int:
+def forget_replay_keys(now: datetime) -> int:
     done = db.session.execute(delete(ReplayedChange).where(
         ReplayedChange.created_at < now - timedelta(days=KEEP_DAYS)))
     db.session.commit()
