@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from e2e.conftest import SCREENSHOTS, sign_in
-from e2e.ordering_helpers import demo_db, empty_cart
+from e2e.ordering_helpers import demo_db, empty_cart, new_phone_page
 
 __all__ = ["demo_db"]  # the fixture, imported for pytest
 
@@ -90,3 +90,41 @@ def test_changes_made_offline_reach_the_server_once_the_signal_is_back(
     page.reload()
     expect(page.get_by_role("status").filter(has_text="en attente")).to_be_hidden()
     assert _cart(demo_db) == default
+
+
+def test_a_change_the_server_refuses_on_replay_is_shown_not_dropped(
+        page, browser, live_server, demo_db):
+    """Added offline, withdrawn by the seller before the signal came back: the bar says so,
+    with the server's reason, until the buyer has read it."""
+    sign_in(page, live_server, CHEF)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.goto(live_server + "/catalog/")
+    page.get_by_role("main").get_by_role("link").filter(has_text=re.compile(r"\w")).first.click()
+    row = page.locator("article.prow").nth(5)  # the other test adds the first four
+    product_id = row.get_attribute("id").removeprefix("p-")
+    name = row.get_by_role("button", name=ADD).get_attribute("aria-label").split(" — ", 1)[1]
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name=f"Ajouter au panier — {name}").click()
+    expect(page.get_by_role("status").filter(has_text="en attente")).to_contain_text(
+        "1 modification en attente")
+
+    staff_context, staff = new_phone_page(browser, "staff@demo.test", live_server)
+    try:
+        staff.goto(f"{live_server}/staff/catalog/products/{product_id}")
+        staff.get_by_label("Arrêté").check()
+        staff.get_by_role("button", name="Enregistrer le produit").click()
+        expect(staff.get_by_role("checkbox", name="Arrêté")).to_be_checked()
+    finally:
+        staff_context.close()
+
+    page.context.set_offline(False)
+    refused = page.get_by_role("status").filter(has_text="Non fait")
+    expect(refused).to_contain_text(f"Non fait\u202f: {name}\u202f: Ce produit est arrêté.",
+                                    timeout=15_000)
+    page.screenshot(path=str(SCREENSHOTS / "offline-refused.png"))
+    assert name not in _cart(demo_db)
+    page.reload()  # still said after a reload: kept until read
+    expect(refused).to_be_visible()
+    page.get_by_role("button", name="Compris").click()
+    expect(refused).to_be_hidden()

@@ -131,3 +131,15 @@ def test_a_replay_for_a_product_gone_meanwhile_is_refused_and_keeps_nothing(clie
     assert answer.status_code == 404
     assert db.session.scalar(select(ReplayedChange.id)) is None
     assert db.session.scalar(select(CartLine.id)) is None
+
+
+def test_an_add_refused_because_the_product_was_withdrawn_says_why(client, world):
+    """Sent again after a time offline: the row has no buy form any more, yet says why."""
+    screws = world.products["screws"]
+    screws.discontinued = True
+    db.session.commit()
+    login(client, world.a.buyer)
+    answer = _add(client, screws, "5", "late")
+    assert answer.status_code == 422
+    assert 'role="alert">Ce produit est arrêté.</p>' in answer.get_data(as_text=True)
+    assert _in_cart(screws) == 0

@@ -169,7 +169,7 @@
   function replay() {
     if (replaying || !navigator.onLine || !user || !window.indexedDB) return;
     replaying = true;
-    var sent = 0;
+    var sent = 0, refused = 0;
     function next(changes) {
       var change = changes.shift();
       if (!change) return Promise.resolve();
@@ -188,17 +188,21 @@
         if (response.ok) { sent += 1; return drop(change).then(function () { return next(changes); }); }
         return why(response).then(function (reason) {
           change.refused = reason;
+          refused += 1;
           return put(change);
         }).then(function () { return next(changes); });
       }, function () { return null; });
     }
     mine().then(next).then(function () {
       replaying = false;
-      if (!sent) return show();
-      try { sessionStorage.setItem("portal-sent", counted(words.sent, sent)); } catch (e) { /* */ }
-      // The page shows what the server now holds (unless the buyer is typing).
+      if (!sent && !refused) return show();
+      if (sent) {
+        try { sessionStorage.setItem("portal-sent", counted(words.sent, sent)); } catch (e) { /* */ }
+      }
+      // The page shows what the server now holds (unless the buyer is typing); what was
+      // refused stays in the bar (kept in IndexedDB) across the reload.
       var typing = document.activeElement && document.activeElement.matches("input, textarea");
-      if (typing) { say(counted(words.sent, sent), "success"); return show(); }
+      if (typing) { if (sent) say(counted(words.sent, sent), "success"); return show(); }
       location.reload();
     }, function () { replaying = false; });
   }
