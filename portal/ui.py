@@ -20,6 +20,8 @@ _PATHS = {
     "scan": '<path d="M3 7V4h3M18 4h3v3M21 17v3h-3M6 20H3v-3M7 8v8M10 8v8M13 8v8M17 8v8"/>',
     "users": '<circle cx="9" cy="8" r="3.5"/><path d="M2 20c0-4 3-6 7-6s7 2 7 6"/>'
              '<path d="M16 4.5a3.5 3.5 0 0 1 0 7M18 14c2.5.5 4 2.5 4 6"/>',
+    "filter": '<path d="M3 5h18l-7 8v6l-4 2v-8z"/>',
+    "close": '<path d="M6 6l12 12M18 6 6 18"/>',
 }
 # Our own constant SVG, never user input.
 ICONS = {name: Markup('<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" '  # noqa: S704

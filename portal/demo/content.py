@@ -33,8 +33,9 @@ PICTURED = {  # SKU prefix -> (shape, colour)
     "FEC": ("bag", (230, 200, 120)), "CAF": ("box", (110, 70, 40)),
 }
 PER_PREFIX = 4
-# (variant code in the SKU, French, English)
-FIRE = {"F13": ("EI 60", "EI 60"), "P18": ("EI 60", "EI 60")}
+# (variant code in the SKU, French, English): three ratings, so that filtering by one (or two)
+# of them leaves a part of the boards.
+FIRE = {"F13": ("EI 90", "EI 90"), "P18": ("EI 60", "EI 60"), "HD13": ("EI 60", "EI 60")}
 FIRE_DEFAULT = ("EI 30", "EI 30")
 ALLERGENS = [  # word in the French name -> (French, English)
     ("Tagliatelles", "Gluten (blé), œufs", "Gluten (wheat), eggs"),

@@ -30,13 +30,13 @@ def index():
 @bp.get("/c/<int:category_id>")
 @allow(PUBLIC)
 def category(category_id: int):
-    args = request.args.to_dict()
+    args = request.args.copy()  # repeated filter arguments kept: several values of one attribute
     args["category"] = str(category_id)
     query = SearchQuery.from_args(args, per_page=page_size())
     found = catalog.listing(current_user, query, lang())
     if found is None:
         abort(404)
-    return _listing_response("catalog/category.html", found)
+    return _listing_response("catalog/category.html", found, ("results", "listing"))
 
 
 @bp.get("/search")
@@ -55,13 +55,18 @@ def search():
     return _listing_response("catalog/search.html", found)
 
 
-def _listing_response(template: str, found):
+def _listing_response(template: str, found, blocks=("results",)):
+    """The page, or for htmx the block its target names among `blocks` (else the first)."""
+    fragment = wants_fragment()
+    target = request.htmx.target if fragment else None
     context = {"listing": found, "query": found.result.query, "result": found.result,
                "rows": found.rows, "can_order": can_order(current_user), "next_url": here(),
-               "thumbs": content.thumbnails([row.product.id for row in found.rows])}
-    if wants_fragment() and request.htmx.target == "more":
+               "thumbs": content.thumbnails([row.product.id for row in found.rows]),
+               # A tick in the open filter panel answers with the panel still open.
+               "filters_open": fragment and request.htmx.trigger == "filters"}
+    if target == "more":
         return render("catalog/_rows.html", **context)
-    return render(template, block="results", **context)
+    return render(template, block=target if target in blocks else blocks[0], **context)
 
 
 @bp.get("/p/<int:product_id>")

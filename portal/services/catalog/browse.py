@@ -8,14 +8,15 @@ the number of queries of a page does not depend on its number of rows.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import current_app
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Category, Product
-from portal.services.catalog.search import SearchQuery, SearchResult, search
+from portal.services.catalog.facets import NO_FACETS, Facets, read_facets
+from portal.services.catalog.search import SearchQuery, SearchResult, filtered, search
 from portal.services.catalog.search_index import _brands_cache
 from portal.services.quantities import parse_quantity
 from portal.services.selling import (
@@ -242,11 +243,13 @@ class Listing:
     result: SearchResult
     rows: list[ProductRow]
     brands: list[str]
+    facets: Facets = NO_FACETS
 
 
 def listing(user, query: SearchQuery, lang: str, with_brands: bool = False) -> Listing | None:
     """A page of products for a search or a category; None when the category is not visible
-    (the caller answers 404, as for a missing one)."""
+    (the caller answers 404, as for a missing one). In a category, the attribute filters it
+    offers come with the page (one statement more), and those asked for narrow the products."""
     tree = CategoryTree(user, lang)
     category = None
     if query.category_id is not None:
@@ -254,9 +257,15 @@ def listing(user, query: SearchQuery, lang: str, with_brands: bool = False) -> L
         if category is None:
             return None
     ids = tree.subtree_ids(category.id) if category is not None else None
-    result = search(user, query, lang, ids)
+    facets = NO_FACETS
+    if category is not None:
+        base = filtered(visible_products(user), user, query, ids)
+        facets = read_facets(base, [c.id for c in tree.path(category.id)], query.filters, lang)
+        # Codes the category does not know are dropped from the links the page makes.
+        query = replace(query, filters=facets.applied)
+    result = search(user, query, lang, ids, facets.conditions)
     return Listing(tree, category, result, product_rows(user, result.all_products),
-                   brands(user) if with_brands else [])
+                   brands(user) if with_brands else [], facets)
 
 
 def choose_quantity(user, product: Product, raw, step: str | None = None) -> int:

@@ -18,13 +18,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Float, Integer, case, exists, or_, select, text
 from sqlalchemy.exc import OperationalError
 
 from portal.extensions import db
 from portal.models import Product, ShoppingList, ShoppingListLine, Stock
+from portal.services.catalog.facets import Requested, filter_args, read_filters, without
 from portal.services.catalog.search_index import (
     fold,
     uses_fts,
@@ -94,6 +95,7 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     per_page: int = PER_PAGE
+    filters: Requested = ()  # attribute filters as asked (see catalog.facets)
 
     @classmethod
     def from_args(cls, args: Mapping, per_page: int = PER_PAGE) -> SearchQuery:
@@ -108,22 +110,31 @@ class SearchQuery:
             sort=sort if sort in SORTS else "relevance",
             page=_positive_int(args.get("page"), MAX_PAGE) or 1,
             per_page=per_page,
+            filters=read_filters(args),
         )
 
     @property
     def filtered(self) -> bool:
-        return bool(self.category_id or self.brand or self.in_stock or self.on_my_lists)
+        return bool(self.category_id or self.brand or self.in_stock or self.on_my_lists
+                    or self.filters)
 
     def args(self, **changes) -> dict:
         """Query-string arguments for a link to this search with some changes (next page...)."""
         values = {"q": self.text, "category": self.category_id, "brand": self.brand,
                   "in_stock": "1" if self.in_stock else None,
                   "on_list": "1" if self.on_my_lists else None,
-                  "sort": None if self.sort == "relevance" else self.sort, "page": self.page}
+                  "sort": None if self.sort == "relevance" else self.sort, "page": self.page,
+                  **filter_args(self.filters)}
         values.update(changes)
         if values.get("page") == 1:
             values["page"] = None
         return {k: v for k, v in values.items() if v not in (None, "")}
+
+    def args_without(self, code: str | None = None, key: str | None = None, **changes) -> dict:
+        """Arguments for this listing back on page 1, less one attribute filter's value (code
+        and key), one attribute's filter (code) or all of them (neither)."""
+        rest = () if code is None else without(self.filters, code, key)
+        return replace(self, filters=rest).args(**{"page": 1, **changes})
 
 
 @dataclass(frozen=True)
@@ -158,12 +169,13 @@ def is_gtin(raw: str) -> bool:
     return raw.isascii() and raw.isdigit() and 8 <= len(raw) <= 14
 
 
-def search(user, query: SearchQuery, lang: str, category_ids: set[int] | None = None
-           ) -> SearchResult:
+def search(user, query: SearchQuery, lang: str, category_ids: set[int] | None = None,
+           conditions: tuple = ()) -> SearchResult:
     """A page of visible products for this query.
 
-    `category_ids` is the category filter with its sub-categories (see catalog.CategoryTree);
-    an exact SKU/GTIN hit comes first on page 1 and is left out of the word results.
+    `category_ids` is the category filter with its sub-categories (see catalog.CategoryTree),
+    `conditions` the attribute filters in force (catalog.facets); an exact SKU/GTIN hit comes
+    first on page 1 and is left out of the word results.
     """
     visible = visible_products(user)
     exact = exact_match(user, query.text, visible) if query.text else None
@@ -172,18 +184,20 @@ def search(user, query: SearchQuery, lang: str, category_ids: set[int] | None = 
         return SearchResult(query, exact if query.page == 1 else None)
     use_fts = bool(wanted) and uses_fts()
     try:
-        rows = _page(visible, user, query, lang, category_ids, exact, wanted, use_fts)
+        rows = _page(visible, user, query, lang, category_ids, exact, wanted, use_fts,
+                     conditions)
     except OperationalError:
         if not use_fts:
             raise
         # An FTS5 surprise (a damaged index...): answer with LIKE rather than a 500.
-        rows = _page(visible, user, query, lang, category_ids, exact, wanted, False)
+        rows = _page(visible, user, query, lang, category_ids, exact, wanted, False, conditions)
     return SearchResult(query, exact if query.page == 1 else None, rows[: query.per_page],
                         len(rows) > query.per_page)
 
 
-def _page(visible, user, query, lang, category_ids, exact, wanted, use_fts) -> list[Product]:
-    stmt = _filtered(visible, user, query, category_ids)
+def _page(visible, user, query, lang, category_ids, exact, wanted, use_fts,
+          conditions=()) -> list[Product]:
+    stmt = filtered(visible, user, query, category_ids).where(*conditions)
     if exact is not None:
         stmt = stmt.where(Product.id != exact.id)
     name = Product.name_en if lang == "en" else Product.name_fr
@@ -196,7 +210,9 @@ def _page(visible, user, query, lang, category_ids, exact, wanted, use_fts) -> l
     return list(db.session.scalars(stmt))
 
 
-def _filtered(stmt, user, query: SearchQuery, category_ids):
+def filtered(stmt, user, query: SearchQuery, category_ids):
+    """`stmt` (a SELECT of Product) narrowed by the query's filters, words and attributes
+    aside: the category, brand, stock and "on my lists"."""
     if category_ids is not None:
         stmt = stmt.where(Product.category_id.in_(category_ids))
     if query.brand:
