@@ -84,3 +84,58 @@ def test_a_pdf_over_the_limit_keeps_the_typed_message_and_says_the_limit(app, cl
     assert answer.status_code in (413, 422)
     assert "Voici le plan du 2e étage" in page and 'id="file-error"' in page
     assert db.session.scalar(select(func.count(QuoteMessage.id))) == 0
+
+
+def test_a_request_from_the_cart_carries_its_plan_to_the_rep(app, client, world):
+    from portal.models import CartLine, Quote
+    from tests.factories import cart_with
+
+    cart_with(world.a.buyer, (world.products["screws"], 300))
+    login(client, world.a.buyer)
+    plan = pdf("Plan de la cuisine")
+    sent = client.post("/quotes/ask", data={"note": "Pour la cuisine",
+                                            "file": (io.BytesIO(plan), "cuisine.pdf",
+                                                     "application/pdf")},
+                       content_type="multipart/form-data")
+    assert sent.status_code == 303
+    quote = db.session.scalar(select(Quote))
+    message = db.session.scalar(select(QuoteMessage))
+    assert (message.quote_id, message.attachment_name, message.from_seller) == (
+        quote.id, "cuisine.pdf", False)
+    assert db.session.scalar(select(func.count(CartLine.id))) == 0
+    rep = app.test_client()
+    login(rep, world.rep)
+    assert "cuisine.pdf" in rep.get(f"/quotes/desk/{quote.id}").get_data(as_text=True)
+    assert rep.get(f"/quotes/desk/{quote.id}/files/{message.id}").data == plan
+
+
+def test_a_request_with_a_file_that_is_not_a_plan_is_refused_whole(client, world):
+    from portal.models import CartLine, Quote
+    from tests.factories import cart_with
+
+    cart_with(world.a.buyer, (world.products["screws"], 300))
+    login(client, world.a.buyer)
+    answer = client.post("/quotes/ask", data={
+        "note": "Pour la cuisine", "file": (io.BytesIO(b"<script>alert(1)</script>"),
+                                            "plan.pdf", "application/pdf")},
+        content_type="multipart/form-data")
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert 'id="file"' in page and 'aria-invalid="true"' in page.split('id="file"')[1][:400]
+    assert "Pour la cuisine" in page  # what was typed is kept
+    assert db.session.scalar(select(func.count(Quote.id))) == 0
+    assert db.session.scalar(select(func.count(QuoteMessage.id))) == 0
+    assert db.session.scalar(select(func.count(CartLine.id))) == 1
+
+
+def test_a_product_request_takes_a_photo_too(client, world):
+    from portal.models import Quote
+
+    login(client, world.a.buyer)
+    product = world.products["cement"]
+    sent = client.post(f"/quotes/ask/product/{product.id}", data={
+        "qty-product": "40", "file": (io.BytesIO(jpeg()), "dalle.jpg", "image/jpeg")},
+        content_type="multipart/form-data")
+    assert sent.status_code == 303
+    quote = db.session.scalar(select(Quote))
+    assert [m.attachment_name for m in quote.messages] == ["dalle.jpg"]

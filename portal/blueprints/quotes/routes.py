@@ -52,7 +52,8 @@ def _quote_or_404(quote_id: int):
 
 def _details() -> quotes.RequestDetails:
     return quotes.RequestDetails(request.form.get("needed_by", ""),
-                                 request.form.get("jobsite", ""), request.form.get("note", ""))
+                                 request.form.get("jobsite", ""), request.form.get("note", ""),
+                                 upload_of())
 
 
 def _jobsites():
@@ -97,6 +98,7 @@ def ask():
 
 
 @bp.post("/ask")
+@accepts_upload
 @allow(BUYERS, when=can_order)
 def ask_send():
     return run(lambda: quotes.ask_from_cart(current_user, _targets(), _details(), _now()),
@@ -128,6 +130,7 @@ def ask_list(list_id: int):
 
 
 @bp.post("/ask/list/<int:list_id>")
+@accepts_upload
 @allow(BUYERS, when=can_order)
 def ask_list_send(list_id: int):
     shopping_list = _list_or_404(list_id)
@@ -162,6 +165,7 @@ def ask_product(product_id: int):
 
 
 @bp.post("/ask/product/<int:product_id>")
+@accepts_upload
 @allow(BUYERS, when=can_order)
 def ask_product_send(product_id: int):
     offer = _askable_or_404(product_id)

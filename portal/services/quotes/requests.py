@@ -32,6 +32,7 @@ from portal.services import DomainError, NotFound, ordering, selling
 from portal.services.quantities import parse_quantity
 from portal.services.quotes import notify, rules
 from portal.services.quotes.access import assigned_rep_id
+from portal.services.quotes.answers import Upload, post_message
 
 MAX_LINES = 300
 
@@ -43,6 +44,7 @@ class RequestDetails:
     needed_by: str = ""
     jobsite: str = ""  # "jobsite:<id>" from the delivery places, or ""
     note: str = ""
+    upload: Upload | None = None  # a plan, a spec sheet: the thread's first message
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,13 @@ def _create(buyer: User, lines: list[QuoteLine], needed_by, note: str, jobsite_i
     return quote
 
 
+def _attach(buyer: User, quote: Quote, details: RequestDetails, now: datetime) -> None:
+    """The file sent with the request, as the thread's first message (checked by content and
+    size like any message's: a refused file refuses the whole request, nothing stored)."""
+    if details.upload is not None:
+        post_message(buyer, quote, "", now, tell=False, upload=details.upload)
+
+
 def _may_ask(user) -> None:
     if not selling.can_order(user):
         raise NotFound("quotes")
@@ -143,6 +152,7 @@ def ask_from_cart(user, targets: dict[int, str], details: RequestDetails,
     lines = _lines(user, [Wanted(line.product_id, str(line.quantity),
                                  targets.get(line.id, ""), str(line.id)) for line in cart])
     quote = _create(user, lines, needed_by, note, jobsite_id, now)
+    _attach(user, quote, details, now)
     db.session.execute(delete(CartLine).where(CartLine.id.in_([line.id for line in cart])))
     notify.tell_seller(quote, "requested")
     return quote
@@ -183,6 +193,7 @@ def ask_for(user, wanted: list[Wanted], details: RequestDetails, now: datetime) 
     _may_ask(user)
     needed_by, note, jobsite_id = _details(user, details, now)
     quote = _create(user, _lines(user, wanted), needed_by, note, jobsite_id, now)
+    _attach(user, quote, details, now)
     notify.tell_seller(quote, "requested")
     return quote
 
