@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -181,6 +181,10 @@ class User(db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The CRM's own id of this person, unique within the company (the API upserts by it).
     external_ref: Mapped[str | None] = mapped_column(String(80))
+    # The weekly "due to reorder" e-mail (services/ordering/digest.py): asked for, and the
+    # Monday of the last week it was considered (sent, or nothing was due).
+    due_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    due_digest_week: Mapped[date | None] = mapped_column(Date)
 
     company: Mapped[Company | None] = relationship()
     unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
