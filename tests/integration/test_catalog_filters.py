@@ -240,3 +240,15 @@ def test_a_filtered_listing_costs_the_statements_of_an_unfiltered_one(app, buyer
     assert len(filtered) == len(plain)
     facet_reads = [s for s in filtered if "product_attributes" in s]
     assert len(facet_reads) == 2  # the values with their counts; the products' EXISTS
+
+
+def test_search_shows_the_filters_in_force_and_keeps_them_for_the_next_search(buyer, boards):
+    cid = boards.board_category.id
+    html = buyer.get(f"/catalog/search?q=plaque&category={cid}&f.fire=ei+90&f.nope=x"
+                     ).get_data(as_text=True)
+    assert '<input type="hidden" name="f.fire" value="ei 90">' in html
+    assert 'name="f.nope"' not in html
+    chip = re.search(r'<a class="chip" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert chip == f"/catalog/search?q=plaque&category={cid}"
+    everywhere = buyer.get("/catalog/search?q=plaque&f.fire=ei+90").get_data(as_text=True)
+    assert _shown(boards, everywhere) == set(BOARDS) and 'name="f.fire"' not in everywhere

@@ -261,8 +261,8 @@ def listing(user, query: SearchQuery, lang: str, with_brands: bool = False) -> L
     if category is not None:
         base = filtered(visible_products(user), user, query, ids)
         facets = read_facets(base, [c.id for c in tree.path(category.id)], query.filters, lang)
-        # Codes the category does not know are dropped from the links the page makes.
-        query = replace(query, filters=facets.applied)
+    # Codes the category does not know (any, without a category) leave the page's links.
+    query = replace(query, filters=facets.applied)
     result = search(user, query, lang, ids, facets.conditions)
     return Listing(tree, category, result, product_rows(user, result.all_products),
                    brands(user) if with_brands else [], facets)
