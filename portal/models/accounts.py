@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -183,7 +183,7 @@ class User(db.Model):
     external_ref: Mapped[str | None] = mapped_column(String(80))
     # The weekly "due to reorder" e-mail (services/ordering/digest.py): asked for, and the
     # Monday of the last week it was considered (sent, or nothing was due).
-    due_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    due_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     due_digest_week: Mapped[date | None] = mapped_column(Date)
 
     company: Mapped[Company | None] = relationship()

@@ -70,6 +70,12 @@ def _quote_expiry(now: datetime) -> int:
     return count
 
 
+def _due_digests(now: datetime) -> int:
+    from portal.services.ordering import send_due_digests
+
+    return send_due_digests(now)
+
+
 def _replay_keys(now: datetime) -> int:
     from portal.services.ordering import forget_replay_keys
 
@@ -102,4 +108,5 @@ PERIODIC: list[Periodic] = [
     Periodic("quote-expiry", 3600, _quote_expiry),
     Periodic("overdue-invoices", 3600, _overdue_invoices),
     Periodic("forget-replay-keys", 86400, _replay_keys),
+    Periodic("due-digests", 3600, _due_digests),
 ]

@@ -19,12 +19,12 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('due_digest', sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
-        batch_op.add_column(sa.Column('due_digest_week', sa.Date(), nullable=True))
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('unsubscribe_url', sa.String(length=500), nullable=False,
+    # Plain ADD COLUMN (constant defaults): SQLite's batch mode would copy `users`, which other
+    # tables reference, and a populated database refuses to drop it.
+    op.add_column('users', sa.Column('due_digest', sa.Boolean(), nullable=False,
+                                     server_default='0'))
+    op.add_column('users', sa.Column('due_digest_week', sa.Date(), nullable=True))
+    op.add_column('outbox', sa.Column('unsubscribe_url', sa.String(length=500), nullable=False,
                                       server_default=''))
 
 

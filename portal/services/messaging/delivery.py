@@ -21,6 +21,7 @@ import re
 import smtplib
 import ssl
 from datetime import UTC, datetime, timedelta
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from urllib.parse import urlsplit
@@ -187,13 +188,22 @@ def _reset(smtp: smtplib.SMTP) -> None:
         pass
 
 
+# A List-Unsubscribe URI must reach the mail client whole: a header longer than the default
+# 78 characters would be folded into RFC 2047 encoded words, which clients do not decode as a
+# URI. 998 is SMTP's own line limit.
+_LONG_HEADERS = email_policy.default.clone(max_line_length=998)
+
+
 def _email(row: OutboxMessage) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=_LONG_HEADERS) if row.unsubscribe_url else EmailMessage()
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = row.to_address
     email["Subject"] = row.subject
     email["Date"] = format_datetime(datetime.now(UTC))
     email["Message-ID"] = row.message_id
+    if row.unsubscribe_url:
+        email["List-Unsubscribe"] = f"<{row.unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(row.body_text)
     return email
 

@@ -9,8 +9,8 @@
   submit, routed through approvals); `places`: a delivery place in words.
 - `lists` and `list_orders`: shopping lists, a list to the cart, an order to a list;
   `reorder`: ordering a past order again; `due`: what a buyer reorders at a regular pace and
-  is due again (the home card's "add what's due"); `replays`: a change sent again (the
-  offline queue's replay) done once.
+  is due again (the home card's "add what's due"), `digest` its weekly e-mail; `replays`: a
+  change sent again (the offline queue's replay) done once.
 
 Front door: `add_to_cart`, `summarize`, `place_order`, the list, quick-order and reorder use
 cases. The cart's and the lists' line edits are `update_cart_line`/`remove_cart_line` and
@@ -47,6 +47,8 @@ from portal.services.ordering.checkout import (
     place_order,
 )
 from portal.services.ordering.checkout import validate as validate_checkout
+from portal.services.ordering.digest import send_due_digests, set_due_digest
+from portal.services.ordering.digest import user_of_token as digest_user
 from portal.services.ordering.due import DueItem, add_due_to_cart, due_for
 from portal.services.ordering.list_orders import add_lines_to_cart, add_order_to_list, list_view
 from portal.services.ordering.lists import (
@@ -94,6 +96,7 @@ from portal.services.ordering.sku_lookup import suggest
 __all__ = [
     "DueItem", "add_due_to_cart", "due_for",
     "first_time_change", "forget_replay_keys", "valid_replay_key",
+    "digest_user", "send_due_digests", "set_due_digest",
     "remove_cart_line", "remove_list_line", "update_cart_line", "update_list_line",
     "AlreadyOrdered", "CheckoutForm", "CheckoutInvalid", "ERROR", "EmptyCart", "MAX_FILE_BYTES",
     "MAX_LINES", "QuickOrderResult", "RawLine", "add_all_to_cart", "add_lines_to_cart",
