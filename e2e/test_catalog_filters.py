@@ -76,6 +76,8 @@ def test_contractor_filters_plasterboards_by_fire_rating_and_removes_the_filter(
     _fits_a_gloved_thumb(page)
     page.get_by_role("button", name="Voir les produits").click()
     expect(_panel(page)).not_to_have_attribute("open", "")  # closed: the rows come up
+    expect(page.get_by_role("region", name="Produits").get_by_role("article").first
+           ).to_be_in_viewport()
     assert _names(page) == rated
     shot("catalog-filters-applied")
 
