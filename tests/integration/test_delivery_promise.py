@@ -237,3 +237,42 @@ def test_the_home_page_tells_the_buyer_the_countdown_and_staff_see_none(client, 
         "/", headers=EN).get_data(as_text=True)
     staff = signed_in(app, world.staff)
     assert "Order within" not in staff.get("/", headers=EN).get_data(as_text=True)
+
+
+def test_repeating_an_order_shows_each_lines_dates_and_takes_the_substitute_when_ticked(
+        client, world, clock):
+    """The reorder preview dates each line to the order's jobsite; a line that would wait
+    offers the in-stock substitute, taken only when the buyer ticks it."""
+    from tests.factories import order
+
+    gloves, flour, other = _substitute(world)
+    db.session.add(VisibilityRule(company_id=world.a.company.id,
+                                  category_id=world.categories["tools"].id))
+    cement = world.products["cement"]
+    past = order(world.a.buyer, [(gloves, 24), (cement, 5)], jobsite=world.a.sites[0],
+                 commit=True)
+    login(client, world.a.buyer)
+    page = client.get(f"/orders/{past.id}/reorder", headers=EN).get_data(as_text=True)
+    assert "Delivery Fri 11 Dec" in page  # cement, from stock
+    assert "Take instead: " in page and "(GANT-10), 24 units" in page
+    assert "FAR-T55" not in page  # invisible to company A: never offered
+    line_ids = [line.id for line in past.lines]
+    # A tampered choice (a product the preview did not offer) orders the line as it was.
+    typed = {f"qty-{line_ids[0]}": "24", f"qty-{line_ids[1]}": "5"}
+    client.post(f"/orders/{past.id}/reorder", data={
+        "line": [str(i) for i in line_ids], "action": "add",
+        f"use-{line_ids[0]}": str(flour.id), **typed})
+    assert {(cl.product_id, cl.quantity) for cl in _cart_lines(world.a.buyer)} == {
+        (gloves.id, 24), (cement.id, 5)}
+    client.post(f"/orders/{past.id}/reorder", data={
+        "line": [str(line_ids[0])], "action": "replace", f"use-{line_ids[0]}": str(other.id),
+        **typed})
+    assert {(cl.product_id, cl.quantity) for cl in _cart_lines(world.a.buyer)} == {
+        (other.id, 24)}
+
+
+def _cart_lines(user):
+    from portal.models import Cart, CartLine
+
+    db.session.expire_all()
+    return db.session.scalars(select(CartLine).join(Cart).where(Cart.user_id == user.id)).all()

@@ -44,15 +44,16 @@ def reorder_apply(order_id: int):
     preview = _preview(order_id)
     picked = _ids(request.form.getlist("line"))
     typed = {c.line_id: request.form.get(f"qty-{c.line_id}", "") for c in preview.lines}
+    instead = {line_id: request.form.get(f"use-{line_id}", "") for line_id in preview.instead}
     action = request.form.get("action", "")
     # "Order now" (nothing to decide, empty cart): the lines go to the cart, then checkout
     # proposes the order's place and PO number.
     mode = "add" if action == ORDER_NOW else action
-    return run(lambda: ordering.apply_reorder(current_user, preview, picked, typed, mode),
+    return run(lambda: ordering.apply_reorder(current_user, preview, picked, typed, mode, instead),
                refused=lambda problem: render(
                    "orders/reorder.html", block="reorder_form", preview=preview,
                    errors=getattr(problem, "errors", {}), typed=typed, picked=set(picked),
-                   message=str(problem)),
+                   message=str(problem), used=instead),
                done=lambda count: _reordered_answer(action, count, preview.order))
 
 

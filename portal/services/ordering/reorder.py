@@ -4,21 +4,23 @@ The pure rules (`preview_line`, `pick_error`) take plain values and say, line by
 would be ordered now: the price now against the price paid, stock below the quantity, a
 discontinued product swapped for its replacement, a product no longer sold to this customer,
 a quantity snapped to the selling unit. `build_preview` loads those values (a bounded number
-of queries whatever the order's size) and `apply_reorder` puts the chosen lines in the cart;
-the product and price always come from the server, never from the form.
+of queries whatever the order's size), with each line's delivery dates (to the order's
+jobsite) and, for a line that would wait for its lead time, the in-stock substitute the buyer
+may take instead; `apply_reorder` puts the chosen lines in the cart; the product and price
+always come from the server, never from the form.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Cart, Order, Product
-from portal.services import DomainError
+from portal.services import DomainError, delivery
 from portal.services.navigation import cart_count
 from portal.services.quantities import parse_quantity
 from portal.services.selling import QuantityRule, Reason, Tier, offers_for, quantity_message, quote
@@ -178,6 +180,10 @@ class ReorderPreview:
     cart_lines: int
     products: Mapping[int, Product]
     tiers: Mapping[int, tuple[Tier, ...]]
+    # By line id: its delivery parts (delivery.Part), and the substitute offered instead of a
+    # line that would wait (delivery.Offered).
+    parts: Mapping[int, tuple] = field(default_factory=dict)
+    instead: Mapping[int, object] = field(default_factory=dict)
 
     @property
     def selectable_count(self) -> int:
@@ -224,7 +230,26 @@ def build_preview(user, order: Order, lang: str = "fr") -> ReorderPreview:
         if current is not None and current.discontinued:
             replacement = offer(products[line.product_id].replacement_id)
         lines.append(preview_line(line, current, replacement))
-    return ReorderPreview(order, lines, cart_count(user), products, tiers)
+    parts, instead = _promise(user, order, lines)
+    for offered in instead.values():
+        products[offered.product.id] = offered.product
+        tiers[offered.product.id] = shelf.peek(offered.product.id).tiers
+    return ReorderPreview(order, lines, cart_count(user), products, tiers, parts, instead)
+
+
+def _promise(user, order: Order, lines: list[LineChange]) -> tuple[dict, dict]:
+    """Each orderable line's delivery dates to the order's jobsite, and for a line that would
+    wait for its lead time the substitute in stock (the cart's rule: services/delivery)."""
+    jobsite = order.jobsite if order.company_id == user.company_id else None
+    serving = delivery.serving_warehouse_id(user.company, jobsite)
+    moment = delivery.now()
+    shelf = offers_for(user)
+    parts = {c.line_id: delivery.line_parts(shelf.peek(c.product_id), c.quantity, serving, moment)
+             for c in lines if c.selectable}
+    short = [c for c in lines if any(not p.in_stock for p in parts.get(c.line_id, ()))]
+    found = delivery.offers_instead(user, [(c.product_id, c.quantity) for c in short]) \
+        if short else {}
+    return parts, {c.line_id: found[c.product_id] for c in short if c.product_id in found}
 
 
 class ReorderInvalid(DomainError):
@@ -235,12 +260,15 @@ class ReorderInvalid(DomainError):
         self.errors = errors
 
 
-def validate_picks(preview: ReorderPreview, picked: list[int],
-                   quantities: Mapping[int, str]) -> list[tuple[Product, int]]:
+def validate_picks(preview: ReorderPreview, picked: list[int], quantities: Mapping[int, str],
+                   substitutes: Mapping[int, str] | None = None) -> list[tuple[Product, int]]:
     """The (product, quantity) pairs to order, or ReorderInvalid naming each bad line.
 
-    Line ids come from the form: only selectable lines of this very order count.
+    Line ids come from the form: only selectable lines of this very order count. A line whose
+    offered substitute was ticked (`substitutes`: line id -> that product's id) orders the
+    substitute, at the quantity typed moved up to its selling unit.
     """
+    substitutes = substitutes or {}
     by_line = {c.line_id: c for c in preview.lines if c.selectable}
     chosen = [by_line[i] for i in dict.fromkeys(picked) if i in by_line]
     if not chosen:
@@ -254,12 +282,17 @@ def validate_picks(preview: ReorderPreview, picked: list[int],
         except DomainError as e:
             errors[change.line_id] = str(e)
             continue
-        tiers = preview.tiers.get(change.product_id, ())
-        code = pick_error(quantity, change.order_multiple, tiers)
+        product_id, multiple = change.product_id, change.order_multiple
+        offered = preview.instead.get(change.line_id)
+        if offered is not None and substitutes.get(change.line_id) == str(offered.product.id):
+            product_id, multiple = offered.product.id, offered.product.order_multiple
+            quantity = -(-quantity // multiple) * multiple
+        tiers = preview.tiers.get(product_id, ())
+        code = pick_error(quantity, multiple, tiers)
         if code:
-            errors[change.line_id] = quantity_message(code, _rule(change.order_multiple, tiers))
+            errors[change.line_id] = quantity_message(code, _rule(multiple, tiers))
             continue
-        result.append((preview.products[change.product_id], quantity))
+        result.append((preview.products[product_id], quantity))
     if errors:
         raise ReorderInvalid(errors)
     return result
@@ -280,13 +313,14 @@ def replace_cart(user, lines: list[tuple[Product, int]]) -> None:
 
 
 def apply_reorder(user, preview: ReorderPreview, picked: list[int],
-                  quantities: Mapping[int, str], mode: str) -> int:
+                  quantities: Mapping[int, str], mode: str,
+                  substitutes: Mapping[int, str] | None = None) -> int:
     """Put the picked lines in the cart ("add" adds to same-product lines); returns a count."""
     from portal.services.ordering import cart as cart_service
 
     if mode not in ("add", "replace"):
         raise DomainError(_("Choose whether to add to your cart or replace it."))
-    lines = validate_picks(preview, picked, quantities)
+    lines = validate_picks(preview, picked, quantities, substitutes)
     if mode == "replace":
         replace_cart(user, lines)
     else:
