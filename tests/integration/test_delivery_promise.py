@@ -276,3 +276,30 @@ def _cart_lines(user):
 
     db.session.expire_all()
     return db.session.scalars(select(CartLine).join(Cart).where(Cart.user_id == user.id)).all()
+
+
+def test_a_list_shows_each_lines_date_and_swaps_a_waiting_line_for_its_substitute(
+        client, world, clock):
+    from tests.factories import shopping_list
+
+    gloves, flour, other = _substitute(world)
+    db.session.add(VisibilityRule(company_id=world.a.company.id,
+                                  category_id=world.categories["tools"].id))
+    cement = world.products["cement"]
+    kept = shopping_list(world.a.buyer, lines=[(gloves, 24), (cement, 5)])
+    db.session.commit()
+    login(client, world.a.buyer)
+    page = client.get(f"/lists/{kept.id}", headers=EN).get_data(as_text=True)
+    assert "Delivery Fri 11 Dec" in page  # cement, from stock
+    assert "Instead: " in page and "(GANT-10), 24 units" in page and "FAR-T55" not in page
+    gloves_line = next(line for line in kept.lines if line.product_id == gloves.id)
+    swap = f"/lists/{kept.id}/line/{gloves_line.id}/swap"
+    refused = client.post(swap, data={"product_id": str(flour.id)},
+                          headers={**EN, "HX-Request": "true"})
+    assert "This substitute is not available any more." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(gloves_line), gloves_line.id).product_id == gloves.id
+    client.post(swap, data={"product_id": str(other.id)}, headers=EN)
+    db.session.expire_all()
+    swapped = db.session.get(type(gloves_line), gloves_line.id)
+    assert (swapped.product_id, swapped.quantity) == (other.id, 24)

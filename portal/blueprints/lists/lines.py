@@ -67,7 +67,7 @@ def remove_line(list_id: int, line_id: int):
 @allow(CUSTOMERS)
 def swap_line(list_id: int, line_id: int):
     return _line_action(list_id, lambda lst: ordering.swap_to_replacement(
-        current_user, lst, line_id))
+        current_user, lst, line_id, request.form.get("product_id", "")[:12]))
 
 
 @bp.post("/<int:list_id>/code")

@@ -6,15 +6,15 @@ the session and never commits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.models import Order, Product, ShoppingList, ShoppingListLine, User
-from portal.services import DomainError, NotFound
+from portal.models import Order, Product, ShoppingList, ShoppingListLine, Unit, User
+from portal.services import DomainError, NotFound, delivery
 from portal.services.ordering.lists import can_edit, create_list, find_list
 from portal.services.quantities import MAX_QUANTITY
 from portal.services.selling import offers_for
@@ -30,6 +30,8 @@ class LineView:
     replacement: Product | None  # a visible replacement of a discontinued product
     unit_price_cents: int | None
     order_multiple: int
+    parts: tuple = ()  # delivery.Part: when this quantity would arrive, if ordered now
+    substitute: object = None  # delivery.Offered: in stock now, when part of this line waits
 
     @property
     def discontinued(self) -> bool:
@@ -57,6 +59,7 @@ def list_view(user: User, shopping_list: ShoppingList) -> ListView:
     ))
     shelf = offers_for(user)
     offers = shelf.load(line.product for line in lines)
+    serving, moment = _serving(user, shopping_list), delivery.now()
     views = []
     for line in lines:
         product, offer = line.product, offers[line.product_id]
@@ -65,11 +68,26 @@ def list_view(user: User, shopping_list: ShoppingList) -> ListView:
         found = shelf.peek(product.replacement_id) if product.discontinued else None
         replacement = found.product if found is not None and found.visible else None
         quote = offer.prices.quote(line.quantity) if (seen and offer.prices) else None
-        views.append(LineView(line, product, seen, seen and not product.discontinued,
-                              replacement,
-                              quote.unit_price_cents if quote else None, offer.rule.step))
+        available = seen and not product.discontinued
+        views.append(LineView(line, product, seen, available, replacement,
+                              quote.unit_price_cents if quote else None, offer.rule.step,
+                              delivery.line_parts(offer, line.quantity, serving, moment)
+                              if available and quote else ()))
+    short = [(v.product.id, v.line.quantity) for v in views
+             if any(not p.in_stock for p in v.parts)]
+    if short:
+        instead = delivery.offers_instead(user, short)
+        views = [replace(v, substitute=instead.get(v.product.id)) for v in views]
     currency = user.company.currency if user.company else "EUR"
     return ListView(shopping_list, views, can_edit(user, shopping_list), currency)
+
+
+def _serving(user: User, shopping_list: ShoppingList) -> int | None:
+    """The warehouse that would serve the list: its jobsite's, else the buyer's last one's."""
+    jobsite = db.session.get(Unit, shopping_list.unit_id or user.last_jobsite_id or 0)
+    if jobsite is not None and jobsite.company_id != user.company_id:
+        jobsite = None
+    return delivery.serving_warehouse_id(user.company, jobsite)
 
 
 # -- Ordering from a list, filling a list from an order --------------------------------------

@@ -289,17 +289,27 @@ def remove_line(user: User, shopping_list: ShoppingList, line_id: int) -> None:
     db.session.flush()
 
 
-def swap_to_replacement(user: User, shopping_list: ShoppingList, line_id: int) -> None:
-    """Put the replacement of a discontinued product in place of the line's product.
+def swap_to_replacement(user: User, shopping_list: ShoppingList, line_id: int,
+                        raw_substitute: str = "") -> None:
+    """Put the replacement of a discontinued product in place of the line's product, or, when
+    `raw_substitute` names it, the in-stock substitute offered for a line that would wait.
 
-    When the replacement is already on the list, the quantities are added up there.
+    When the product put in place is already on the list, the quantities are added up there.
     """
+    from portal.services import delivery
+
     if not can_edit(user, shopping_list):
         raise NotAllowed()
     line = _line(shopping_list, line_id)
     product = line.product
-    replacement = (find_visible_product(user, product.replacement_id)
-                   if product.discontinued and product.replacement_id else None)
+    if raw_substitute:
+        offered = delivery.offers_instead(user, [(product.id, line.quantity)]).get(product.id)
+        if offered is None or str(offered.product.id) != raw_substitute:
+            raise DomainError(_("This substitute is not available any more."))
+        replacement = offered.product
+    else:
+        replacement = (find_visible_product(user, product.replacement_id)
+                       if product.discontinued and product.replacement_id else None)
     if replacement is None:
         raise DomainError(_("There is no replacement to offer for this product."))
     quantity = QuantityRule.of(replacement.case_pack, replacement.order_multiple).snap(
