@@ -303,3 +303,23 @@ def test_a_list_shows_each_lines_date_and_swaps_a_waiting_line_for_its_substitut
     db.session.expire_all()
     swapped = db.session.get(type(gloves_line), gloves_line.id)
     assert (swapped.product_id, swapped.quantity) == (other.id, 24)
+
+
+def test_quick_order_dates_each_line_and_offers_the_substitute_of_a_waiting_one(
+        client, world, clock):
+    gloves, _flour, other = _substitute(world)
+    db.session.add(VisibilityRule(company_id=world.a.company.id,
+                                  category_id=world.categories["tools"].id))
+    db.session.commit()
+    login(client, world.a.buyer)
+    page = client.post("/quick-order/check", data={"paste": "CIM-35 5\nGANT-9 24"},
+                       headers=EN).get_data(as_text=True)
+    assert "Delivery Fri 11 Dec" in page  # cement, from stock
+    assert "expected in" not in page  # a date, never "in N days"
+    assert "Instead: " in page and "(GANT-10)" in page and "FAR-T55" not in page
+    assert 'name="replace-1" value="GANT-10"' in page
+    # One tap: the row takes the substitute, checked again (in stock: ready).
+    row = client.post("/quick-order/line", data={"sku-1": "GANT-9", "qty-1": "24",
+                                                 "replace-1": "GANT-10"},
+                      headers={**EN, "HX-Request": "true"}).get_data(as_text=True)
+    assert 'value="GANT-10"' in row and "Ready to order" in row and "Instead: " not in row

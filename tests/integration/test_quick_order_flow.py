@@ -70,11 +70,17 @@ def test_add_all_is_refused_while_a_line_has_an_error_and_nothing_is_added(clien
     assert cart_of(buyer) == {}
 
 
-def test_over_stock_is_a_warning_and_still_added(client, buyer):
-    page = client.post("/quick-order/check", data={"paste": "GANT-9 24"},
-                       headers={"Accept-Language": "en"})
+def test_over_stock_is_a_warning_and_still_added(app, client, buyer):
+    app.config["CLOCK_NOW"] = "2026-12-10T09:30:00+01:00"  # a Thursday morning
+    try:
+        page = client.post("/quick-order/check", data={"paste": "GANT-9 24"},
+                           headers={"Accept-Language": "en"})
+    finally:
+        app.config["CLOCK_NOW"] = ""
     assert page.status_code == 200
-    assert "0 in stock, rest on backorder, expected in 2 days" in page.get_data(as_text=True)
+    # None in stock: the lead time's date (Fri + 2 working days), never "in N days".
+    assert "Backorder" in page.get_data(as_text=True)
+    assert "Delivery Tue 15 Dec" in page.get_data(as_text=True)
     assert client.post("/quick-order/add", data={"paste": "GANT-9 24"}).status_code == 303
     assert cart_of(buyer) == {"GANT-9": 24}
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Product, ShoppingList, ShoppingListLine
-from portal.services import DomainError
+from portal.services import DomainError, delivery
 from portal.services.ordering import cart as cart_service
 from portal.services.ordering.paste import MAX_LINES, RawLine
 from portal.services.ordering.sku_lookup import (
@@ -102,6 +102,8 @@ class LineResult:
     merged: int = 1
     sources: tuple[RawLine, ...] = ()
     near: tuple[tuple[str, str], ...] = ()  # (sku, name) close to an unknown SKU
+    parts: tuple = ()  # delivery.Part: when the quantity would arrive, if ordered now
+    substitute: tuple[str, str] | None = None  # (sku, name) in stock, when part would wait
 
     @property
     def invalid_field(self) -> str:
@@ -259,6 +261,7 @@ def run_check(user, raw_lines: Sequence[RawLine], lang: str = "fr") -> QuickOrde
     raw_lines = with_skus(raw_lines, skus_for_gtins(user, (r.sku for r in raw_lines)))
     products = load_products(user, (r.sku for r in raw_lines), lang)
     result = mark_bad_gtins(check_lines(raw_lines, products, user.company.currency))
+    result = _dated(user, result, lang)
     unknown = [(r.sku, r.sources[0].sku) for r in result.lines
                if r.code == Reason.UNAVAILABLE]
     if not unknown:
@@ -266,6 +269,32 @@ def run_check(user, raw_lines: Sequence[RawLine], lang: str = "fr") -> QuickOrde
     near = near_skus(user, unknown, lang)
     return replace(result, lines=tuple(
         replace(r, near=near.get(r.sku, ())) if r.code == Reason.UNAVAILABLE else r
+        for r in result.lines))
+
+
+def _dated(user, result: QuickOrderResult, lang: str) -> QuickOrderResult:
+    """Each orderable line's delivery dates (to the buyer's last jobsite), and for a line that
+    would wait for its lead time the in-stock substitute (the cart's rule: services/delivery)."""
+    orderable = [r for r in result.lines if r.orderable]
+    if not orderable:
+        return result
+    shelf = offers_for(user)
+    offers = shelf.load(r.product.id for r in orderable)
+    jobsite = user.last_jobsite if user.last_jobsite_id else None
+    serving = delivery.serving_warehouse_id(user.company, jobsite)
+    moment = delivery.now()
+    parts = {id(r): delivery.line_parts(offers[r.product.id], r.quantity, serving, moment)
+             for r in orderable}
+    short = [r for r in orderable if any(not p.in_stock for p in parts[id(r)])]
+    instead = delivery.offers_instead(user, [(r.product.id, r.quantity) for r in short]) \
+        if short else {}
+
+    def substitute(r):
+        found = instead.get(r.product.id)
+        return (found.product.sku, found.product.name(lang)) if found else None
+
+    return replace(result, lines=tuple(
+        replace(r, parts=parts[id(r)], substitute=substitute(r)) if id(r) in parts else r
         for r in result.lines))
 
 
