@@ -5,7 +5,6 @@ in French and English (the terms published once: version 1)."""
 
 import io
 import random
-import unicodedata
 
 from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4
@@ -47,11 +46,6 @@ ALLERGENS = [  # word in the French name -> (French, English)
         "Boulgour", "Chapelure")],
 ]
 NO_ALLERGEN = ("Aucun des 14 allergènes majeurs", "None of the 14 major allergens")
-
-
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower())
-                   if not unicodedata.combining(c))
 
 
 def seed_content(staff=None) -> dict[str, int]:
@@ -151,7 +145,7 @@ def _attributes() -> None:
 
 def _value(product: Product, attribute: Attribute, fr: str, en: str) -> None:
     db.session.add(ProductAttribute(product_id=product.id, attribute_id=attribute.id,
-                                    value_fr=fr, value_en=en, value_key=_fold(fr)))
+                                    value_fr=fr, value_en=en, value_key=content.value_key(fr)))
 
 
 def _draw(shape: str, colour: tuple, rng: random.Random, view: int) -> bytes:

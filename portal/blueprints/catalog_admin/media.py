@@ -1,6 +1,8 @@
-"""A product's photos and documents in the back office: upload, remove, reorder."""
+"""A product's photos, documents and attributes in the back office: upload, remove, reorder;
+set the product's values and add an attribute to its category."""
 
 from flask import abort, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,6 +25,7 @@ def _product(product_id: int) -> Product:
 def _page(product: Product, status_code: int = 200, **extra):
     return render("content/product_media.html", status_code=status_code, product=product,
                   images=content.images_of(product), documents=content.documents_of(product),
+                  attributes=content.attributes_of(product),
                   pictures={row.id: storage.StoredImage.from_json(row.image)
                             for row in content.images_of(product)}, **extra)
 
@@ -109,3 +112,34 @@ def document_remove(product_id: int, document_id: int):
     return run(lambda: None, refused=_refused(product_id),
                done=lambda _r: _back(product, _("Document removed from %(sku)s.",
                                                 sku=product.sku)))
+
+
+def _attributes_refused(product_id: int, errors_name: str):
+    """The page again with each field's message and what was typed (AttributesInvalid)."""
+    return lambda problem: _page(_product(product_id), **{
+        errors_name: getattr(problem, "errors", None) or {"form": str(problem)},
+        errors_name.replace("errors", "typed"): request.form})
+
+
+@bp.post("/products/<int:product_id>/attributes")
+@allow(ADMIN)
+def attributes_save(product_id: int):
+    product = _product(product_id)
+    return run(lambda: content.set_values(product, current_user, request.form),
+               refused=_attributes_refused(product_id, "attribute_errors"),
+               done=lambda _r: moved_on(_("Characteristics of %(sku)s saved.", sku=product.sku),
+                                        url_for(".product_media", product_id=product.id)
+                                        + "#attributes"))
+
+
+@bp.post("/products/<int:product_id>/attributes/new")
+@allow(ADMIN)
+def attribute_add(product_id: int):
+    product = _product(product_id)
+    return run(lambda: content.add_attribute(product.category, current_user, request.form),
+               refused=_attributes_refused(product_id, "new_errors"),
+               done=lambda made: moved_on(
+                   _("Attribute “%(name)s” added to %(category)s.",
+                     name=made.name(str(get_locale())),
+                     category=product.category.name(str(get_locale()))),
+                   url_for(".product_media", product_id=product.id) + "#attributes"))
