@@ -47,6 +47,7 @@ def test_staff_set_change_and_remove_values_in_one_post_audited(staff_client, wo
     assert page.status_code == 200
     assert 'id="attributes"' in text and "Name fire" in text and f'name="fr-{fire.id}"' in text
     assert "Add an attribute to Outillage (en)" in text
+    assert text.index("</main>") > text.index('id="attributes"') > text.index("<main")
 
     url = f"/staff/catalog/products/{cement.id}/attributes"
     answer = staff_client.post(url, data={f"fr-{fire.id}": " Résistance  ÉLEVÉE ",
