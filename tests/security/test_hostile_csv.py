@@ -16,12 +16,14 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import (
+    Attribute,
     CartLine,
     Company,
     ImportJob,
     ImportStatus,
     PriceTier,
     Product,
+    ProductAttribute,
     Stock,
     User,
 )
@@ -151,12 +153,14 @@ HEADERS = {
     "products": "sku;name_fr;name_en;brand;category_slug;case_pack;order_multiple",
     "prices": "price_list_code;sku;min_qty;unit_price",
     "stock": "sku;warehouse_code;quantity",
+    "attributes": "sku;attribute_code;value_fr;value_en;attribute_name_fr;attribute_name_en",
 }
 # The smallest valid table of each kind (a header and one short row), for very long files.
 SMALLEST = {"customers": ("company_name;user_email;user_name", "A;a@b.fr;A"),
             "products": ("sku;brand", "A;B"), "prices": ("price_list_code;sku;min_qty;unit_price",
                                                  "P;A;1;1"),
-            "stock": ("sku;warehouse_code;quantity", "A;B;1")}
+            "stock": ("sku;warehouse_code;quantity", "A;B;1"),
+            "attributes": ("sku;attribute_code;value_fr", "A;b;c")}
 
 
 def row_for(kind: str, world, i: int, cell: str | None = None) -> tuple[str, str]:
@@ -169,6 +173,9 @@ def row_for(kind: str, world, i: int, cell: str | None = None) -> tuple[str, str
         "products": (f"NEW-{i};Nom {i};Name {i};;{slug};{cell or '1'};1", "case_pack"),
         "prices": (f"PRO;CIM-35;{i + 1};{cell or '8,50'}", "unit_price"),
         "stock": (f"HX-{i};LYO;{cell or '12'}", "quantity"),
+        # A code that is not one ("1e3" is, but unknown and not named: refused all the same).
+        "attributes": (f"HX-{i};{cell or 'fire'};EI 60;;" + ("" if cell else "Feu;Fire"),
+                       "attribute_code"),
     }[kind]
 
 
@@ -178,7 +185,8 @@ def text_of(kind: str, rows: list[str]) -> str:
 
 def snapshot() -> tuple:
     return (count_of(Company), count_of(User), count_of(Product), count_of(PriceTier),
-            count_of(Stock), tuple(db.session.execute(select(Stock.quantity)).scalars()))
+            count_of(Stock), tuple(db.session.execute(select(Stock.quantity)).scalars()),
+            count_of(Attribute), count_of(ProductAttribute))
 
 
 def upload(client, kind: str, raw: bytes, name: str = "data.csv"):
@@ -217,7 +225,7 @@ def refused_files(kind: str, world) -> list[tuple[str, bytes, str]]:
     ]
 
 
-KINDS = ["customers", "products", "prices", "stock"]
+KINDS = ["customers", "products", "prices", "stock", "attributes"]
 REFUSED_CASES = ["empty", "header only", "png", "nul bytes", "utf-16 with bom",
                  "utf-16 without bom", "windows-1252", "control character", "xlsx", "web page",
                  "100k-column header", "100k new columns", "unclosed quote", "mixed separators",

@@ -1,7 +1,8 @@
-"""CSV migration of customers, products, price tiers and stock.
+"""CSV migration of customers, products, price tiers, stock and product attributes.
 
 `parse` reads a file strictly (refusing it as a whole when it cannot be trusted); `cells`
-parses one cell; `customers`, `products` and `prices_stock` check rows and write them; `jobs`
+parses one cell; `customers`, `products`, `prices_stock` and `attributes` check rows and
+write them; `jobs`
 checks in chunks with progress and commits all or nothing; `running` is how the
 worker takes a job (a lease) and runs it to rest.
 """

@@ -24,7 +24,7 @@ from sqlalchemy import select, update
 from portal.extensions import db
 from portal.models import ImportJob, ImportStatus
 from portal.services import DomainError
-from portal.services.csv_import import customers, parse, prices_stock, products
+from portal.services.csv_import import attributes, customers, parse, prices_stock, products
 from portal.services.csv_import.base import RowError
 
 CHUNK_ROWS = 1000
@@ -53,6 +53,9 @@ KINDS = {
                    _l("unit_price in euros like 12,50 or 12.50; a tier that exists (same list, SKU and min_qty) gets the new price. A new price_list_code is created when its rows give price_list_name (and currency, EUR by default).")),  # noqa: E501
     "stock": Kind("stock", _l("Stock levels"), prices_stock.STOCK, prices_stock.StockChecker,
                   prices_stock.StockWriter, _l("The quantity replaces the current level.")),
+    "attributes": Kind("attributes", _l("Product attributes"), attributes.SPEC,
+                       attributes.AttributesChecker, attributes.AttributesWriter,
+                       _l("One value of one attribute of a known SKU per line; an empty value_fr removes the value. An attribute_code unknown to the product's category is created there when the line gives attribute_name_fr and attribute_name_en (codes: lowercase letters, digits, _ and -).")),  # noqa: E501
 }
 
 
