@@ -128,6 +128,9 @@ class Defaults:
     APPROVAL_REMINDER_HOURS = 24
     # Hours an approval email's one-decision link stays usable (README "Approve from the email").
     APPROVAL_LINK_HOURS = 72
+    # Days after a delivery during which the buyer may report a short, damaged or wrong line
+    # (services/claims).
+    CLAIM_WINDOW_DAYS = 14
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     # Stored files (product images and documents, pages, attachments; README "Stored files"):
     # "local" keeps them under STORAGE_DIR (empty: instance/media), "s3" in an S3-compatible

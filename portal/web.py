@@ -37,13 +37,38 @@ def _start_request():
 UPLOAD_SLACK = 1_000_000  # the form's other fields and the multipart framing around the file
 
 
-def accepts_upload(view):
+def accepts_upload(view=None, *, up_to: int = 0):
     """Mark a view that takes a stored file (a photo, a PDF): its request may be as large as
     the largest upload allowed (STORAGE_MAX_*_BYTES) plus the form around it, instead of
     MAX_CONTENT_LENGTH. Then a file over its limit reaches the view, which answers at the
-    file's field with the rest of the form as typed, instead of a bare 413 page."""
-    view.accepts_upload = True
-    return view
+    file's field with the rest of the form as typed, instead of a bare 413 page.
+
+    `up_to` raises that cap for a view whose users send files far over the limit (a phone's
+    full-size photo): `@accepts_upload(up_to=40_000_000)`."""
+    def mark(fn):
+        fn.accepts_upload = True
+        fn.upload_cap = up_to
+        return fn
+
+    return mark(view) if view is not None else mark
+
+
+# A phone's full-size photo, far over the limit, still reaches the view that takes photos
+# (`@accepts_upload(up_to=PHONE_PHOTO_CAP)`): the answer is the limit at the field, with
+# what was typed kept, instead of a bare 413 page.
+PHONE_PHOTO_CAP = 40_000_000
+
+
+def photo_of(name: str = "photo"):
+    """The photo sent in field `name` (services.fulfilment.Photo, checked later by
+    services/storage), at most the image limit plus one byte read; None without one."""
+    from portal.services import storage
+    from portal.services.fulfilment import Photo
+
+    sent = request.files.get(name)
+    if sent is None or not sent.filename:
+        return None
+    return Photo(sent.stream.read(storage.upload_limit("image/jpeg") + 1), sent.mimetype or "")
 
 
 def upload_limit_attrs() -> Markup:
@@ -67,7 +92,8 @@ def _raise_upload_cap():
         from portal.services import storage
 
         request.max_content_length = max(storage.upload_limit("application/pdf"),
-                                         storage.upload_limit("image/jpeg")) + UPLOAD_SLACK
+                                         storage.upload_limit("image/jpeg"),
+                                         getattr(view, "upload_cap", 0)) + UPLOAD_SLACK
 
 
 def _refuse_nul():

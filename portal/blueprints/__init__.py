@@ -18,6 +18,7 @@ FEATURES = (
     "apply",
     "staff",
     "fulfilment",
+    "claims",
     "imports",
     "jobs",
     "catalog_admin",

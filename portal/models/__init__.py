@@ -48,6 +48,7 @@ from portal.models.catalog import (
     VisibilityRule,
     Warehouse,
 )
+from portal.models.claims import Claim, ClaimReason, ClaimStatus
 from portal.models.content import (
     Attribute,
     DocumentKind,
@@ -97,6 +98,7 @@ __all__ = [
     "ProductVideo", "SellerPage", "TermsVersion",
     "ProductSubstitute", "StockReservation",
     "ReplayedChange",
+    "Claim", "ClaimReason", "ClaimStatus",
 ]
 
 from portal.extensions import db as _db  # noqa: E402

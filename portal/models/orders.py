@@ -181,6 +181,11 @@ class Shipment(db.Model):
     tracking_number: Mapped[str] = mapped_column(String(80), default="")
     shipped_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Proof of delivery (services/fulfilment/proof.py): when it was handed over, to whom, and
+    # a photo (a private stored file of kind "delivery-proof"). None: not delivered yet.
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_by: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    proof_key: Mapped[str | None] = mapped_column(String(200))
 
     order: Mapped[Order] = relationship(back_populates="shipments")
     warehouse: Mapped[Warehouse | None] = relationship()

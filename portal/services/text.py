@@ -97,7 +97,8 @@ FIELDS: dict[str, dict[str, object]] = {
     "PriceList": {"name": LINE},
     "Product": {"name_fr": LINE, "name_en": LINE, "description_fr": TEXT,
                 "description_en": TEXT, "brand": LINE},
-    "Shipment": {"carrier": LINE, "tracking_number": LINE},
+    "Shipment": {"carrier": LINE, "tracking_number": LINE, "received_by": LINE},
+    "Claim": {"note": TEXT},
     "ShoppingList": {"name": LINE},
     "ShoppingListLine": {"note": LINE},
     "Unit": {"name": LINE, "project_code": LINE, "site_contact_name": LINE,
@@ -130,6 +131,8 @@ NOT_FREE_TEXT: dict[str, set[str]] = {
     "ProductDocument": {"language", "key"},
     "ProductAttribute": {"value_key"},
     "QuoteMessage": {"attachment_key", "attachment_name"},  # the file's own name, shown as text
+    "Shipment": {"proof_key"},  # stored files' keys (services/storage)
+    "Claim": {"photo_key"},
     "AccountApplication": {"contact_email"},
     "Address": {"country"},
     "ApiClient": {"token_hash", "token_hint"},

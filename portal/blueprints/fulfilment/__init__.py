@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("fulfilment", __name__, url_prefix="/staff/fulfilment")
 
-from portal.blueprints.fulfilment import routes  # noqa: E402,F401
+from portal.blueprints.fulfilment import proof, routes  # noqa: E402,F401

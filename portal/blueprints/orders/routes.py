@@ -1,12 +1,14 @@
 """Order history and order detail for customer users (scoped by services.orders)."""
 
-from flask import abort, request
+from datetime import UTC, datetime
+
+from flask import abort, current_app, request
 from flask_login import current_user
 
-from portal.access import CUSTOMERS, allow
+from portal.access import BUYERS, CUSTOMERS, allow
 from portal.blueprints.orders import bp
 from portal.rendering import render
-from portal.services import orders
+from portal.services import claims, orders
 from portal.services.selling import can_order
 
 
@@ -29,7 +31,10 @@ def index():
 def detail(order_id: int):
     view = orders.order_view(current_user, order_id) or abort(404)
     return render("orders/detail.html", view=view, order=view.order,
-                  can_order=can_order(current_user))
+                  can_order=can_order(current_user), may_report=current_user.role in BUYERS,
+                  claims=claims.for_order(view.order, datetime.now(UTC),
+                                          current_app.config["CLAIM_WINDOW_DAYS"]),
+                  claim_reasons=claims.REASON_LABELS, claim_statuses=claims.STATUS_LABELS)
 
 
-from portal.blueprints.orders import actions, due, home  # noqa: E402,F401
+from portal.blueprints.orders import actions, due, home, reports  # noqa: E402,F401

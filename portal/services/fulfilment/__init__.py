@@ -1,12 +1,14 @@
 """Fulfilment of orders by the seller's staff.
 
 `rules` holds the state machine as a pure table (which action, from which status, by which
-role) and the shipment rules; `actions` the use cases that apply them; `queue` the listing
-(`queue_page`, the staff's order page and the home card's count).
+role) and the shipment rules; `actions` the use cases that apply them; `proof` the proof of
+delivery of a shipment; `queue` the listing (`queue_page`, the staff's order page and the home
+card's count).
 """
 
 from portal.models.labels import ORDER_STATUS_LABELS as STATUS_LABELS
 from portal.models.labels import order_status_label as status_label
+from portal.services.fulfilment import notify
 from portal.services.fulfilment.actions import (
     Conflict,
     Forbidden,
@@ -17,7 +19,9 @@ from portal.services.fulfilment.actions import (
     mark_delivered,
     record_shipment,
     shipment_proposal,
+    shipment_warehouse,
 )
+from portal.services.fulfilment.proof import Photo, record_delivery, store_photo
 from portal.services.fulfilment.queue import (
     open_count,
     order_for_staff,
@@ -40,4 +44,5 @@ __all__ = [
     "OPEN_STATUSES", "STATUS_LABELS", "TRANSITIONS", "Action", "Conflict", "Forbidden",
     "ShipmentInvalid", "Verdict", "allowed_actions", "backorder_line", "cancel", "confirm",
     "mark_delivered", "record_shipment", "shipment_proposal", "status_label", "verdict",
+    "Photo", "notify", "record_delivery", "shipment_warehouse", "store_photo",
 ]

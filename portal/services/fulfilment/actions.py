@@ -86,6 +86,9 @@ def _move(order: Order, expected: OrderStatus, new: OrderStatus, now: datetime) 
     set_committed_value(order, "updated_at", now)
 
 
+move_status = _move  # for the other use cases of fulfilment (proof of delivery)
+
+
 def _simple(order: Order, actor: User, action: Action, code: str, now: datetime) -> None:
     _require(order, action, actor)
     new = TARGET[action]
@@ -98,7 +101,15 @@ def confirm(order: Order, actor: User, now: datetime) -> None:
 
 
 def mark_delivered(order: Order, actor: User, now: datetime) -> None:
+    """The whole order delivered without a proof per shipment: each shipment not yet
+    delivered is delivered now (the start of the buyer's window to report a problem)."""
     _simple(order, actor, Action.DELIVER, "delivered", now)
+    db.session.execute(
+        update(Shipment).where(Shipment.order_id == order.id, Shipment.delivered_at.is_(None))
+        .values(delivered_at=now).execution_options(synchronize_session=False))
+    for shipment in order.shipments:
+        if shipment.delivered_at is None:
+            set_committed_value(shipment, "delivered_at", now)
 
 
 def cancel(order: Order, actor: User, reason: str, now: datetime) -> None:
@@ -175,6 +186,11 @@ def record_shipment(order: Order, actor: User, raw_quantities: dict[int, str], c
         "lines": len(plan.quantities), "units": units, "carrier": carrier, "tracking": tracking,
         "partial": plan.next_status == OrderStatus.PARTIALLY_SHIPPED}, now)
     return shipment
+
+
+def shipment_warehouse(order: Order, raw) -> Warehouse | None:
+    """The warehouse chosen on a form (refused when unknown), else the order's own."""
+    return _warehouse(raw) or _serving(order)
 
 
 def _warehouse(raw) -> Warehouse | None:

@@ -2,7 +2,8 @@
 
 A row per (event, subscription) is added to `webhook_deliveries` by a session hook, in the
 same transaction as the change that caused it: an order placed, approved, rejected or moved
-on, an account application received or approved, an invoice or credit note issued (by a
+on, a shipment delivered (its proof), a claim reported or settled, an account application
+received or approved, an invoice or credit note issued (by a
 shipment or registered by the ERP), an invoice paid in full by a payment, whichever code path
 made it (checkout, an approver, the staff's pages, the API). Nothing is posted from a request:
 the worker calls `deliver_due_webhooks` (module `delivery`).
@@ -38,7 +39,11 @@ from portal.services import DomainError, billing
 from portal.services.integration.audit import audit
 
 EVENTS = ("order.placed", "order.approved", "order.rejected", "order.status_changed",
-          "company.applied", "company.approved", "invoice.issued", "invoice.paid")
+          "company.applied", "company.approved", "invoice.issued", "invoice.paid",
+          "shipment.delivered", "claim.reported", "claim.resolved")
+# Timeline codes that are webhook events of their own (services/fulfilment/proof.py, claims).
+_CODE_EVENTS = {"delivered_to": "shipment.delivered", "claim_reported": "claim.reported",
+                "claim_reshipped": "claim.resolved", "claim_credited": "claim.resolved"}
 _PENDING = "integration_webhook_events"
 
 
@@ -149,6 +154,8 @@ def _collect(session: Session, _context) -> None:
                 found.append(("order.approved", data))
             elif obj.code == "rejected":
                 found.append(("order.rejected", data))
+            if obj.code in _CODE_EVENTS:
+                found.append((_CODE_EVENTS[obj.code], {**data, **(obj.params or {})}))
             if obj.status is not None:
                 found.append(("order.status_changed", data))
         elif isinstance(obj, AccountApplication):

@@ -70,7 +70,50 @@ def _backordered(p: dict) -> str:
                     p.get("qty", 0), sku=p.get("sku", ""), date=when)
 
 
+def _delivered_to(p: dict) -> str:
+    from portal.formatting import format_datetime
+
+    when = format_datetime(datetime.fromisoformat(p["at"]), "medium") if p.get("at") else "?"
+    return _("Delivered on %(date)s, received by %(name)s.", date=when,
+             name=p.get("received_by", ""))
+
+
+def _claim_reported(p: dict) -> str:
+    from portal.services.claims import REASON_LABELS
+
+    reason = REASON_LABELS.get(p.get("reason"), p.get("reason", ""))
+    return ngettext("Problem reported on %(sku)s: %(reason)s, %(num)s unit.",
+                    "Problem reported on %(sku)s: %(reason)s, %(num)s units.", p.get("qty", 0),
+                    sku=p.get("sku", ""), reason=str(reason).lower())
+
+
+def _claim_credited(p: dict) -> str:
+    amount = _money(p.get("amount"), p.get("currency"))
+    if p.get("credit_note"):
+        return ngettext("Problem on %(sku)s settled: %(num)s unit credited, %(amount)s excl. VAT "
+                        "(credit note %(number)s).",
+                        "Problem on %(sku)s settled: %(num)s units credited, %(amount)s excl. "
+                        "VAT (credit note %(number)s).", p.get("qty", 0), sku=p.get("sku", ""),
+                        amount=amount, number=p["credit_note"])
+    return ngettext("Problem on %(sku)s settled: %(num)s unit credited, %(amount)s excl. VAT.",
+                    "Problem on %(sku)s settled: %(num)s units credited, %(amount)s excl. VAT.",
+                    p.get("qty", 0), sku=p.get("sku", ""), amount=amount)
+
+
+def _claim_reshipped(p: dict) -> str:
+    text = ngettext("Problem on %(sku)s settled: %(num)s unit shipped again.",
+                    "Problem on %(sku)s settled: %(num)s units shipped again.", p.get("qty", 0),
+                    sku=p.get("sku", ""))
+    if p.get("tracking"):
+        text += " " + _("Tracking number %(tracking)s.", tracking=p["tracking"])
+    return text
+
+
 TEXTS = {
+    "delivered_to": _delivered_to,
+    "claim_reported": _claim_reported,
+    "claim_reshipped": _claim_reshipped,
+    "claim_credited": _claim_credited,
     "approval_waiting": _waiting,
     "approvals_done": lambda p: _("Every approval given: the order is submitted."),
     "step_approved": lambda p: _with_comment(

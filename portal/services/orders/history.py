@@ -42,6 +42,8 @@ EVENT_LABELS = {
     "trim": _l("Line trimmed"),
     "shipment": _l("Shipment"),
     "note": _l("Note"),
+    "delivery": _l("Shipment delivered"),
+    "claim": _l("Claim"),
 }
 # -- Who sees what ---------------------------------------------------------------------------
 
