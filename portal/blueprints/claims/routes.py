@@ -12,7 +12,7 @@ from portal.blueprints.claims import bp
 from portal.media import stored_response
 from portal.models import ClaimStatus, Role
 from portal.rendering import render
-from portal.services import claims, fulfilment
+from portal.services import claims
 from portal.usecases import moved_on, run
 
 HANDS = (Role.FULFILMENT, Role.STAFF_ADMIN)
@@ -38,7 +38,8 @@ def index():
 def _page(claim, status_code=200, typed=None, errors=None):
     return render("claims/claim.html", status_code=status_code, claim=claim,
                   reasons=claims.REASON_LABELS, statuses=claims.STATUS_LABELS,
-                  warehouses=fulfilment.warehouses(), typed=typed or {}, errors=errors or {})
+                  reship_from=claims.reship_from(claim), typed=typed or {},
+                  errors=errors or {})
 
 
 @bp.get("/<int:claim_id>")

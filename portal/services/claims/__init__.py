@@ -17,6 +17,7 @@ from portal.services.claims.queries import (
     line_state,
     open_count,
     queue,
+    reship_from,
     shipment_for_customer,
 )
 from portal.services.claims.rules import (
@@ -31,6 +32,6 @@ from portal.services.claims.rules import (
 __all__ = [
     "REASON_LABELS", "STATUS_LABELS", "Delivered", "LineClaims", "OrderClaims", "check_report",
     "claim_for_customer", "claim_for_staff", "credit", "for_order", "line_claims",
-    "line_for_customer", "line_state", "open_count", "queue", "report", "reship",
+    "line_for_customer", "line_state", "open_count", "queue", "report", "reship", "reship_from",
     "shipment_for_customer",
 ]

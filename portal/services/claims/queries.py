@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.models import Claim, ClaimStatus, Order, OrderLine, Shipment
+from portal.models import Claim, ClaimStatus, Order, OrderLine, Shipment, Stock, Warehouse
+from portal.services import delivery
 from portal.services.claims.rules import Delivered, LineClaims, line_claims
 from portal.services.orders import find_order
 
@@ -98,3 +99,24 @@ def queue(status: ClaimStatus | None) -> list[Claim]:
 def open_count() -> int:
     return db.session.scalar(select(func.count(Claim.id))
                              .where(Claim.status == ClaimStatus.OPEN)) or 0
+
+
+@dataclass(frozen=True)
+class ReshipFrom:
+    """The warehouses a replacement may leave from, with what each has free of the product,
+    and the one the form starts at: the customer's own when it has enough, else the first
+    that has."""
+
+    choices: list[tuple[Warehouse, int]]
+    proposed: int | None
+
+
+def reship_from(claim: Claim) -> ReshipFrom:
+    free = {wid: qty - reserved for wid, qty, reserved in db.session.execute(
+        select(Stock.warehouse_id, Stock.quantity, Stock.reserved)
+        .where(Stock.product_id == claim.line.product_id))}
+    choices = [(w, max(free.get(w.id, 0), 0)) for w in db.session.scalars(
+        select(Warehouse).order_by(Warehouse.code))]
+    enough = [w.id for w, units in choices if units >= claim.quantity]
+    own = delivery.serving_warehouse_id(claim.order.company, claim.order.jobsite)
+    return ReshipFrom(choices, own if own in enough else (enough[0] if enough else None))

@@ -21,7 +21,7 @@ REASON_LABELS = {
     ClaimReason.WRONG: _l("Wrong product"),
 }
 STATUS_LABELS = {
-    ClaimStatus.OPEN: _l("Open"),
+    ClaimStatus.OPEN: _l("To settle"),
     ClaimStatus.RESHIPPED: _l("Reshipped"),
     ClaimStatus.CREDITED: _l("Credited"),
 }
