@@ -69,9 +69,6 @@ def error_response(code: int, detail: str = "", headers: dict | None = None,
 def _http_error(e: HTTPException):
     if isinstance(e, InternalServerError):
         return _server_error(e)
-    # An answer that refuses the request keeps nothing it flushed (a replayed change's key,
-    # services/ordering/replays.py): the change may be sent again.
-    db.session.rollback()
     return error_response(e.code or 500, headers=dict(e.get_headers()) if e.code == 405 else None)
 
 

@@ -129,6 +129,7 @@ def test_a_replay_for_a_product_gone_meanwhile_is_refused_and_keeps_nothing(clie
     answer = client.post("/catalog/p/999999/cart", data={"qty": "1"},
                          headers=dict(HTMX, **{"Idempotency-Key": "gone"}))
     assert answer.status_code == 404
+    db.session.rollback()  # the request's end (teardown): nothing of it was committed
     assert db.session.scalar(select(ReplayedChange.id)) is None
     assert db.session.scalar(select(CartLine.id)) is None
 
