@@ -84,7 +84,8 @@ def list_view(user: User, shopping_list: ShoppingList) -> ListView:
 
 def _serving(user: User, shopping_list: ShoppingList) -> int | None:
     """The warehouse that would serve the list: its jobsite's, else the buyer's last one's."""
-    jobsite = db.session.get(Unit, shopping_list.unit_id or user.last_jobsite_id or 0)
+    unit_id = shopping_list.unit_id or user.last_jobsite_id
+    jobsite = db.session.get(Unit, unit_id) if unit_id else None
     if jobsite is not None and jobsite.company_id != user.company_id:
         jobsite = None
     return delivery.serving_warehouse_id(user.company, jobsite)

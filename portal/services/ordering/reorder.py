@@ -23,7 +23,15 @@ from portal.models import Cart, Order, Product
 from portal.services import DomainError, delivery
 from portal.services.navigation import cart_count
 from portal.services.quantities import parse_quantity
-from portal.services.selling import QuantityRule, Reason, Tier, offers_for, quantity_message, quote
+from portal.services.selling import (
+    QuantityRule,
+    Reason,
+    Tier,
+    offers_for,
+    quantity_message,
+    quote,
+    snap_quantity,
+)
 
 # Why a line looks different now (several may apply to one line).
 UNAVAILABLE = Reason.UNAVAILABLE  # not sold to this customer any more, or unknown
@@ -286,7 +294,7 @@ def validate_picks(preview: ReorderPreview, picked: list[int], quantities: Mappi
         offered = preview.instead.get(change.line_id)
         if offered is not None and substitutes.get(change.line_id) == str(offered.product.id):
             product_id, multiple = offered.product.id, offered.product.order_multiple
-            quantity = -(-quantity // multiple) * multiple
+            quantity = snap_quantity(quantity, multiple)
         tiers = preview.tiers.get(product_id, ())
         code = pick_error(quantity, multiple, tiers)
         if code:
