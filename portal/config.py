@@ -247,3 +247,14 @@ def secret_keys(settings) -> list[str]:
     """SECRET_KEY, then the SECRET_KEY_FALLBACKS: what our own signatures are checked with
     (itsdangerous wants the reverse order: the signing key last)."""
     return [settings["SECRET_KEY"], *(settings.get("SECRET_KEY_FALLBACKS") or [])]
+
+
+def link_serializer(settings, salt: str):
+    """Signs the tokens of links sent by e-mail (SHA-256, with `salt` keeping each kind
+    apart); accepts every key of `secret_keys` and signs with SECRET_KEY."""
+    import hashlib
+
+    from itsdangerous import URLSafeSerializer
+
+    return URLSafeSerializer(list(reversed(secret_keys(settings))), salt=salt,
+                             signer_kwargs={"digest_method": hashlib.sha256})

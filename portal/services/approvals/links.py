@@ -25,10 +25,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature
 from sqlalchemy import select
 
-from portal.config import secret_keys
+from portal.config import link_serializer
 from portal.extensions import db
 from portal.models import ApprovalRequest, ApprovalStatus, Order, OrderLine, OrderStatus, User
 from portal.services import DomainError
@@ -68,10 +68,8 @@ class LinkCheck:
         return self.problem is None
 
 
-def _serializer() -> URLSafeSerializer:
-    # itsdangerous signs with the last key and accepts all: SECRET_KEY last.
-    return URLSafeSerializer(list(reversed(secret_keys(current_app.config))), salt=SALT,
-                             signer_kwargs={"digest_method": hashlib.sha256})
+def _serializer():
+    return link_serializer(current_app.config, SALT)
 
 
 def content_seal(order: Order) -> str:

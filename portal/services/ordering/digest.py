@@ -10,14 +10,13 @@ The worker's hourly job runs `send_due_digests`; a user is considered once per w
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature
 from sqlalchemy import or_, select
 
-from portal.config import secret_keys
+from portal.config import link_serializer
 from portal.extensions import db
 from portal.models import Company, CompanyStatus, User
 from portal.services.messaging import email_link, queue_email
@@ -34,10 +33,8 @@ def week_of(today: date) -> date:
     return today - timedelta(days=today.weekday())
 
 
-def _serializer() -> URLSafeSerializer:
-    # itsdangerous signs with the last key and accepts all: SECRET_KEY last.
-    return URLSafeSerializer(list(reversed(secret_keys(current_app.config))), salt=SALT,
-                             signer_kwargs={"digest_method": hashlib.sha256})
+def _serializer():
+    return link_serializer(current_app.config, SALT)
 
 
 def unsubscribe_token(user: User) -> str:
