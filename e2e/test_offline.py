@@ -47,9 +47,12 @@ def test_changes_made_offline_reach_the_server_once_the_signal_is_back(
     # A list with one line, opened once (so kept), and the cart, opened once.
     page.get_by_role("link", name=names[3]).first.click()
     page.get_by_role("button", name="Ajouter à la liste").click()
-    expect(page.get_by_text(re.compile(r"liste", re.I)).last).to_be_visible()
+    # Wait for the answer (leaving earlier would cancel the add), and open the list it names.
+    added = page.get_by_role("status").filter(has_text="Ajouté à")
+    expect(added).to_be_visible()
+    list_name = re.search(r"Ajouté à (.+?)\s*:", added.inner_text()).group(1)
     page.goto(live_server + "/lists/")
-    page.locator("a.list-link").first.click()
+    page.get_by_role("link", name=list_name).first.click()
     list_url = page.url
     before = _list_quantity(demo_db, names[3])
     page.goto(live_server + "/cart/")

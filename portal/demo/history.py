@@ -8,6 +8,7 @@ says, so the same seed always draws the same sequence.
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -521,6 +522,40 @@ class HistoryBuilder:
         self.build_timeline(order, 0.0)
         return [order]
 
+    def habits_elec(self, company: dict, drafts: list[OrderDraft]) -> list[OrderDraft]:
+        """Mehdi's two habits for the home card "À recommander": nitrile gloves and a
+        two-row panel, each ordered every three weeks, last 20 and 22 days ago.
+
+        The products are ones his random history never picked (what it picks does not depend
+        on the clock), so nothing breaks the pace whatever the day and hour of seeding; the
+        orders draw from their own generator, so the rest of the demo is drawn as before.
+        """
+        mehdi = company["users"][0]
+        bought = {line.product["id"] for d in drafts if d.user is mehdi for line in d.lines}
+        free = [p for p in company["eligible"] if p["id"] not in bought
+                and not p["discontinued"] and p["stock_total"] > 0]
+        gloves = next(p for p in free if p["name_fr"].startswith("Gants nitrile"))
+        panel = next(p for p in free if p["sku"].startswith("TAB-"))
+        saved, self.rng = self.rng, random.Random(2126)
+        orders = []
+        try:
+            for product, last in ((gloves, 20), (panel, 22)):
+                for days in (last + 63, last + 42, last + 21, last):
+                    day = self.today - timedelta(days=days)
+                    while day.weekday() >= 5:  # his office orders on weekdays
+                        day -= timedelta(days=1)
+                    placed = datetime.combine(day, time(9, 15), UTC)
+                    age = (self.now - placed).total_seconds() / 86400
+                    lines = [LineDraft(product, self.quantity(product, 12_000))]
+                    self.price_lines(company, lines, age)
+                    order = OrderDraft(company, mehdi, company["jobsites"]["euromed"], placed,
+                                       OrderStatus.DELIVERED, lines)
+                    self.build_timeline(order, 0.0)
+                    orders.append(order)
+        finally:
+            self.rng = saved
+        return orders
+
     def build(self) -> list[OrderDraft]:
         drafts = []
         for company in self.companies:
@@ -536,6 +571,9 @@ class HistoryBuilder:
         drafts.extend(self.random_orders())
         for d in drafts[scripted:]:
             d.scripted = False
+        for company in self.companies:
+            if company["key"] == "elec":
+                drafts.extend(self.habits_elec(company, drafts))
         self.keep_within_budget(drafts)
         self.ensure_dealer_split(drafts)
         drafts.sort(key=lambda d: (d.placed_at, d.company["id"], d.user["id"]))
