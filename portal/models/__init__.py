@@ -78,9 +78,11 @@ from portal.models.orders import (
 )
 from portal.models.pricing import ContractPrice, PriceList, PriceTier, Promotion
 from portal.models.quotes import Quote, QuoteLine, QuoteMessage, QuoteStatus, QuoteVersion
+from portal.models.storefronts import Storefront, StorefrontKind
 from portal.models.worker import PeriodicRun, WorkerHeartbeat
 
 __all__ = [
+    "Storefront", "StorefrontKind",
     "CUSTOMER_ROLES", "STAFF_ROLES", "AccountApplication", "Address", "ApplicationStatus",
     "ApprovalRequest", "ApprovalRule", "ApprovalStatus", "ApprovalStep", "AuditEntry", "Cart",
     "CartLine", "Category", "Company", "CompanyStatus", "CustomerGroup", "ImportJob",

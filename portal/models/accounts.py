@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import UTCDateTime, str_enum, utcnow
+from portal.models.storefronts import storefront_column, storefront_key
 
 
 class CompanyStatus(StrEnum):
@@ -58,6 +59,7 @@ class CustomerGroup(db.Model):
 
 class Company(db.Model):
     __tablename__ = "companies"
+    __table_args__ = (storefront_key("companies"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), index=True)
     legal_id: Mapped[str] = mapped_column(String(40), default="")  # VAT or SIRET
@@ -88,6 +90,8 @@ class Company(db.Model):
     # The warehouse that serves this customer first (a jobsite may name its own); others
     # complete what it lacks. None: the seller's first warehouse.
     warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    # The storefront its people sign in on (models/storefronts.py; 1 = the trade portal).
+    storefront_id: Mapped[int] = storefront_column()
 
     group: Mapped[CustomerGroup | None] = relationship()
     units: Mapped[list[Unit]] = relationship(back_populates="company", order_by="Unit.id")

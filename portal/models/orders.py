@@ -22,6 +22,7 @@ from portal.extensions import db
 from portal.models.accounts import Company, PaymentTerms, Unit, User
 from portal.models.base import UTCDateTime, str_enum, trigram_index, utcnow
 from portal.models.catalog import Product, Warehouse
+from portal.models.storefronts import storefront_column, storefront_key
 
 if TYPE_CHECKING:
     from portal.models.content import TermsVersion
@@ -60,11 +61,15 @@ class Order(db.Model):
         Index("ix_orders_placed_by", "placed_by_id", "placed_at"),
         # The fulfilment queue: open orders, oldest first, across all companies.
         Index("ix_orders_status_placed", "status", "placed_at"),
+        Index("ix_orders_storefront_placed", "storefront_id", "placed_at"),
+        storefront_key("orders"),
         trigram_index("ix_orders_search_trgm", "search_text"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    # Where it was placed (the company's storefront then); back-office lists filter by it.
+    storefront_id: Mapped[int] = storefront_column()
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     jobsite_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     # The delivery address as it was when ordered.
