@@ -147,6 +147,11 @@ class Defaults:
     # Uploads larger than these are refused (413) before anything is stored.
     STORAGE_MAX_IMAGE_BYTES = 10_000_000
     STORAGE_MAX_PDF_BYTES = 20_000_000
+    # A CSV import of media may name https URLs: the worker downloads each within this many
+    # seconds, from public addresses only. MEDIA_FETCH_LOOPBACK (tests only, refused
+    # otherwise) also lets it fetch plain http from 127.0.0.1.
+    MEDIA_FETCH_TIMEOUT = 10
+    MEDIA_FETCH_LOOPBACK = False
     # "text" (one line, key=value context) or "json" (one object per line, for a collector).
     LOG_FORMAT = "text"
     LOG_LEVEL = "INFO"
@@ -171,6 +176,9 @@ def check_settings(settings) -> None:
     if settings.get("STORAGE_BACKEND", "local") not in ("local", "s3"):
         raise RuntimeError(f"STORAGE_BACKEND must be local or s3, not "
                            f"{settings['STORAGE_BACKEND']!r}.")
+    if settings.get("MEDIA_FETCH_LOOPBACK") and not settings.get("TESTING"):
+        raise RuntimeError("MEDIA_FETCH_LOOPBACK is for tests only (it lets imports fetch "
+                           "from this host).")
     if settings["PUBLIC_STOCK_DETAIL"] not in STOCK_DETAILS:
         raise RuntimeError(f"PUBLIC_STOCK_DETAIL must be one of {', '.join(STOCK_DETAILS)}, "
                            f"not {settings['PUBLIC_STOCK_DETAIL']!r}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -86,6 +86,8 @@ class ImportJob(db.Model):
     kind: Mapped[str] = mapped_column(String(20))  # customers, products, prices, stock
     filename: Mapped[str] = mapped_column(String(200), default="")
     content: Mapped[str] = mapped_column(Text, default="")
+    # A media import's ZIP of the files its rows name (None for other kinds); dropped once done.
+    archive: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     status: Mapped[ImportStatus] = mapped_column(str_enum(ImportStatus, "import_status"))
     total_rows: Mapped[int] = mapped_column(Integer, default=0)
     processed_rows: Mapped[int] = mapped_column(Integer, default=0)

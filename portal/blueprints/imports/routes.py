@@ -19,6 +19,7 @@ from portal.rendering import render, wants_fragment
 from portal.services import backoffice
 from portal.services import csv_import as service
 from portal.usecases import moved_on, run
+from portal.web import accepts_upload
 
 ADMIN = (Role.STAFF_ADMIN,)
 
@@ -29,7 +30,8 @@ def _now() -> datetime:
 
 def _form_page(status_code=200, **extra):
     return render("imports/index.html", status_code=status_code, kinds=service.KINDS,
-                  jobs=service.recent_jobs(), max_rows=service.MAX_ROWS, **extra)
+                  jobs=service.recent_jobs(), max_rows=service.MAX_ROWS,
+                  max_archive_mb=service.MAX_ARCHIVE_BYTES // 1_000_000, **extra)
 
 
 def _handed_to_worker(job: ImportJob):
@@ -37,14 +39,29 @@ def _handed_to_worker(job: ImportJob):
     return redirect(url_for(".job", job_id=job.id), 303)
 
 
+def _archive() -> bytes | None:
+    """The ZIP of files sent with a media import, read up to one byte over its limit."""
+    sent = request.files.get("archive")
+    if sent is None or not sent.filename:
+        return None
+    data = sent.read(service.MAX_ARCHIVE_BYTES + 1)
+    if len(data) > service.MAX_ARCHIVE_BYTES:
+        raise service.ImportRefused(_("The ZIP archive is larger than %(n)s MB.",
+                                      n=service.MAX_ARCHIVE_BYTES // 1_000_000),
+                                    field="archive")
+    return data
+
+
 @bp.route("/", methods=["GET", "POST"])
+@accepts_upload(up_to=service.MAX_ARCHIVE_BYTES)
 @allow(ADMIN)
 def index():
     if request.method != "POST":
         return _form_page()
     kind, upload = request.form.get("kind", ""), request.files.get("file")
     return run(lambda: service.start(kind, upload.filename if upload else "",
-                                     upload.read() if upload else b"", current_user, _now()),
+                                     upload.read() if upload else b"", current_user, _now(),
+                                     _archive()),
                refused=lambda problem: _form_page(kind=kind, problem=str(problem)),
                done=_handed_to_worker)
 

@@ -2,7 +2,8 @@
 
 - `media`: a product's pictures, PDF documents (by kind and language), video links and
   attribute table, read for the product page (`for_product`, `thumbnails`) and changed by
-  staff (`add_image`, `remove_image`, `move_image`, `add_document`, `remove_document`);
+  staff (`add_image`, `remove_image`, `move_image`, `add_document`, `remove_document`,
+  `add_video`, `remove_video`);
   the files go through `services.storage`.
 - `attributes`: a category's attributes (`add_attribute`) and a product's values of them
   (`attributes_of`, `set_values`), as staff set them; `value_key` is what a catalog filter
@@ -30,15 +31,20 @@ from portal.services.content.attributes import (
 )
 from portal.services.content.markdown import render as render_markdown
 from portal.services.content.media import (
+    LANGUAGES,
     add_document,
     add_image,
+    add_video,
+    check_video_url,
     documents_of,
     for_product,
     images_of,
     move_image,
     remove_document,
     remove_image,
+    remove_video,
     thumbnails,
+    videos_of,
 )
 from portal.services.content.pages import (
     TERMS,
@@ -55,7 +61,8 @@ from portal.services.content.pages import (
 __all__ = ["MAX_NAME", "AttributesInvalid", "AttributeValue", "add_attribute", "attributes_of",
            "category_path", "code_problem", "create_attribute", "set_values", "value_key",
            "value_problem", "write_value",
-           "add_document", "add_image", "documents_of", "for_product", "images_of",
+           "LANGUAGES", "add_document", "add_image", "add_video", "check_video_url",
+           "remove_video", "videos_of", "documents_of", "for_product", "images_of",
            "move_image", "remove_document", "remove_image", "thumbnails", "render_markdown",
            "TERMS", "PageInvalid", "all_pages", "current_terms", "page", "page_by_id",
            "published_pages", "save_page", "terms_version"]

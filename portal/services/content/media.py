@@ -3,6 +3,7 @@ statement per kind, whatever their number) and changed by staff in the back offi
 
 import json
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from sqlalchemy import String, Text, cast, func, literal, select, union_all
@@ -23,6 +24,7 @@ from portal.services.text import clean_line
 LANGUAGES = ("fr", "en")
 MAX_IMAGES = 12
 MAX_DOCUMENTS = 20
+MAX_VIDEOS = 10
 
 
 @dataclass(frozen=True)
@@ -203,3 +205,36 @@ def documents_of(product: Product) -> list[ProductDocument]:
     return list(db.session.scalars(select(ProductDocument).where(
         ProductDocument.product_id == product.id).order_by(ProductDocument.position,
                                                            ProductDocument.id)))
+
+
+def check_video_url(url: str) -> str:
+    """A video link as stored: an https URL (shown as a link, never embedded)."""
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if len(url) > 500 or parts.scheme != "https" or not parts.hostname or parts.username:
+        raise DomainError(_("Give an https:// URL of at most 500 characters."), "url")
+    return url
+
+
+def add_video(product: Product, url: str, title_fr: str, title_en: str) -> ProductVideo:
+    url = check_video_url(url)
+    count = db.session.scalar(select(func.count()).where(ProductVideo.product_id == product.id))
+    if count >= MAX_VIDEOS:
+        raise DomainError(_("A product has at most %(n)s videos.", n=MAX_VIDEOS), "url")
+    row = ProductVideo(product_id=product.id, url=url, title_fr=clean_line(title_fr)[:200],
+                       title_en=clean_line(title_en)[:200])
+    db.session.add(row)
+    return row
+
+
+def videos_of(product: Product) -> list[ProductVideo]:
+    return list(db.session.scalars(select(ProductVideo).where(
+        ProductVideo.product_id == product.id).order_by(ProductVideo.id)))
+
+
+def remove_video(product: Product, video_id: int) -> ProductVideo | None:
+    row = db.session.scalar(select(ProductVideo).where(ProductVideo.id == video_id,
+                                                       ProductVideo.product_id == product.id))
+    if row is not None:
+        db.session.delete(row)
+    return row

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -24,7 +25,14 @@ from sqlalchemy import select, update
 from portal.extensions import db
 from portal.models import ImportJob, ImportStatus
 from portal.services import DomainError
-from portal.services.csv_import import attributes, customers, parse, prices_stock, products
+from portal.services.csv_import import (
+    attributes,
+    customers,
+    media,
+    parse,
+    prices_stock,
+    products,
+)
 from portal.services.csv_import.base import RowError
 
 CHUNK_ROWS = 1000
@@ -56,7 +64,12 @@ KINDS = {
     "attributes": Kind("attributes", _l("Product attributes"), attributes.SPEC,
                        attributes.AttributesChecker, attributes.AttributesWriter,
                        _l("One value of one attribute of a known SKU per line; an empty value_fr removes the value. An attribute_code unknown to the product's category is created there when the line gives attribute_name_fr and attribute_name_en (codes: lowercase letters, digits, _ and -).")),  # noqa: E501
+    "media": Kind("media", _l("Product photos, documents and videos"), media.SPEC,
+                  media.MediaChecker, media.MediaWriter,
+                  _l("One file of a known SKU per line, added to what the product has. kind: image, video, datasheet, safety_sheet, performance, certificate or installation (a document needs language fr or en). file: a file name inside the ZIP archive sent with the CSV, or an https URL (downloaded from public addresses only; for a video, its link). title_fr and title_en: a photo's alt texts, a video's titles, a document's title.")),  # noqa: E501
 }
+# Kinds whose rows name files of a ZIP archive sent with the CSV.
+WITH_ARCHIVE = frozenset({"media"})
 
 
 class ImportFailed(DomainError):
@@ -71,19 +84,26 @@ def _error_rows(errors) -> list[list]:
     return [[e.line, e.column, e.reason] for e in errors]
 
 
-def start(kind_name: str, filename: str, raw: bytes, actor, now: datetime) -> ImportJob:
-    """Check the file as a whole and store it as a job waiting for its dry run."""
+def start(kind_name: str, filename: str, raw: bytes, actor, now: datetime,
+          archive: bytes | None = None) -> ImportJob:
+    """Check the file as a whole and store it as a job waiting for its dry run (with the ZIP
+    of files its rows name, for a kind that takes one)."""
     kind = KINDS.get(kind_name)
     if kind is None:
         raise parse.ImportRefused(_("Choose what the file contains."), field="kind")
     if not filename:
         raise parse.ImportRefused(_("Choose a CSV file."), field="file")
+    if len(raw) > current_app.config["MAX_CONTENT_LENGTH"]:
+        raise parse.ImportRefused(_("The CSV file is larger than %(n)s MB.", n=current_app.config["MAX_CONTENT_LENGTH"] // 1024 // 1024), field="file")  # noqa: E501
+    archive = archive if kind.name in WITH_ARCHIVE and archive else None
+    if archive is not None:
+        media.check_archive(archive)
     table = parse.open_table(parse.decode(raw), kind.spec)
     job = ImportJob(kind=kind.name, filename=(filename or "")[:200], content=table.text,
                     status=ImportStatus.CHECKING, total_rows=table.row_count, processed_rows=0,
                     report={"delimiter": table.delimiter, "columns": list(table.columns),
                             "errors": [], "error_count": 0, "summary": {}},
-                    created_by_id=actor.id, created_at=now)
+                    created_by_id=actor.id, created_at=now, archive=archive)
     db.session.add(job)
     db.session.flush()
     return job
@@ -93,6 +113,13 @@ def _table(job: ImportJob) -> parse.Table:
     report = job.report
     return parse.Table(job.content, report["delimiter"], tuple(report["columns"]),
                        job.total_rows)
+
+
+def _attached(part, job: ImportJob, committing: bool = False):
+    """A checker or writer, given the job's ZIP archive when its kind reads one."""
+    if job.kind in WITH_ARCHIVE:
+        part.attach(job.archive, committing)
+    return part
 
 
 def is_running(job: ImportJob) -> bool:
@@ -118,7 +145,7 @@ def _chunks(table: parse.Table, checker, start_at: int):
 def check_some(job: ImportJob, budget_seconds: float) -> None:
     """Check the next rows for up to `budget_seconds`; the caller commits the progress."""
     deadline = time.monotonic() + budget_seconds
-    table, checker = _table(job), KINDS[job.kind].checker()
+    table, checker = _table(job), _attached(KINDS[job.kind].checker(), job)
     start_at = processed = job.processed_rows
     report = dict(job.report)
     checker.carry = dict(report.get("carry", {}))
@@ -195,7 +222,8 @@ def commit_now(job: ImportJob, now: datetime, actor, worker_id: str) -> None:
         db.session.expire(job)
         return
     kind, table = KINDS[job.kind], _table(job)
-    checker, writer = kind.checker(), kind.writer(actor, now)
+    checker = _attached(kind.checker(), job, committing=True)
+    writer = _attached(kind.writer(actor, now), job, committing=True)
     errors: list[RowError] = []
     for chunk in _chunks(table, checker, 0):
         _commit_chunk(checker, writer, chunk, errors)
@@ -207,7 +235,7 @@ def commit_now(job: ImportJob, now: datetime, actor, worker_id: str) -> None:
     report = dict(job.report, result=result)
     db.session.execute(
         update(ImportJob).where(ImportJob.id == job.id)
-        .values(processed_rows=job.total_rows, report=report, content="")
+        .values(processed_rows=job.total_rows, report=report, content="", archive=None)
         .execution_options(synchronize_session=False)
     )
     from portal.services.accounts import record
@@ -233,4 +261,5 @@ def mark_failed(job_id: int, message: str, errors: list[RowError] | None = None)
     job.report = report
     job.status = ImportStatus.FAILED
     job.content = ""
+    job.archive = None
     job.claimed_until = None

@@ -19,7 +19,8 @@ re-encoded (`images`: metadata stripped). What `put` wrote is removed again when
 transaction rolls back, and `delete` waits for the commit: nothing is stored half-way.
 
 Modules: `checks` (pure verdicts on bytes), `images` (upright, clean, resized), `backends`
-(a folder or an S3-compatible bucket; settings STORAGE_*).
+(a folder or an S3-compatible bucket; settings STORAGE_*), `remote` (`fetch`: a file at an
+https URL, from public addresses only, for the CSV import of media).
 """
 
 import hashlib
@@ -43,10 +44,11 @@ from portal.services.storage.checks import (
     open_image,
 )
 from portal.services.storage.images import WIDTHS, reencoded, upright_rgb, variants
+from portal.services.storage.remote import FetchRefused, check_url, fetch
 
 __all__ = ["put", "get", "url", "delete", "put_image", "check", "StoredImage", "UploadRefused",
            "KINDS", "content_type_of", "is_public", "CACHE_FOREVER", "upload_limit",
-           "IMAGE_TYPES", "DOCUMENT_TYPES", "backend"]
+           "IMAGE_TYPES", "DOCUMENT_TYPES", "backend", "FetchRefused", "check_url", "fetch"]
 
 # kind -> public? A feature that stores files adds its kind here.
 KINDS = {
