@@ -185,3 +185,41 @@ def test_the_last_units_reserved_by_one_order_another_customer_cannot_get_nor_sh
     no_sideways_scroll(staff)
     snap(staff, "delivery-overship-refused")
     staff.context.close()
+
+
+def test_a_jobsite_in_a_farther_zone_is_promised_its_truck_day_and_cutoff(browser, clocks):
+    """Villa Aubagne is in the demo's "Arrière-pays" zone: one more day on the road, trucks on
+    Tuesdays and Thursdays, cut-off 11:00. Ordered there on Thursday at 09:30: Tuesday."""
+    base = clocks["morning"]
+    page = phone(browser, base, "contact@elec-services-provence.demo.test")
+    fill_cart(page, base, f"{SPLIT} 10")
+    page.get_by_role("link", name="Valider la commande").click()
+    page.get_by_label(re.compile("Villa Aubagne")).check()
+    page.get_by_role("button", name="Passer la commande").click()
+    expect(page).to_have_url(re.compile(r"/orders/\d+$"))
+    expect(page.get_by_role("main")).to_contain_text("Livraison mar. 15 déc.")
+    fill_cart(page, base, f"{SPLIT} 10")  # the last jobsite is now Villa Aubagne
+    expect(page.get_by_role("status").filter(has_text="Commandez dans")).to_have_text(
+        "Commandez dans les 1 h 30 min (avant 11:00) pour une livraison le mar. 15 déc.")
+    expect(page.get_by_role("list", name="Lignes du panier")).to_contain_text(
+        "Livraison mar. 15 déc.")
+    no_sideways_scroll(page)
+    snap(page, "delivery-zone-cart")
+    page.context.close()
+
+
+def test_staff_see_the_zone_on_the_warehouse_page_and_a_bad_cutoff_is_refused(browser, clocks):
+    page = phone(browser, clocks["morning"], "staff@demo.test")
+    page.goto(clocks["morning"] + "/staff/warehouses")
+    zone = page.get_by_text(re.compile(r"^Arrière-pays · \+1 jour · heure limite 11:00"))
+    expect(zone).to_be_visible()
+    zone.click()
+    cutoff = page.get_by_role("textbox", name=re.compile("^Heure limite propre")).first
+    cutoff.fill("25h")
+    page.get_by_role("button", name="Enregistrer Arrière-pays").click()
+    error = page.get_by_text("Saisissez une heure comme 11:00")
+    expect(error).to_be_visible()
+    error.scroll_into_view_if_needed()
+    no_sideways_scroll(page)
+    snap(page, "delivery-zone-refused")
+    page.context.close()

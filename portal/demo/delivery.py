@@ -7,6 +7,10 @@ Customers are served by the warehouse of their city's region (Lyon by default). 
 for every current product out of stock everywhere, up to two in the same category, sold in the
 same unit and case, that are in stock (same family of SKU first).
 
+Delivery zones: Élec Services Provence's jobsite "Villa Aubagne" is in its warehouse's farther
+zone "Arrière-pays" (one more day on the road, trucks on Tuesdays and Thursdays, cut-off
+11:00), so the cart and the countdown show a later date there than at its Marseille jobsite.
+
 Open orders of the history (submitted, confirmed, partially shipped) hold what they have left
 to ship at the warehouse serving their customer, as an order placed in the portal would: the
 goods are in (on hand is raised where the generated levels fall short), so the warehouse can
@@ -21,12 +25,14 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import (
     Company,
+    DeliveryZone,
     Order,
     OrderStatus,
     Product,
     ProductSubstitute,
     Stock,
     StockReservation,
+    Unit,
     Warehouse,
 )
 
@@ -34,6 +40,8 @@ OPEN = (OrderStatus.SUBMITTED, OrderStatus.CONFIRMED, OrderStatus.PARTIALLY_SHIP
 
 CUTOFFS = {"LYO": 14 * 60, "PAR": 15 * 60, "MAR": 12 * 60}
 SERVED_BY = {"Marseille": "MAR", "Paris": "PAR"}  # words in the company's name; else LYO
+# (company, jobsite) in a farther zone of the company's warehouse.
+ZONED = ("Élec Services Provence", "Villa Aubagne")
 
 
 def seed_delivery() -> dict[str, int]:
@@ -44,6 +52,7 @@ def seed_delivery() -> dict[str, int]:
     for company in db.session.scalars(select(Company)):
         code = next((c for word, c in SERVED_BY.items() if word in company.name), "LYO")
         company.warehouse_id = warehouses[code].id if code in warehouses else None
+    _farther_zone()
     totals = dict(db.session.execute(select(Stock.product_id, func.sum(Stock.quantity))
                                      .group_by(Stock.product_id)).all())
     products = list(db.session.scalars(select(Product).where(Product.discontinued.is_(False))
@@ -66,6 +75,19 @@ def seed_delivery() -> dict[str, int]:
             made += 1
     db.session.flush()
     return {"substitutes": made, "reservations": _hold_open_orders(totals)}
+
+
+def _farther_zone() -> None:
+    company_name, site_name = ZONED
+    site = db.session.scalar(select(Unit).join(Company, Company.id == Unit.company_id)
+                             .where(Company.name == company_name, Unit.name == site_name))
+    if site is None or site.company.warehouse_id is None:
+        return
+    zone = DeliveryZone(warehouse_id=site.company.warehouse_id, name="Arrière-pays",
+                        transit_days=1, cutoff_minutes=11 * 60, delivery_days="24")
+    db.session.add(zone)
+    db.session.flush()
+    site.zone_id = zone.id
 
 
 def _hold_open_orders(totals: dict[int, int]) -> int:

@@ -42,6 +42,7 @@ from portal.models.billing import (
 from portal.models.carts import Cart, CartLine, ShoppingList, ShoppingListLine
 from portal.models.catalog import (
     Category,
+    DeliveryZone,
     Product,
     ProductSubstitute,
     Stock,
@@ -85,7 +86,8 @@ __all__ = [
     "Storefront", "StorefrontKind",
     "CUSTOMER_ROLES", "STAFF_ROLES", "AccountApplication", "Address", "ApplicationStatus",
     "ApprovalRequest", "ApprovalRule", "ApprovalStatus", "ApprovalStep", "AuditEntry", "Cart",
-    "CartLine", "Category", "Company", "CompanyStatus", "CustomerGroup", "ImportJob",
+    "CartLine", "Category", "DeliveryZone", "Company", "CompanyStatus", "CustomerGroup",
+    "ImportJob",
     "ImportStatus", "Order", "OrderEvent", "OrderLine", "OrderStatus", "OutboxMessage",
     "PaymentTerms", "PriceList", "PriceTier", "Product", "RepAssignment", "Role", "Shipment",
     "ShipmentLine", "ShoppingList", "ShoppingListLine", "Stock", "TokenPurpose", "Unit",

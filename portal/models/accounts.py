@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -137,7 +146,13 @@ class Unit(db.Model):
     """A division, branch or jobsite of a company; jobsites are places goods are delivered to."""
 
     __tablename__ = "units"
-    __table_args__ = (UniqueConstraint("company_id", "external_ref", name="uq_units_external_ref"),)
+    __table_args__ = (
+        UniqueConstraint("company_id", "external_ref", name="uq_units_external_ref"),
+        # Made on PostgreSQL only: SQLite adds the column without copying the table.
+        ForeignKeyConstraint(["zone_id"], ["delivery_zones.id"], ondelete="SET NULL",
+                             name="fk_units_zone_id_delivery_zones").ddl_if(
+                                 dialect="postgresql"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
@@ -156,6 +171,8 @@ class Unit(db.Model):
     external_ref: Mapped[str | None] = mapped_column(String(80))
     # A jobsite served by another warehouse than its company's (None: the company's).
     warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    # A jobsite in a farther delivery zone of its warehouse (None: the warehouse's own area).
+    zone_id: Mapped[int | None] = mapped_column(Integer)
 
     company: Mapped[Company] = relationship(back_populates="units")
     parent: Mapped[Unit | None] = relationship(remote_side=[id])

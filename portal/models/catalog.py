@@ -124,6 +124,28 @@ class Warehouse(db.Model):
     holidays_closed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
+class DeliveryZone(db.Model):
+    """A part of a warehouse's area that is farther away: `transit_days` working days more on
+    the road (0: delivered the next working day, as the warehouse's own area), its own order
+    cut-off (minutes after local midnight; None: the warehouse's) and the weekdays a truck goes
+    there (ISO digits, "24" = Tuesday and Thursday; None: every working day). A jobsite is put
+    in a zone (units.zone_id); see services/delivery/dates.py."""
+
+    __tablename__ = "delivery_zones"
+    __table_args__ = (
+        CheckConstraint("transit_days >= 0 AND transit_days <= 30", name="transit_in_range"),
+        CheckConstraint("cutoff_minutes IS NULL OR (cutoff_minutes >= 0 AND "
+                        "cutoff_minutes < 1440)", name="zone_cutoff_in_day"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id", ondelete="CASCADE"),
+                                              index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    transit_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    cutoff_minutes: Mapped[int | None] = mapped_column(Integer)
+    delivery_days: Mapped[str | None] = mapped_column(String(7))
+
+
 class Stock(db.Model):
     __tablename__ = "stock"
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)

@@ -125,3 +125,34 @@ def test_working_days(raw, days):
 def test_working_days_refused(raw):
     with pytest.raises(ValueError):
         parse_working_days(raw)
+
+
+# A mountain zone: one more day on the road, trucks on Tuesdays and Thursdays, cut-off 11:00.
+MOUNTAIN = WEEK.zoned(1, 11 * 60, "24")
+
+
+@pytest.mark.parametrize(("calendar", "now", "lead", "expected"), [
+    (WEEK.zoned(0), "2026-12-10T09:30", 0, date(2026, 12, 11)),  # no transit: as the warehouse
+    (WEEK.zoned(2), "2026-12-10T09:30", 0, date(2026, 12, 15)),  # Fri + 2 working days
+    (MOUNTAIN, "2026-12-08T10:00", 0, date(2026, 12, 10)),  # Tue before 11:00: Thursday
+    (MOUNTAIN, "2026-12-08T12:00", 0, date(2026, 12, 15)),  # after its cut-off: Fri, Tuesday
+    (MOUNTAIN, "2026-12-10T09:30", 0, date(2026, 12, 15)),  # Thu: Mon on the road, Tuesday
+    (MOUNTAIN, "2026-12-10T09:30", 2, date(2026, 12, 17)),  # lead time: Wed, truck Thursday
+    (MOUNTAIN, "2026-12-23T10:00", 0, date(2026, 12, 29)),  # Thu 24th, Christmas: Tue 29th
+    (WEEK.zoned(0, None, "6"), "2026-12-10T09:30", 0, date(2026, 12, 11)),  # Saturday truck
+])                                                             # never comes: ignored
+def test_a_zone_adds_transit_days_waits_for_its_truck_day_and_has_its_cutoff(
+        calendar, now, lead, expected):
+    assert calendar.lead_date(at(now), lead) == expected
+
+
+def test_another_warehouse_keeps_its_own_cutoff_in_a_zone():
+    assert WEEK.zoned(0, 11 * 60, "", own_cutoff=False).cutoff == time(14, 0)
+    assert WEEK.zoned(0, 11 * 60, "").cutoff == time(11, 0)
+
+
+def test_the_countdown_of_a_zone_uses_its_cutoff_and_truck_days():
+    told = countdown(at("2026-12-08T09:30"), MOUNTAIN)
+    assert told.hours_minutes == (1, 30)
+    assert (told.delivery, told.after, told.today) == (date(2026, 12, 10), date(2026, 12, 15),
+                                                       True)

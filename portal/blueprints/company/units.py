@@ -15,7 +15,7 @@ from portal.blueprints.company.common import (
 from portal.blueprints.company.forms import UnitForm, int_or_none
 from portal.models import Role, Unit, UnitKind
 from portal.rendering import render
-from portal.services import accounts
+from portal.services import accounts, delivery
 from portal.services.accounts import UnitData
 
 TEXT_FIELDS = ("line1", "line2", "postal_code", "city", "site_contact_name",
@@ -32,10 +32,13 @@ def _unit_form(unit: Unit | None = None) -> UnitForm:
     form.kind.choices = list(kind_labels().items())
     form.parent.choices = unit_choices(current_user.company_id, _("Nothing (top level)"),
                                        kinds=(UnitKind.DIVISION, UnitKind.BRANCH))
+    form.zone.choices = [("", _("The warehouse's own area"))] + [
+        (str(zid), label) for zid, label in delivery.zone_choices()]
     if unit is not None and request.method != "POST":
         form.kind.data, form.name.data = unit.kind.value, unit.name
         form.parent.data = str(unit.parent_id or "")
         form.budget.data = amount_input(unit.budget_cents)
+        form.zone.data = str(unit.zone_id or "")
         address = unit.address
         for name in TEXT_FIELDS:
             source = address if name in ("line1", "line2", "postal_code", "city") else unit
@@ -46,6 +49,7 @@ def _unit_form(unit: Unit | None = None) -> UnitForm:
 def _unit_data(form: UnitForm) -> UnitData:
     return UnitData(kind=form.kind.data or "", name=form.name.data or "",
                     parent_id=int_or_none(form.parent.data), budget_cents=form.budget.cents,
+                    zone=(form.zone.data or "")[:12],
                     **{name: getattr(form, name).data or "" for name in TEXT_FIELDS})
 
 

@@ -54,3 +54,13 @@ def buyer_countdown():
     if not current_user.is_authenticated or not can_order(current_user):
         return None
     return countdown_for(current_user.company, current_user.last_jobsite)
+
+
+@bp.app_template_global()
+def weekday_names(digits: str) -> str:
+    """"24" -> "Tuesday, Thursday" in the reader's language (ISO digits, Monday = 1)."""
+    from babel.dates import get_day_names
+    from flask_babel import get_locale
+
+    names = get_day_names("wide", locale=get_locale() or "fr")  # 0 = Monday
+    return ", ".join(names[int(d) - 1] for d in digits if d in "1234567")

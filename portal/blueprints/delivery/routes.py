@@ -61,9 +61,11 @@ def substitutes(product_id: int):
 
 
 def _warehouses_page(status_code=200, errors=None, typed=None, editing=None):
+    """`editing` names the form the errors belong to: a warehouse id, ("zone", id) or
+    ("new zone", warehouse id)."""
     return render("delivery/warehouses.html", status_code=status_code,
-                  warehouses=delivery.warehouse_rows(), errors=errors or {}, typed=typed or {},
-                  editing=editing)
+                  warehouses=delivery.warehouse_rows(), zones=delivery.zones_by_warehouse(),
+                  errors=errors or {}, typed=typed or {}, editing=editing)
 
 
 @bp.get("/staff/warehouses")
@@ -83,3 +85,30 @@ def warehouse_edit(warehouse_id: int):
                    typed=form, editing=warehouse_id),
                done=lambda _r: moved_on(_("Warehouse %(code)s saved.", code=warehouse.code),
                                         url_for(".warehouses")))
+
+
+ZONE_FIELDS = ("name", "transit_days", "cutoff", "delivery_days")
+
+
+def _save_zone(warehouse, zone, editing):
+    form = {k: request.form.get(k, "")[:80] for k in ZONE_FIELDS}
+    return run(lambda: delivery.save_zone(warehouse, current_user, form, zone),
+               refused=lambda problem: _warehouses_page(
+                   errors=getattr(problem, "errors", {}) or {"name": str(problem)},
+                   typed=form, editing=editing),
+               done=lambda saved: moved_on(_("Zone %(name)s saved.", name=saved.name),
+                                           url_for(".warehouses")))
+
+
+@bp.post("/staff/warehouses/<int:warehouse_id>/zones")
+@allow(ADMIN)
+def zone_add(warehouse_id: int):
+    warehouse = delivery.find_warehouse(warehouse_id) or abort(404)
+    return _save_zone(warehouse, None, ("new zone", warehouse_id))
+
+
+@bp.post("/staff/warehouses/zones/<int:zone_id>")
+@allow(ADMIN)
+def zone_edit(zone_id: int):
+    zone = delivery.find_zone(zone_id) or abort(404)
+    return _save_zone(delivery.find_warehouse(zone.warehouse_id), zone, ("zone", zone_id))

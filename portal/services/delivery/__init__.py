@@ -28,13 +28,17 @@ from portal.services.delivery.dates import (
     split,
 )
 from portal.services.delivery.promise import (
+    Route,
+    Zone,
     calendar_of,
     countdown_for,
     line_parts,
     local,
     now,
+    route,
     serving_warehouse_id,
     sites,
+    zone_of,
 )
 from portal.services.delivery.stock import (
     OverShipment,
@@ -52,15 +56,21 @@ from portal.services.delivery.substitutes import (
     substitutes_of,
     swap_line,
 )
+from portal.services.delivery.zones import (
+    find_zone,
+    save_zone,
+    zone_choices,
+    zones_by_warehouse,
+)
 
 __all__ = [
     "Calendar", "Countdown", "Part", "countdown", "french_holidays", "parse_cutoff",
     "parse_working_days", "split",
     "calendar_of", "countdown_for", "line_parts", "local", "now", "serving_warehouse_id",
-    "sites",
+    "sites", "Route", "Zone", "route", "zone_of",
     "OverShipment", "fit_order", "release_order", "reserve_order", "reserved_by_order",
     "take_for_shipment", "reserved_of",
     "Offered", "offers_instead", "set_substitutes", "substitutes_of", "swap_line",
     "order_parts", "CalendarInvalid", "cutoff_text", "find_warehouse", "set_calendar",
-    "warehouse_rows",
+    "warehouse_rows", "find_zone", "save_zone", "zone_choices", "zones_by_warehouse",
 ]

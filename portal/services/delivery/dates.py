@@ -5,13 +5,15 @@ of a line. Plain values in, plain values out; `now` is always given (the seller'
   (`dispatch_day`); after it, or on a day off, it leaves the next working day.
 - What is in stock is delivered the working day after it leaves (`stock_date`).
 - What is not waits for the product's lead time in working days on top (`lead_date`).
+- A jobsite in a farther delivery zone (`Calendar.zoned`) waits `transit_days` working days
+  more, is delivered only on the zone's weekdays, and the zone may have its own cut-off.
 - A line is split over the warehouses that hold it, the serving one first, then the rest on
   its lead time (`split`); parts on the same day are merged.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 WEEKDAYS = frozenset(range(1, 6))
@@ -67,6 +69,21 @@ class Calendar:
     cutoff: time = DEFAULT_CUTOFF
     working_days: frozenset[int] = WEEKDAYS
     holidays_closed: bool = True
+    transit_days: int = 0  # working days on the road beyond the next one (a delivery zone)
+    delivery_days: frozenset[int] | None = None  # the zone's truck days (None: every day)
+
+    def zoned(self, transit_days: int = 0, cutoff_minutes: int | None = None,
+              delivery_days: str | None = None, own_cutoff: bool = True) -> Calendar:
+        """This calendar delivering into a zone. Truck days that are never working days are
+        ignored (they would never come); `own_cutoff` False keeps this calendar's cut-off
+        (another warehouse completing the line keeps its own)."""
+        days = frozenset(int(ch) for ch in delivery_days or "" if ch in "1234567")
+        days = days & self.working_days or None
+        cutoff = self.cutoff
+        if own_cutoff and cutoff_minutes is not None:
+            cutoff = time(cutoff_minutes // 60, cutoff_minutes % 60)
+        return replace(self, cutoff=cutoff, transit_days=max(0, transit_days),
+                       delivery_days=days)
 
     @classmethod
     def of(cls, cutoff_minutes: int, working_days: str, holidays_closed: bool) -> Calendar:
@@ -93,16 +110,26 @@ class Calendar:
             return today
         return self.next_working(today)
 
+    def _later(self, day: date, working_days: int) -> date:
+        for _ in range(max(0, working_days)):
+            day = self.next_working(day)
+        return day
+
+    def _truck_day(self, day: date) -> date:
+        """`day`, or the first working day after it that the zone's truck goes."""
+        while self.delivery_days and day.isoweekday() not in self.delivery_days:
+            day = self.next_working(day)
+        return day
+
     def stock_date(self, now: datetime) -> date:
-        """Delivery of what is in stock: the working day after it leaves."""
-        return self.next_working(self.dispatch_day(now))
+        """Delivery of what is in stock: the working day after it leaves (plus the zone's
+        transit, on the zone's next truck day)."""
+        return self.lead_date(now, 0)
 
     def lead_date(self, now: datetime, lead_days: int) -> date:
         """Delivery of what must first come in: `lead_days` working days more."""
-        day = self.stock_date(now)
-        for _ in range(max(0, lead_days)):
-            day = self.next_working(day)
-        return day
+        arrives = self._later(self.dispatch_day(now), 1 + self.transit_days + max(0, lead_days))
+        return self._truck_day(arrives)
 
     def deadline(self, now: datetime) -> datetime:
         """The cut-off that `now` is before: today's, or the next working day's."""
@@ -128,7 +155,7 @@ class Countdown:
 def countdown(now: datetime, calendar: Calendar) -> Countdown:
     deadline = calendar.deadline(now)
     delivery = calendar.stock_date(now)
-    after = calendar.next_working(delivery)
+    after = calendar.stock_date(deadline)  # ordered at the cut-off is ordered after it
     return Countdown(deadline, deadline - now, delivery, after, deadline.date() == now.date())
 
 

@@ -8,7 +8,7 @@ Warehouses are read once per request (one statement); everything else is the pur
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Warehouse
+from portal.models import DeliveryZone, Warehouse
 from portal.services.delivery.dates import Calendar, Countdown, Part, countdown, split
 from portal.services.selling import per_request
 
@@ -43,26 +43,44 @@ def local(moment: datetime) -> datetime:
 
 
 @dataclass(frozen=True)
+class Zone:
+    id: int
+    warehouse_id: int
+    name: str
+    transit_days: int
+    cutoff_minutes: int | None
+    delivery_days: str | None
+
+
+@dataclass(frozen=True)
 class Site:
     id: int
     code: str
     name: str
     calendar: Calendar
+    zones: dict[int, Zone] = field(default_factory=dict)
 
 
 def _load() -> dict[int, Site]:
-    return {w.id: Site(w.id, w.code, w.name, Calendar.of(w.cutoff_minutes, w.working_days,
-                                                         w.holidays_closed))
-            for w in db.session.scalars(select(Warehouse).order_by(Warehouse.id))}
+    """Warehouses and their delivery zones in one statement (an outer join)."""
+    found: dict[int, Site] = {}
+    rows = db.session.execute(
+        select(Warehouse, DeliveryZone)
+        .outerjoin(DeliveryZone, DeliveryZone.warehouse_id == Warehouse.id)
+        .order_by(Warehouse.id, DeliveryZone.id))
+    for w, z in rows:
+        site = found.get(w.id) or found.setdefault(w.id, Site(
+            w.id, w.code, w.name, Calendar.of(w.cutoff_minutes, w.working_days,
+                                              w.holidays_closed)))
+        if z is not None:
+            site.zones[z.id] = Zone(z.id, w.id, z.name, z.transit_days, z.cutoff_minutes,
+                                    z.delivery_days)
+    return found
 
 
 def sites() -> dict[int, Site]:
-    """Every warehouse with its calendar, by id, once per request."""
+    """Every warehouse with its calendar and zones, by id, once per request."""
     return per_request(("delivery", "warehouses"), _load)
-
-
-def calendars() -> dict[int, Calendar]:
-    return {wid: site.calendar for wid, site in sites().items()}
 
 
 def calendar_of(warehouse_id: int | None) -> Calendar:
@@ -70,13 +88,47 @@ def calendar_of(warehouse_id: int | None) -> Calendar:
     return site.calendar if site else Calendar()
 
 
-def serving_warehouse_id(company, jobsite=None) -> int | None:
-    """The jobsite's warehouse, else the company's, else the seller's first."""
-    for holder in (jobsite, company):
-        wid = getattr(holder, "warehouse_id", None)
+def zone_of(zone_id: int | None) -> Zone | None:
+    if zone_id is None:
+        return None
+    return next((site.zones[zone_id] for site in sites().values() if zone_id in site.zones),
+                None)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a jobsite is served from: the warehouse and, when the jobsite is in one of its
+    delivery zones, the zone (its transit, truck days and cut-off change the dates)."""
+
+    warehouse_id: int | None
+    zone: Zone | None = None
+
+    def calendar(self, warehouse_id: int | None = None) -> Calendar:
+        """The calendar of a part leaving `warehouse_id` (default: the serving one) for the
+        jobsite: the zone's transit and truck days apply to every part, its cut-off to the
+        serving warehouse only."""
+        wid = self.warehouse_id if warehouse_id is None else warehouse_id
+        base = calendar_of(wid)
+        if self.zone is None:
+            return base
+        return base.zoned(self.zone.transit_days, self.zone.cutoff_minutes,
+                          self.zone.delivery_days, own_cutoff=wid == self.warehouse_id)
+
+
+def route(company, jobsite=None) -> Route:
+    """The jobsite's warehouse, else its zone's, else the company's, else the seller's first;
+    with the jobsite's zone when that zone belongs to the serving warehouse."""
+    zone = zone_of(getattr(jobsite, "zone_id", None))
+    for wid in (getattr(jobsite, "warehouse_id", None), zone and zone.warehouse_id,
+                getattr(company, "warehouse_id", None)):
         if wid is not None and wid in sites():
-            return wid
-    return next(iter(sites()), None)
+            return Route(wid, zone if zone and zone.warehouse_id == wid else None)
+    return Route(next(iter(sites()), None))
+
+
+def serving_warehouse_id(company, jobsite=None) -> int | None:
+    """The warehouse that serves the jobsite (see `route`)."""
+    return route(company, jobsite).warehouse_id
 
 
 def warehouse_order(serving: int | None) -> list[int]:
@@ -85,18 +137,20 @@ def warehouse_order(serving: int | None) -> list[int]:
     return ([serving] if serving in ids else []) + [w for w in ids if w != serving]
 
 
-def line_parts(offer, quantity: int, serving: int | None, moment: datetime) -> tuple[Part, ...]:
+def line_parts(offer, quantity: int, serving: Route, moment: datetime) -> tuple[Part, ...]:
     """The dated parts of `quantity` of an offer, served from `serving` first."""
     held = dict(offer.holdings)
-    holdings = [(calendar_of(wid), held[wid]) for wid in warehouse_order(serving) if wid in held]
-    return split(quantity, holdings, local(moment), calendar_of(serving),
+    holdings = [(serving.calendar(wid), held[wid])
+                for wid in warehouse_order(serving.warehouse_id) if wid in held]
+    return split(quantity, holdings, local(moment), serving.calendar(),
                  offer.product.lead_time_days)
 
 
 def countdown_for(company, jobsite=None,
                   moment: datetime | None = None) -> tuple[Site, Countdown] | None:
-    """The serving warehouse and its cut-off countdown at `moment`; None without warehouses."""
-    serving = serving_warehouse_id(company, jobsite)
-    if serving is None:
+    """The serving warehouse and its cut-off countdown at `moment` (the jobsite's zone's
+    cut-off and dates when it is in one); None without warehouses."""
+    serving = route(company, jobsite)
+    if serving.warehouse_id is None:
         return None
-    return sites()[serving], countdown(local(moment or now()), calendar_of(serving))
+    return sites()[serving.warehouse_id], countdown(local(moment or now()), serving.calendar())

@@ -66,11 +66,11 @@ def _hold(row: Stock, units: int) -> int:
 
 def reserve_order(order: Order, now: datetime) -> None:
     """Hold stock for each line of a new order and date each line's parts."""
-    serving = promise.serving_warehouse_id(order.company, order.jobsite)
+    serving = promise.route(order.company, order.jobsite)
     rows = _lock(line.product_id for line in order.lines)
-    calendars = promise.calendars()
+    calendars = {wid: serving.calendar(wid) for wid in promise.sites()}
     local = promise.local(now)
-    order_ids = promise.warehouse_order(serving)
+    order_ids = promise.warehouse_order(serving.warehouse_id)
     db.session.flush()
     for line in order.lines:
         left, holdings = line.quantity, []
@@ -84,7 +84,7 @@ def reserve_order(order: Order, now: datetime) -> None:
                                                 warehouse_id=wid, quantity=taken))
                 holdings.append((calendars[wid], taken))
                 left -= taken
-        parts = split(line.quantity, holdings, local, promise.calendar_of(serving),
+        parts = split(line.quantity, holdings, local, serving.calendar(),
                       line.product.lead_time_days)
         line.promised_date = parts[0].on if parts else None
         line.backordered_qty = left

@@ -99,7 +99,7 @@ def summarize(user: User, now, jobsite_id: int | None = None,
     jobsite = db.session.get(Unit, jobsite_id) if jobsite_id else None
     if jobsite is not None and jobsite.company_id != user.company_id:
         jobsite = None
-    serving = delivery.serving_warehouse_id(user.company, jobsite)
+    serving = delivery.route(user.company, jobsite)
     currency = user.company.currency if user.company else "EUR"
     views = []
     for line in lines:

@@ -82,13 +82,13 @@ def list_view(user: User, shopping_list: ShoppingList) -> ListView:
     return ListView(shopping_list, views, can_edit(user, shopping_list), currency)
 
 
-def _serving(user: User, shopping_list: ShoppingList) -> int | None:
+def _serving(user: User, shopping_list: ShoppingList) -> delivery.Route:
     """The warehouse that would serve the list: its jobsite's, else the buyer's last one's."""
     unit_id = shopping_list.unit_id or user.last_jobsite_id
     jobsite = db.session.get(Unit, unit_id) if unit_id else None
     if jobsite is not None and jobsite.company_id != user.company_id:
         jobsite = None
-    return delivery.serving_warehouse_id(user.company, jobsite)
+    return delivery.route(user.company, jobsite)
 
 
 # -- Ordering from a list, filling a list from an order --------------------------------------

@@ -281,7 +281,7 @@ def _dated(user, result: QuickOrderResult, lang: str) -> QuickOrderResult:
     shelf = offers_for(user)
     offers = shelf.load(r.product.id for r in orderable)
     jobsite = user.last_jobsite if user.last_jobsite_id else None
-    serving = delivery.serving_warehouse_id(user.company, jobsite)
+    serving = delivery.route(user.company, jobsite)
     moment = delivery.now()
     parts = {id(r): delivery.line_parts(offers[r.product.id], r.quantity, serving, moment)
              for r in orderable}

@@ -249,7 +249,7 @@ def _promise(user, order: Order, lines: list[LineChange]) -> tuple[dict, dict]:
     """Each orderable line's delivery dates to the order's jobsite, and for a line that would
     wait for its lead time the substitute in stock (the cart's rule: services/delivery)."""
     jobsite = order.jobsite if order.company_id == user.company_id else None
-    serving = delivery.serving_warehouse_id(user.company, jobsite)
+    serving = delivery.route(user.company, jobsite)
     moment = delivery.now()
     shelf = offers_for(user)
     parts = {c.line_id: delivery.line_parts(shelf.peek(c.product_id), c.quantity, serving, moment)
