@@ -109,8 +109,12 @@ def _refuse_nul():
 
     from portal.errors import error_response
 
-    return error_response(400, _("What you sent contains an invisible NUL character. "
-                                 "Remove it and try again."))
+    message = _("What you sent contains an invisible NUL character. Remove it and try again.")
+    if request.blueprint == "api":  # a multipart upload: the API answers problem+json
+        from portal.blueprints.api.problems import problem_response
+
+        return problem_response(400, message, code="nul_character")
+    return error_response(400, message)
 
 
 def _finish_request(response):

@@ -18,6 +18,7 @@ from portal.blueprints.api import (  # noqa: E402
     docs,
     fulfilment,
     invoices,
+    media,
     orders,
     problems,
     webhooks,
@@ -33,5 +34,5 @@ def _answer_problems(state):
     problems.install(state.app)
 
 
-__all__ = ["bp", "carts", "catalog", "customers", "docs", "fulfilment", "invoices", "orders",
-           "webhooks"]
+__all__ = ["bp", "carts", "catalog", "customers", "docs", "fulfilment", "invoices", "media",
+           "orders", "webhooks"]

@@ -30,7 +30,8 @@ def _reject_invalid(req, resp, req_validation_error, instance, *args):
     """spectree's hook: a request that fails its model becomes a problem with field errors."""
     if req_validation_error is None:
         return
-    where = "body" if req.method in WRITE_METHODS and req.is_json else "query"
+    body = req.is_json or req.mimetype == "multipart/form-data"
+    where = "body" if req.method in WRITE_METHODS and body else "query"
     raise ApiProblem(422, _("Some fields are not valid."), code="invalid_fields",
                      errors=field_errors(req_validation_error.errors(), where))
 
@@ -76,18 +77,23 @@ def _json_object() -> None:
                          errors=[{"pointer": "", "detail": _("Must be an object.")}])
 
 
+def _multipart() -> None:
+    if request.mimetype != "multipart/form-data":
+        raise ApiProblem(415, _("Send the file as multipart/form-data."), code="not_multipart")
+
+
 def operation(scope: str | None, *, query=None, json=None, resp=None, tags=(), status_codes=(),
-              headers=None):
+              headers=None, form=None):
     """Declare an API view: bearer token with `scope` (None: any live token), validated
-    input, documented output."""
+    input, documented output. A `form` (multipart, with a file) replaces the JSON body."""
     codes = dict(ERRORS)
     codes.update({code: Problem for code in status_codes})
     if resp is not None:
         codes.update(resp)
 
     def decorator(view):
-        validated = spec.validate(query=query, json=json, headers=headers, resp=Response(**codes),
-                                  tags=list(tags))(view)
+        validated = spec.validate(query=query, json=json, form=form, headers=headers,
+                                  resp=Response(**codes), tags=list(tags))(view)
 
         @wraps(validated)
         def wrapped(*args, **kwargs):
@@ -95,7 +101,10 @@ def operation(scope: str | None, *, query=None, json=None, resp=None, tags=(), s
             if request.method in ("GET", "HEAD"):
                 return validated(*args, **kwargs)
             if request.method in WRITE_METHODS:
-                _json_object()
+                if form is not None:
+                    _multipart()
+                else:
+                    _json_object()
             return _write(client, lambda: validated(*args, **kwargs))
 
         wrapped.api_scope = scope

@@ -25,6 +25,8 @@
   instant each was issued, paid or credited, `invoice_for` by number, `describe_invoice`),
   payments recorded (`record_invoice_payment`) and the ERP's own invoices registered
   (`register_invoice`), through billing's use cases.
+- `media`: a product's photos, documents and video links by SKU, through the back office's
+  `content` services (`product_media`, `add_media`, `remove_media`).
 - `audit`: every API write is audited with the client's name.
 """
 
@@ -69,6 +71,7 @@ from portal.services.integration.idempotency import remember as remember_answer
 from portal.services.integration.invoices import describe as describe_invoice
 from portal.services.integration.invoices import invoice_for, invoices_page, register_invoice
 from portal.services.integration.invoices import record_payment as record_invoice_payment
+from portal.services.integration.media import add_media, product_media, remove_media
 from portal.services.integration.orders import (
     BadCursor,
     erp_numbers,
@@ -101,7 +104,7 @@ __all__ = [
     "client_of", "delivery_of",
     "describe_invoice", "invoice_for", "invoices_page", "record_invoice_payment",
     "register_invoice",
-    "create_price_list", "upsert_category",
+    "create_price_list", "upsert_category", "add_media", "product_media", "remove_media",
     "add_cart_line", "company_user", "add_list_line", "company_list",
     "companies_page", "company_by_ref", "describe_companies", "upsert_companies",
     "describe_units", "describe_users", "upsert_units", "upsert_users",
