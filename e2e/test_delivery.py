@@ -223,3 +223,22 @@ def test_staff_see_the_zone_on_the_warehouse_page_and_a_bad_cutoff_is_refused(br
     no_sideways_scroll(page)
     snap(page, "delivery-zone-refused")
     page.context.close()
+
+
+def test_a_line_marked_no_substitute_in_one_tap_is_offered_none(browser, clocks):
+    page = phone(browser, clocks["morning"], "buyer@demo.test")
+    fill_cart(page, clocks["morning"], f"{OUT} 10")
+    swap = page.get_by_role("button", name=re.compile(r"^Remplacer .* par "))
+    expect(swap).to_be_visible()
+    mark = page.get_by_role("button", name=re.compile(r"^Pas de substitution pour "))
+    expect(mark).to_have_attribute("aria-pressed", "false")
+    box = mark.bounding_box()
+    assert box and box["height"] >= 44
+    mark.click()
+    expect(page.get_by_text("Marqué : pas de substitution.")).to_be_visible()
+    expect(mark).to_have_attribute("aria-pressed", "true")
+    expect(swap).to_have_count(0)
+    no_sideways_scroll(page)
+    mark.scroll_into_view_if_needed()
+    snap(page, "delivery-no-substitute")
+    page.context.close()

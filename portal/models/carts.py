@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from portal.extensions import db
 from portal.models.base import UTCDateTime, utcnow
@@ -36,6 +37,8 @@ class CartLine(db.Model):
     quantity: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(String(500), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # "Pas de substitution": this product and no other (no substitute offered, none swapped).
+    no_substitute: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     cart: Mapped[Cart] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()
@@ -72,6 +75,8 @@ class ShoppingListLine(db.Model):
     quantity: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(String(500), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # "Pas de substitution": this product and no other (no substitute offered, none swapped).
+    no_substitute: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     shopping_list: Mapped[ShoppingList] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()

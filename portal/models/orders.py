@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from portal.extensions import db
 from portal.models.accounts import Company, PaymentTerms, Unit, User
@@ -151,6 +153,8 @@ class OrderLine(db.Model):
     # The delivery date promised when placed for the units reserved in stock (the rest, if
     # any, is `backordered_qty` on `backorder_date`): services/delivery.
     promised_date: Mapped[date | None] = mapped_column(Date)
+    # The buyer asked for this product and no other: the warehouse must not substitute it.
+    no_substitute: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()

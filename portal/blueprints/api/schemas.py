@@ -79,6 +79,9 @@ class OrderLineOut(BaseModel):
     shipped_qty: int
     backordered_qty: int
     backorder_date: date | None = None
+    no_substitute: bool = Field(
+        default=False, description="The buyer wants this product and no other: never "
+                                   "substitute it.")
 
 
 class ApprovalOut(BaseModel):

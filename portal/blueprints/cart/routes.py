@@ -84,6 +84,17 @@ def note(line_id: int):
                done=lambda _result: _answer(line_id, notice=_("Note saved.")))
 
 
+@bp.post("/line/<int:line_id>/no-substitute")
+@allow(BUYERS)
+def no_substitute(line_id: int):
+    """One tap marks the line "no substitute" (value 1) or clears the mark (value 0)."""
+    line = _line_or_404(line_id)
+    return run(lambda: delivery.mark_no_substitute(line, request.form.get("no_substitute")),
+               refused=lambda problem: _answer(line_id, error=str(problem)),
+               done=lambda marked: _answer(line_id, notice=_("Marked: no substitute.") if marked
+                                           else _("Substitutes allowed again.")))
+
+
 @bp.post("/line/<int:line_id>/remove")
 @allow(BUYERS)
 def remove(line_id: int):

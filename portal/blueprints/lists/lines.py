@@ -70,6 +70,13 @@ def swap_line(list_id: int, line_id: int):
         current_user, lst, line_id, request.form.get("product_id", "")[:12]))
 
 
+@bp.post("/<int:list_id>/line/<int:line_id>/no-substitute")
+@allow(CUSTOMERS)
+def no_substitute(list_id: int, line_id: int):
+    return _line_action(list_id, lambda lst: ordering.mark_list_line(
+        current_user, lst, line_id, request.form.get("no_substitute", "")[:2]))
+
+
 @bp.post("/<int:list_id>/code")
 @allow(CUSTOMERS)
 def add_code(list_id: int):

@@ -51,7 +51,10 @@ from portal.services.delivery.stock import (
 )
 from portal.services.delivery.substitutes import (
     Offered,
+    mark_no_substitute,
     offers_instead,
+    offers_substitute,
+    refuse_marked,
     set_substitutes,
     substitutes_of,
     swap_line,
@@ -70,7 +73,8 @@ __all__ = [
     "sites", "Route", "Zone", "route", "zone_of",
     "OverShipment", "fit_order", "release_order", "reserve_order", "reserved_by_order",
     "take_for_shipment", "reserved_of",
-    "Offered", "offers_instead", "set_substitutes", "substitutes_of", "swap_line",
+    "Offered", "offers_instead", "mark_no_substitute", "offers_substitute", "refuse_marked",
+    "set_substitutes", "substitutes_of", "swap_line",
     "order_parts", "CalendarInvalid", "cutoff_text", "find_warehouse", "set_calendar",
     "warehouse_rows", "find_zone", "save_zone", "zone_choices", "zones_by_warehouse",
 ]

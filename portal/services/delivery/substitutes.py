@@ -64,9 +64,30 @@ def offers_instead(user, wanted: list[tuple[int, int]]) -> dict[int, Offered]:
     return out
 
 
+def offers_substitute(parts, no_substitute: bool) -> bool:
+    """A line is offered a substitute when part of it waits for the lead time, unless the
+    buyer marked it "no substitute" (that product and no other)."""
+    return not no_substitute and any(not part.in_stock for part in parts)
+
+
+def mark_no_substitute(line, raw) -> bool:
+    """Mark a cart or list line "no substitute" ("1") or clear the mark (anything else);
+    returns the mark now stored."""
+    line.no_substitute = str(raw or "") == "1"
+    db.session.flush()
+    return line.no_substitute
+
+
+def refuse_marked(line) -> None:
+    if getattr(line, "no_substitute", False):
+        raise DomainError(_("This line is marked \u201cno substitute\u201d: remove the mark "
+                            "first."))
+
+
 def swap_line(user, line: CartLine, raw_product_id) -> CartLine:
     """Put the offered substitute in place of the line (same place, same note); merged into
     the substitute's own line when the cart already has one."""
+    refuse_marked(line)
     text = str(raw_product_id or "")
     sid = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
     offered = offers_instead(user, [(line.product_id, line.quantity)]).get(line.product_id)

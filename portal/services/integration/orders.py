@@ -161,7 +161,7 @@ def _lines(order_ids: list[int]) -> dict[int, list[dict]]:
     rows = db.session.execute(
         select(L.order_id, L.id, L.position, L.sku, L.name, L.quantity, L.unit_price_cents,
                L.line_total_cents, L.note, L.shipped_qty, L.backordered_qty, L.backorder_date,
-               L.promised_date)
+               L.promised_date, L.no_substitute)
         .where(L.order_id.in_(order_ids)).order_by(L.order_id, L.position, L.id))
     for r in rows:
         found.setdefault(r.order_id, []).append({
@@ -169,6 +169,7 @@ def _lines(order_ids: list[int]) -> dict[int, list[dict]]:
             "quantity": r.quantity, "unit_price_cents": r.unit_price_cents,
             "line_total_cents": r.line_total_cents, "note": r.note,
             "shipped_qty": r.shipped_qty, "backordered_qty": r.backordered_qty,
+            "no_substitute": r.no_substitute,
             "backorder_date": _iso(r.backorder_date), "promised_date": _iso(r.promised_date),
             # The same dated parts the buyer sees: units in stock, then the backorder.
             "delivery": [{"quantity": p.quantity, "date": p.on.isoformat(),

@@ -61,6 +61,7 @@ from portal.services.ordering.lists import (
     find_list,
     jobsites_for,
     lists_for,
+    mark_list_line,
     move_line,
     swap_to_replacement,
     update_list,
@@ -108,6 +109,7 @@ __all__ = [
     "lists_for", "local_today", "move_line", "new_submit_token", "parse_csv", "parse_text",
     "payment_terms_label", "place_order", "place_words", "restore_line", "run_check",
     "save_as_list", "set_note", "suggest", "summarize", "swap_to_replacement", "update_list",
+    "mark_list_line",
     "visible_lists", "add_code_to_cart", "add_code_to_list", "find_by_code",
     "code_to_row", "checkout_defaults",
 ]

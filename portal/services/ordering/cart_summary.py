@@ -116,7 +116,8 @@ def summarize(user: User, now, jobsite_id: int | None = None,
                               offer.prices.promo_at(line.quantity) if offer.prices else None,
                               delivery.line_parts(offer, line.quantity, serving, now)
                               if verdict.orderable else ()))
-    short = [(v.product.id, v.quantity) for v in views if any(not p.in_stock for p in v.parts)]
+    short = [(v.product.id, v.quantity) for v in views
+             if delivery.offers_substitute(v.parts, v.line.no_substitute)]
     if short:
         instead = delivery.offers_instead(user, short)
         views = [replace(v, substitute=instead.get(v.product.id)) for v in views]

@@ -342,7 +342,7 @@ def place_order(user, form: CheckoutForm, now: datetime, on_behalf_by=None) -> P
             name=view.product.name_fr, name_en=view.product.name_en, quantity=view.quantity,
             unit_price_cents=view.unit_price_cents, line_total_cents=view.line_total_cents,
             tax_rate_bp=view.tax.rate_bp, note=view.line.note, shipped_qty=0,
-            backordered_qty=0))
+            backordered_qty=0, no_substitute=view.line.no_substitute))
     _consume([view.line for view in summary.orderable])
     finish_order(order, user, now, on_behalf_by, place, summary.needs)
     return Placed(order, summary.needs)

@@ -74,7 +74,7 @@ def list_view(user: User, shopping_list: ShoppingList) -> ListView:
                               delivery.line_parts(offer, line.quantity, serving, moment)
                               if available and quote else ()))
     short = [(v.product.id, v.line.quantity) for v in views
-             if any(not p.in_stock for p in v.parts)]
+             if delivery.offers_substitute(v.parts, v.line.no_substitute)]
     if short:
         instead = delivery.offers_instead(user, short)
         views = [replace(v, substitute=instead.get(v.product.id)) for v in views]
@@ -131,7 +131,8 @@ def add_lines_to_cart(user: User, shopping_list: ShoppingList,
             continue
         try:
             # add_to_cart checks everything before it changes anything: no savepoint needed.
-            cart_service.add_to_cart(user, v.product, v.line.quantity, v.line.note)
+            added_line = cart_service.add_to_cart(user, v.product, v.line.quantity, v.line.note)
+            added_line.no_substitute = added_line.no_substitute or v.line.no_substitute
         except DomainError as e:
             skipped.append(f"{name} ({e})")
             continue

@@ -289,6 +289,16 @@ def remove_line(user: User, shopping_list: ShoppingList, line_id: int) -> None:
     db.session.flush()
 
 
+def mark_list_line(user: User, shopping_list: ShoppingList, line_id: int, raw) -> str:
+    """Mark a list line "no substitute" or clear the mark; the notice to show."""
+    from portal.services import delivery
+
+    if not can_edit(user, shopping_list):
+        raise NotAllowed()
+    marked = delivery.mark_no_substitute(_line(shopping_list, line_id), raw)
+    return _("Marked: no substitute.") if marked else _("Substitutes allowed again.")
+
+
 def swap_to_replacement(user: User, shopping_list: ShoppingList, line_id: int,
                         raw_substitute: str = "") -> None:
     """Put the replacement of a discontinued product in place of the line's product, or, when
@@ -303,6 +313,7 @@ def swap_to_replacement(user: User, shopping_list: ShoppingList, line_id: int,
     line = _line(shopping_list, line_id)
     product = line.product
     if raw_substitute:
+        delivery.refuse_marked(line)
         offered = delivery.offers_instead(user, [(product.id, line.quantity)]).get(product.id)
         if offered is None or str(offered.product.id) != raw_substitute:
             raise DomainError(_("This substitute is not available any more."))
