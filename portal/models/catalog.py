@@ -72,6 +72,9 @@ class Product(db.Model):
     # The step a quantity moves by: 1 (sold by the unit), half a case, or a full case.
     order_multiple: Mapped[int] = mapped_column(Integer, default=1)
     lead_time_days: Mapped[int] = mapped_column(Integer, default=2)
+    # "Replace every N months" (a filter, a blade): suggested again to a buyer who bought it
+    # once, when the time has come (services/ordering/service_due.py). None: no interval.
+    service_interval_months: Mapped[int | None] = mapped_column(Integer)
     discontinued: Mapped[bool] = mapped_column(Boolean, default=False)
     replacement_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

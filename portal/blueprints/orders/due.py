@@ -26,6 +26,15 @@ def due_card(user) -> dict | None:
     return {"items": items} if items else None
 
 
+@home_card(9, BUYERS, "orders/_service_card.html")
+def service_card(user) -> dict | None:
+    """Products to replace now, or successors of discontinued ones the buyer bought."""
+    if not can_order(user):
+        return None
+    items = ordering.service_due_for(user, now())
+    return {"items": items} if items else None
+
+
 @bp.post("/due/to-cart")
 @allow(BUYERS)
 def due_to_cart():

@@ -137,6 +137,8 @@ def update_product(product: Product, actor, form: Mapping[str, str]) -> dict:
             errors["order_multiple"] = problem
     values["pack_kind"] = _pack_kind(errors, product, form.get("pack_kind"))
     values["tax_class"] = _tax_class(errors, product, form.get("tax_class"))
+    values["service_interval_months"] = _interval(errors, product,
+                                                  form.get("service_interval_months"))
     values["discontinued"] = form.get("discontinued") in ("1", "on", "yes")
     values["replacement_id"] = _replacement(errors, product, form.get("replacement_sku", ""))
     if errors:
@@ -150,6 +152,14 @@ def update_product(product: Product, actor, form: Mapping[str, str]) -> dict:
     if changed:
         record(actor, "product.update", product, {"changed": changed})
     return changed
+
+
+def _interval(errors: dict, product: Product, raw: str | None) -> int | None:
+    if raw is None:  # a form without the field keeps the interval
+        return product.service_interval_months
+    if not raw.strip():
+        return None
+    return _parse(errors, "service_interval_months", cells.integer, raw.strip(), 1, 120)
 
 
 def _pack_kind(errors: dict, product: Product, raw: str | None) -> str:

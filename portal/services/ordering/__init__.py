@@ -92,10 +92,11 @@ from portal.services.ordering.scan import (
     code_to_row,
     find_by_code,
 )
+from portal.services.ordering.service_due import ServiceItem, service_due_for
 from portal.services.ordering.sku_lookup import suggest
 
 __all__ = [
-    "DueItem", "add_due_to_cart", "due_for",
+    "DueItem", "add_due_to_cart", "due_for", "ServiceItem", "service_due_for",
     "first_time_change", "forget_replay_keys", "valid_replay_key",
     "digest_user", "send_due_digests", "set_due_digest",
     "remove_cart_line", "remove_list_line", "update_cart_line", "update_list_line",
