@@ -132,6 +132,8 @@ KEY_PAGES = [
     KeyPage("staff_credit", "staff@demo.test", "/staff/credit"),
     KeyPage("staff_jobs", "staff@demo.test", "/staff/jobs/"),
     KeyPage("staff_api_clients", "staff@demo.test", "/staff/api-clients"),
+    KeyPage("staff_storefronts", "staff@demo.test", "/staff/storefronts"),
+    KeyPage("staff_storefront", "staff@demo.test", "/staff/storefronts/1"),
     KeyPage("catalog_admin", "staff@demo.test", "/staff/catalog/"),
     KeyPage("quotes", BUYER, "/quotes/"),
     KeyPage("quote", BUYER, "/quotes/{quote_id}"),

@@ -119,6 +119,9 @@ class Defaults:
     # "2026-12-10T09:30:00+01:00": for tests and demos only; empty in production.
     CLOCK_NOW = ""
     LANGUAGES = ("fr", "en")
+    # Seconds a process keeps the storefronts (host names, colours) before reading them again;
+    # an edit is seen at once by the process that made it, by the others within this delay.
+    STOREFRONTS_REFRESH_SECONDS = 60
     # Number of reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
     # Argon2id cost; tests lower it to stay fast.

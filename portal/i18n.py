@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_babel import Domain, get_locale
 from flask_login import current_user
 from jinja2 import pass_context
@@ -81,14 +81,17 @@ def _ngettext(context, singular, plural, n):
 
 
 def select_locale() -> str:
-    """A signed-in user's stored language wins, then the session's switch, then the browser."""
+    """A signed-in user's stored language wins, then the session's switch, then the browser,
+    then the storefront's."""
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config[
+    front = g.get("storefront")  # set by the storefront hook of a request (never read here)
+    fallback = front.language if front and front.language in languages else None
+    return request.accept_languages.best_match(languages) or fallback or current_app.config[
         "BABEL_DEFAULT_LOCALE"
     ]
 

@@ -2,7 +2,7 @@
 
 import time
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -41,10 +41,22 @@ def load_user(session_id: str):
         return None
     if user.company_id is not None and user.company is None:
         return None
+    if not _on_its_storefront(user):
+        return None  # a session made on another storefront's host is nobody here
     from portal.logs import bind_user
 
     bind_user(user)  # the request's log lines name the account, even after a rollback
     return user
+
+
+def _on_its_storefront(user) -> bool:
+    if not has_request_context():
+        return True
+    from portal.services.storefronts import may_sign_in
+    from portal.web import current_front
+
+    front = current_front()
+    return front is not None and may_sign_in(user, front)
 
 
 def retry_after_seconds() -> int:

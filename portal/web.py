@@ -6,7 +6,7 @@ import logging
 import re
 import secrets
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import format_decimal
 from flask_login import current_user
 from markupsafe import Markup
@@ -35,6 +35,35 @@ def _start_request():
 
 
 UPLOAD_SLACK = 1_000_000  # the form's other fields and the multipart framing around the file
+
+
+def current_front():
+    """The storefront this request's host names (None: no storefront answers that host);
+    services/storefronts chooses it, once per request."""
+    if not has_request_context():
+        return None  # an email rendered by the worker: no host (the trade portal's words)
+    if "storefront" not in g:
+        from portal.services.storefronts import for_host
+
+        g.storefront = for_host(request.host)
+    return g.storefront
+
+
+def shop_name() -> str:
+    """The name in the header, the title and the installed app: the storefront's own, or
+    the trade portal's in the reader's language. Reads only what the request's storefront
+    hook found (a page about a database outage must not query it)."""
+    from flask_babel import gettext as _
+
+    front = g.get("storefront") if has_request_context() else None
+    return front.name if front and not front.is_trade else _("Pro Supplies")
+
+
+def shop_initials() -> str:
+    front = g.get("storefront") if has_request_context() else None
+    if not front or front.is_trade:
+        return "PF"
+    return "".join(word[0] for word in front.name.split())[:3].upper()
 
 
 def accepts_upload(view=None, *, up_to: int = 0):

@@ -37,6 +37,8 @@ def base_config(**overrides) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "BASE_URL": "https://portal.test",
         "MAIL_PORT": 1,
+        # Storefronts are read again only when a test resets them (no delay-dependent query).
+        "STOREFRONTS_REFRESH_SECONDS": 0,
         # Stored files of the tests stay out of the checkout's instance folder.
         "STORAGE_DIR": os.path.join(tempfile.gettempdir(), f"portal-test-media-{os.getpid()}"),
     }
@@ -148,6 +150,15 @@ def _empty_database(backend: str) -> None:
         if db.session.execute(text(
                 "SELECT 1 FROM sqlite_master WHERE name = 'product_fts'")).first():
             db.session.execute(text("DELETE FROM product_fts"))
+    # Every company and order belongs to a storefront: the trade portal is always there, as
+    # the migration makes it; the storefronts read before are forgotten.
+    from portal.models.storefronts import TRADE_ROW
+    from portal.services.storefronts import forget
+
+    db.session.execute(text(TRADE_ROW))
+    if backend == "postgresql":
+        db.session.execute(text("SELECT setval('storefronts_id_seq', 1)"))
+    forget()
     db.session.commit()
 
 

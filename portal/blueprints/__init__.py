@@ -4,6 +4,7 @@ from importlib import import_module
 
 # Module names under portal.blueprints; each exposes `bp`.
 FEATURES = (
+    "storefronts",  # first: every request is for one storefront
     "home",
     "auth",
     "account",

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Boolean, Enum, ForeignKey, ForeignKeyConstraint, Integer, String, Text
+from sqlalchemy import (
+    DDL,
+    Boolean,
+    Enum,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    Text,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -64,3 +74,13 @@ class Storefront(db.Model):
 
     def host_names(self) -> list[str]:
         return self.hosts.split()
+
+
+# A schema made by create_all (tests, a scratch database) starts with the trade portal too, as
+# the migration makes it: every company and order points at row 1.
+TRADE_ROW = ("INSERT INTO storefronts (id, code, kind, name, hosts, language, country, currency, "
+             "prices_with_vat, brand_colour, active) VALUES (1, 'trade', 'trade', "
+             "'Pro Fournitures', '', 'fr', 'FR', 'EUR', false, '#0b4f6c', true)")
+event.listen(Storefront.__table__, "after_create", DDL(TRADE_ROW))
+event.listen(Storefront.__table__, "after_create", DDL(
+    "SELECT setval('storefronts_id_seq', 1)").execute_if(dialect="postgresql"))

@@ -37,7 +37,8 @@ CUSTOMER_TABS = (
 )
 STAFF_TABS = (
     Tab("home.index", _l("Home"), "home", ("home.",)),
-    Tab("staff.index", _l("Back office"), "orders", ("staff.", "catalog_admin.", "imports.")),
+    Tab("staff.index", _l("Back office"), "orders",
+        ("staff.", "catalog_admin.", "imports.", "storefronts.")),
     Tab("staff.customers", _l("Customers"), "users", ("staff.customer", "staff.edit_customer")),
     Tab("fulfilment.index", _l("Fulfilment"), "truck", ("fulfilment.",)),
     Tab("catalog.index", _l("Catalog"), "search", ("catalog.",)),

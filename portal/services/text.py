@@ -72,6 +72,7 @@ LINE, TEXT = clean_line, clean_text
 FIELDS: dict[str, dict[str, object]] = {
     "ProductVideo": {"title_fr": LINE, "title_en": LINE},
     "SellerPage": {"title_fr": LINE, "title_en": LINE},
+    "Storefront": {"name": LINE},
     "Attribute": {"name_fr": LINE, "name_en": LINE},
     "ProductDocument": {"title": LINE},
     "ProductAttribute": {"value_fr": LINE, "value_en": LINE},
@@ -125,6 +126,8 @@ FIELDS: dict[str, dict[str, object]] = {
 NOT_FREE_TEXT: dict[str, set[str]] = {
     "ProductVideo": {"url"},
     "ReplayedChange": {"key"},  # a phone's random key (ordering.valid_replay_key)
+    # Checked words: host names, codes, a colour (services/storefronts/admin.py).
+    "Storefront": {"code", "hosts", "language", "country", "currency", "brand_colour", "kind"},
     # Markdown: indentation and blank lines carry meaning; rendered by the safe subset.
     "SellerPage": {"slug", "body_fr", "body_en"},
     "TermsVersion": {"body_fr", "body_en"},

@@ -69,7 +69,7 @@ def test_the_tab_of_the_page_is_marked_current(client, world):
 BACK_OFFICE_LINKS = {
     "staff_admin": ["/staff/customers", "/staff/applications", "/staff/credit",
                     "/staff/fulfilment/", "/staff/catalog/", "/staff/imports/", "/staff/jobs/",
-                    "/staff/api-clients"],
+                    "/staff/api-clients", "/staff/storefronts"],
     "sales_rep": ["/staff/customers"],
     "fulfilment": ["/staff/fulfilment/"],
 }

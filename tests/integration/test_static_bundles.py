@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from portal import bundler, create_app
+from portal.extensions import db
 from tests.conftest import base_config
 
 HTMX = b"/* htmx stand-in */ var htmx = {};"
@@ -22,7 +23,10 @@ def sources(css: bytes = b"body { color: black; }") -> dict[str, bytes]:
 def make_app(tmp_path, directory, **settings):
     config = base_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'b.db'}",
                          STATIC_BUILD_DIR=str(directory), **settings)
-    return create_app(config)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()  # every page asks which storefront it is for
+    return app
 
 
 def links(client) -> tuple[str, str]:

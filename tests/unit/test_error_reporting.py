@@ -6,6 +6,7 @@ import types
 import pytest
 
 from portal import create_app
+from portal.extensions import db
 from tests.conftest import base_config
 
 
@@ -38,6 +39,8 @@ def test_a_dsn_starts_sentry_without_personal_data_and_tags_events(tmp_path, fak
     assert fake_sentry["dsn"] == "https://key@sentry.example/1"
     assert fake_sentry["environment"] == "staging"
     assert fake_sentry["send_default_pii"] is False
+    with app.app_context():
+        db.create_all()  # every request reads which storefront it is for
     with app.test_request_context("/", headers={"X-Request-Id": "rid-sentry"}):
         app.preprocess_request()
         event = fake_sentry["before_send"]({"message": "boom"}, {})

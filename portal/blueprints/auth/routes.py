@@ -17,8 +17,9 @@ from portal.errors import error_response
 from portal.extensions import db, limiter
 from portal.rendering import render
 from portal.security import end_all_sessions, retry_after_seconds
-from portal.services import accounts
+from portal.services import accounts, storefronts
 from portal.usecases import form_page
+from portal.web import current_front
 
 
 def _safe_next(target: str | None) -> str:
@@ -63,6 +64,8 @@ def login():
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None and not storefronts.may_sign_in(user, current_front()):
+            user = None  # another storefront's account: the same answer as a wrong password
         if user is not None:
             lang = session.get("lang")
             session.clear()  # no fixation: a fresh session for the signed-in user

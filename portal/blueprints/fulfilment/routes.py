@@ -12,6 +12,7 @@ from portal.errors import error_response
 from portal.models import Role
 from portal.rendering import render, wants_fragment
 from portal.services import fulfilment as service
+from portal.services import storefronts
 from portal.services.fulfilment import STATUS_LABELS, Action, Verdict, verdict
 from portal.usecases import moved_on, run
 
@@ -42,11 +43,13 @@ def index():
         choice = "open"
     warehouse_id = _int_arg("warehouse")
     search = request.args.get("q", "")[:80]
+    storefront_id = _int_arg("storefront")
     result = service.queue_page(service.statuses_for(choice), warehouse_id, _int_arg("page") or 1,
-                                search)
+                                search, storefront_id)
     return render("fulfilment/queue.html", block="queue", result=result, choice=choice,
                   warehouse_id=warehouse_id, search=search, warehouses=service.warehouses(),
-                  status_labels=STATUS_LABELS)
+                  status_labels=STATUS_LABELS, storefront_id=storefront_id,
+                  storefronts=storefronts.all_fronts())
 
 
 def _detail(order_id: int, status_code: int = 200, **extra):

@@ -15,6 +15,7 @@ from portal.access import PUBLIC, allow
 from portal.blueprints.offline import bp
 from portal.rendering import render
 from portal.services import ordering
+from portal.web import current_front, shop_name
 
 THEME = "#0b4f6c"
 ICON_SIZES = (192, 512)
@@ -24,11 +25,13 @@ _icons: dict[int, bytes] = {}
 @bp.get("/manifest.webmanifest")
 @allow(PUBLIC)
 def manifest():
+    front = current_front()
+    trade = front is None or front.is_trade
     body = jsonify({
-        "name": _("Pro Supplies") + " · " + _("Trade portal"),
-        "short_name": _("Pro Supplies"),
+        "name": _("Pro Supplies") + " · " + _("Trade portal") if trade else front.name,
+        "short_name": shop_name(),
         "start_url": "/", "scope": "/", "display": "standalone",
-        "background_color": "#ffffff", "theme_color": THEME,
+        "background_color": "#ffffff", "theme_color": THEME if trade else front.brand_colour,
         "icons": [{"src": f"/app-icon-{size}.png", "sizes": f"{size}x{size}",
                    "type": "image/png", "purpose": "any maskable"} for size in ICON_SIZES],
     })

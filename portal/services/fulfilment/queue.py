@@ -41,10 +41,13 @@ def statuses_for(choice: str) -> tuple[OrderStatus, ...]:
 
 
 def queue(statuses, warehouse_id: int | None = None, page: int = 1,
-          search: str = "") -> QueuePage:
+          search: str = "", storefront_id: int | None = None) -> QueuePage:
     """Three bounded queries: the page's order ids (index on status, placed_at), the orders,
-    and their line counts — never a grouping over every order line of the database."""
+    and their line counts — never a grouping over every order line of the database. Every
+    storefront's orders come to the one queue; `storefront_id` shows one storefront's."""
     ids = select(Order.id).where(Order.status.in_(statuses))
+    if storefront_id:
+        ids = ids.where(Order.storefront_id == storefront_id)
     if search.strip():
         ids = ids.where(order_matching(search.strip()))
     if warehouse_id:

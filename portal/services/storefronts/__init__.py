@@ -1,0 +1,152 @@
+"""Which storefront a request is for, and who may sign in on it.
+
+A storefront is chosen by the request's host name, never by anything the visitor sends in a
+form or cookie. The trade portal (row 1) answers every host no other storefront claims as long
+as no host is set for it, which is how a single-site seller runs; once it names its hosts, an
+unknown host is a 404 that shows no storefront's content.
+
+Storefronts change a few times a year and are read on every request, so each process keeps
+them in memory (`Front`, frozen). An edit (`forget`) touches a stamp file in the instance
+folder, which every process of this machine checks (one stat, no query) before using its
+copy; other machines read them again after STOREFRONTS_REFRESH_SECONDS (0: only on a stamp
+change). Hosts are compared lowercase, without port or trailing dot.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Company, Storefront, StorefrontKind, User
+from portal.models.storefronts import TRADE_ID
+
+_CACHE_KEY = "portal.storefronts"
+
+
+@dataclass(frozen=True)
+class Front:
+    id: int
+    code: str
+    kind: StorefrontKind
+    name: str
+    hosts: tuple[str, ...]
+    language: str
+    country: str
+    currency: str
+    prices_with_vat: bool
+    brand_colour: str
+    price_list_id: int | None
+    active: bool
+
+    @property
+    def is_trade(self) -> bool:
+        return self.id == TRADE_ID
+
+
+# Used when the table is empty (a database made by create_all, before any row): the trade
+# portal as it always was.
+TRADE = Front(TRADE_ID, "trade", StorefrontKind.TRADE, "Pro Fournitures", (), "fr", "FR", "EUR",
+              False, "#0b4f6c", None, True)
+
+
+def normal_host(raw: str) -> str:
+    """"Shop.Example.fr:8443" -> "shop.example.fr"; IPv6 literals keep their brackets."""
+    host = (raw or "").strip().lower()
+    if host.startswith("["):
+        return host.split("]", 1)[0] + "]"
+    return host.split(":", 1)[0].rstrip(".")
+
+
+def choose(host: str, fronts: tuple[Front, ...]) -> Front | None:
+    """The storefront that names this host (None when it is closed: its host never shows
+    another storefront); else the trade portal if it names no host."""
+    host = normal_host(host)
+    fallback = None
+    for front in fronts:
+        if host in front.hosts:
+            return front if front.active else None
+        if front.is_trade and not front.hosts:
+            fallback = front
+    return fallback
+
+
+def _front(row: Storefront) -> Front:
+    return Front(row.id, row.code, StorefrontKind(row.kind), row.name,
+                 tuple(normal_host(h) for h in row.host_names()), row.language, row.country,
+                 row.currency, row.prices_with_vat, row.brand_colour, row.price_list_id,
+                 row.active)
+
+
+def _stamp() -> Path:
+    return Path(current_app.instance_path) / "storefronts.stamp"
+
+
+def _stamp_time() -> int:
+    try:
+        return _stamp().stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def all_fronts() -> tuple[Front, ...]:
+    """Every storefront, from this process's memory (read again when it is stale)."""
+    cached = current_app.extensions.get(_CACHE_KEY)
+    refresh = current_app.config.get("STOREFRONTS_REFRESH_SECONDS", 60)
+    stamp = _stamp_time()
+    if cached is not None and cached[1] == stamp and (
+            not refresh or time.monotonic() - cached[0] < refresh):
+        return cached[2]
+    rows = db.session.scalars(select(Storefront).order_by(Storefront.id)).all()
+    fronts = tuple(_front(row) for row in rows) or (TRADE,)
+    current_app.extensions[_CACHE_KEY] = (time.monotonic(), stamp, fronts)
+    return fronts
+
+
+def forget() -> None:
+    """Read the storefronts again at the next request, in every process of this machine
+    (after an edit is committed, or a test's reset)."""
+    current_app.extensions.pop(_CACHE_KEY, None)
+    try:
+        _stamp().parent.mkdir(parents=True, exist_ok=True)
+        _stamp().touch()
+    except OSError:
+        pass  # a read-only instance folder: the other processes wait for the refresh delay
+
+
+def for_host(host: str) -> Front | None:
+    return choose(host, all_fronts())
+
+
+def by_id(storefront_id: int) -> Front:
+    return next((f for f in all_fronts() if f.id == storefront_id), TRADE)
+
+
+def may_sign_in(user: User, front: Front) -> bool:
+    """Staff work on the trade portal's hosts (the back office serves every storefront);
+    a customer's people sign in on their company's storefront only."""
+    if user.company_id is None:
+        return front.is_trade
+    company: Company | None = user.company
+    return company is not None and company.storefront_id == front.id
+
+
+
+from portal.services.storefronts.admin import (  # noqa: E402 - it uses normal_host above
+    CURRENCIES,
+    Row,
+    StorefrontInvalid,
+    find,
+    price_list_choices,
+    rows,
+    save,
+    white_text_contrast,
+)
+
+__all__ = ["CURRENCIES", "TRADE", "Front", "Row", "StorefrontInvalid", "all_fronts", "by_id",
+           "choose", "find", "for_host", "forget", "may_sign_in", "normal_host",
+           "price_list_choices", "rows", "save", "white_text_contrast"]
