@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("catalog_admin", __name__, url_prefix="/staff/catalog")
 
-from portal.blueprints.catalog_admin import media, prices, routes  # noqa: E402,F401
+from portal.blueprints.catalog_admin import attributes, media, prices, routes  # noqa: E402,F401
