@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from portal.extensions import db
 from portal.models import Attribute, Category, ProductAttribute
 from portal.services.accounts import record
-from portal.services.content.attributes import MAX_NAME, AttributesInvalid
+from portal.services.content.attributes import AttributesInvalid, name_errors
 from portal.services.text import clean_line
 
 
@@ -58,12 +57,7 @@ def products_with_value(attribute: Attribute) -> int:
 def rename_attribute(attribute: Attribute, actor, form: Mapping[str, str]) -> Attribute:
     """New names (both required) and whether the listing offers it as a filter."""
     names = {name: clean_line(form.get(name, "")) for name in ("name_fr", "name_en")}
-    errors = {}
-    for name, value in names.items():
-        if not value:
-            errors[name] = _("required")
-        elif len(value) > MAX_NAME:
-            errors[name] = _("too long (at most %(n)s characters)", n=MAX_NAME)
+    errors = name_errors(names)
     if errors:
         raise AttributesInvalid(errors)
     filterable = form.get("filterable") in ("1", "on", "yes")

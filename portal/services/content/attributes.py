@@ -133,6 +133,17 @@ def write_value(product_id: int, attribute_id: int, value_fr: str, value_en: str
     row.value_fr, row.value_en, row.value_key = value_fr, value_en, value_key(value_fr)
 
 
+def name_errors(names: Mapping[str, str]) -> dict[str, str]:
+    """A message per attribute name that is empty or too long."""
+    errors = {}
+    for name, value in names.items():
+        if not value:
+            errors[name] = _("required")
+        elif len(value) > MAX_NAME:
+            errors[name] = _("too long (at most %(n)s characters)", n=MAX_NAME)
+    return errors
+
+
 def add_attribute(category: Category, actor, form: Mapping[str, str]) -> Attribute:
     """A new attribute of the category, placed after its others; audited."""
     code = (form.get("code") or "").strip()
@@ -144,11 +155,7 @@ def add_attribute(category: Category, actor, form: Mapping[str, str]) -> Attribu
     elif db.session.scalar(select(Attribute.id).where(Attribute.category_id == category.id,
                                                       Attribute.code == code)):
         errors["code"] = _("this category already has an attribute with this code")
-    for name, value in names.items():
-        if not value:
-            errors[name] = _("required")
-        elif len(value) > MAX_NAME:
-            errors[name] = _("too long (at most %(n)s characters)", n=MAX_NAME)
+    errors.update(name_errors(names))
     if errors:
         raise AttributesInvalid(errors)
     return create_attribute(category.id, code, names["name_fr"], names["name_en"],
