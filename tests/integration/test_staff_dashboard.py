@@ -136,3 +136,29 @@ def test_staff_home_shows_the_back_office_card(client, sales):
     page = client.get("/", headers=EN)
     assert page.status_code == 200
     assert "Open the back office" in page.text and "1 application to review" in page.text
+
+
+def test_amounts_in_another_currency_are_shown_apart_never_added(client, sales):
+    """A Swiss storefront's orders in francs: the euro dashboard leaves them out, the franc
+    one shows only them (issue 22: reports per currency, never summed across)."""
+    from portal.models import Storefront, StorefrontKind
+    from portal.services.storefronts import forget
+
+    swiss = Storefront(code="ch", kind=StorefrontKind.TRADE, name="Pro Suisse", hosts="ch.test",
+                       currency="CHF")
+    db.session.add(swiss)
+    db.session.flush()
+    francs = f.order(sales.b.buyer, [(sales.products["cement"], 4, 1000)],
+                     placed_at=NOW - timedelta(hours=2))
+    francs.currency, francs.storefront_id = "CHF", swiss.id
+    db.session.commit()
+    forget()
+    euros = dashboard.build(sales.staff, NOW, PARIS, "en")
+    assert (euros.today_count, euros.today_cents) == (4, 1700 + 900 + 2400 + 100)
+    chf = dashboard.build(sales.staff, NOW, PARIS, "en", "CHF")
+    assert (chf.currency, chf.today_count, chf.today_cents) == ("CHF", 1, 4000)
+    assert [(r.label, r.cents) for r in chf.top_customers] == [("Company B", 4000)]
+    login(client, sales.staff)
+    page = client.get("/staff/?currency=CHF", headers=EN).text
+    assert 'aria-current="page">CHF</a>' in page and "CHF" in page
+    assert client.get("/staff/?currency=XYZ", headers=EN).status_code == 200  # falls to EUR

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 
@@ -18,7 +18,7 @@ from portal.blueprints.staff import (  # noqa: F401
     labels,
 )
 from portal.rendering import render
-from portal.services import backoffice
+from portal.services import backoffice, storefronts
 
 # SVG user units: the charts scale to the screen's width (viewBox), text stays legible.
 CHART_WIDTH = 320
@@ -48,5 +48,13 @@ def _charts(data: backoffice.Dashboard) -> dict:
 @allow(STAFF)
 def index():
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    data = backoffice.build_dashboard(current_user, datetime.now(UTC), tz, str(get_locale()))
-    return render("staff/dashboard.html", data=data, charts=_charts(data))
+    # One currency at a time (the storefronts' currencies, read from memory): never a sum
+    # of euros and francs.
+    currencies = storefronts.currencies()
+    currency = request.args.get("currency", currencies[0])
+    if currency not in currencies:
+        currency = currencies[0]
+    data = backoffice.build_dashboard(current_user, datetime.now(UTC), tz, str(get_locale()),
+                                      currency)
+    return render("staff/dashboard.html", data=data, charts=_charts(data),
+                  currencies=currencies)

@@ -104,6 +104,7 @@ class Ranked:
 
 @dataclass(frozen=True)
 class Dashboard:
+    currency: str  # every amount below is in it: currencies are never added together
     today_count: int
     today_cents: int
     weeks: list[tuple[date, int]]
@@ -113,7 +114,7 @@ class Dashboard:
     top_customers: list[Ranked]
 
 
-def _scoped(stmt, user):
+def _mine(stmt, user):
     """Limit a statement over Order to the orders this staff member looks after."""
     if user.role == Role.SALES_REP:
         return stmt.where(Order.company_id.in_(
@@ -121,14 +122,19 @@ def _scoped(stmt, user):
     return stmt
 
 
-def today_totals(user, now: datetime, tz: ZoneInfo) -> tuple[int, int]:
+def _scoped(stmt, user, currency: str):
+    """... and in one currency: amounts in euros and in francs are never summed."""
+    return _mine(stmt.where(Order.currency == currency), user)
+
+
+def today_totals(user, now: datetime, tz: ZoneInfo, currency: str = "EUR") -> tuple[int, int]:
     stmt = select(func.count(Order.id), func.coalesce(func.sum(Order.total_cents), 0)).where(
         Order.placed_at >= local_midnight(now, tz).astimezone(UTC), Order.status.in_(BOOKED))
-    count, cents = db.session.execute(_scoped(stmt, user)).one()
+    count, cents = db.session.execute(_scoped(stmt, user, currency)).one()
     return int(count or 0), int(cents or 0)
 
 
-def weekly_revenue(user, now: datetime, tz: ZoneInfo) -> list[tuple[date, int]]:
+def weekly_revenue(user, now: datetime, tz: ZoneInfo, currency: str = "EUR") -> list[tuple[date, int]]:
     """One row with one conditional sum per week."""
     local_starts = week_starts(now, tz)
     # SQLite compares wall-clock text: every bound goes in as UTC, like the stored values.
@@ -142,14 +148,15 @@ def weekly_revenue(user, now: datetime, tz: ZoneInfo) -> list[tuple[date, int]]:
     ]
     stmt = select(*columns).where(Order.placed_at >= starts[0], Order.placed_at < ends[-1],
                                   Order.status.in_(BOOKED))
-    row = db.session.execute(_scoped(stmt, user)).one()
+    row = db.session.execute(_scoped(stmt, user, currency)).one()
     return [(start.date(), int(value or 0))
             for start, value in zip(local_starts, row, strict=True)]
 
 
 def waiting_approval(user) -> int:
+    """Orders waiting for their customer's approval, whatever their currency."""
     stmt = select(func.count(Order.id)).where(Order.status == OrderStatus.PENDING_APPROVAL)
-    return int(db.session.scalar(_scoped(stmt, user)) or 0)
+    return int(db.session.scalar(_mine(stmt, user)) or 0)
 
 
 def pending_applications(user) -> int | None:
@@ -159,7 +166,7 @@ def pending_applications(user) -> int | None:
         AccountApplication.status == ApplicationStatus.PENDING)) or 0)
 
 
-def top_products(user, now: datetime, lang: str) -> list[Ranked]:
+def top_products(user, now: datetime, lang: str, currency: str = "EUR") -> list[Ranked]:
     revenue = func.sum(OrderLine.line_total_cents)
     stmt = (
         select(Product.sku, Product.name_fr, Product.name_en, revenue)
@@ -170,10 +177,10 @@ def top_products(user, now: datetime, lang: str) -> list[Ranked]:
         .order_by(revenue.desc(), Product.sku).limit(TOP_N)
     )
     return [Ranked(name_en if lang == "en" else name_fr, sku, int(cents or 0))
-            for sku, name_fr, name_en, cents in db.session.execute(_scoped(stmt, user))]
+            for sku, name_fr, name_en, cents in db.session.execute(_scoped(stmt, user, currency))]
 
 
-def top_customers(user, now: datetime) -> list[Ranked]:
+def top_customers(user, now: datetime, currency: str = "EUR") -> list[Ranked]:
     revenue = func.sum(Order.total_cents)
     stmt = (
         select(Company.name, func.count(Order.id), revenue)
@@ -183,11 +190,11 @@ def top_customers(user, now: datetime) -> list[Ranked]:
         .order_by(revenue.desc(), Company.name).limit(TOP_N)
     )
     return [Ranked(name, str(count), int(cents or 0))
-            for name, count, cents in db.session.execute(_scoped(stmt, user))]
+            for name, count, cents in db.session.execute(_scoped(stmt, user, currency))]
 
 
-def build(user, now: datetime, tz: ZoneInfo, lang: str) -> Dashboard:
-    count, cents = today_totals(user, now, tz)
-    return Dashboard(count, cents, weekly_revenue(user, now, tz), pending_applications(user),
-                     waiting_approval(user), top_products(user, now, lang),
-                     top_customers(user, now))
+def build(user, now: datetime, tz: ZoneInfo, lang: str, currency: str = "EUR") -> Dashboard:
+    count, cents = today_totals(user, now, tz, currency)
+    return Dashboard(currency, count, cents, weekly_revenue(user, now, tz, currency),
+                     pending_applications(user), waiting_approval(user),
+                     top_products(user, now, lang, currency), top_customers(user, now, currency))

@@ -126,6 +126,15 @@ def by_id(storefront_id: int) -> Front:
     return next((f for f in all_fronts() if f.id == storefront_id), TRADE)
 
 
+def currencies() -> list[str]:
+    """The currencies the storefronts sell in, the trade portal's first (reports show one at
+    a time)."""
+    fronts = all_fronts()
+    seen = [fronts[0].currency] if fronts else ["EUR"]
+    seen += sorted({f.currency for f in fronts} - set(seen))
+    return seen
+
+
 def may_sign_in(user: User, front: Front) -> bool:
     """Staff work on the trade portal's hosts (the back office serves every storefront);
     a customer's people sign in on their company's storefront only."""
@@ -148,5 +157,5 @@ from portal.services.storefronts.admin import (  # noqa: E402 - it uses normal_h
 )
 
 __all__ = ["CURRENCIES", "TRADE", "Front", "Row", "StorefrontInvalid", "all_fronts", "by_id",
-           "choose", "find", "for_host", "forget", "may_sign_in", "normal_host",
+           "choose", "currencies", "find", "for_host", "forget", "may_sign_in", "normal_host",
            "price_list_choices", "rows", "save", "white_text_contrast"]
