@@ -134,7 +134,8 @@ def today_totals(user, now: datetime, tz: ZoneInfo, currency: str = "EUR") -> tu
     return int(count or 0), int(cents or 0)
 
 
-def weekly_revenue(user, now: datetime, tz: ZoneInfo, currency: str = "EUR") -> list[tuple[date, int]]:
+def weekly_revenue(user, now: datetime, tz: ZoneInfo,
+                   currency: str = "EUR") -> list[tuple[date, int]]:
     """One row with one conditional sum per week."""
     local_starts = week_starts(now, tz)
     # SQLite compares wall-clock text: every bound goes in as UTC, like the stored values.
