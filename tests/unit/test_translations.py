@@ -62,3 +62,22 @@ def test_french_catalog_translates_the_navigation():
     catalog = catalog_for.__wrapped__("fr")
     assert catalog.gettext("Quick order") == "Commande rapide"
     assert catalog.gettext("Cart") == "Panier"
+
+
+def test_no_message_has_two_french_translations_in_different_files():
+    """The feature files are merged in memory and the last one wins: one English message
+    translated twice ("Keep it": "La garder" for a list, "Le garder" for a quote) shows the
+    wrong one somewhere. A message that needs two translations needs two messages."""
+    seen: dict[str, tuple[str, object]] = {}
+    conflicts = []
+    for path in sorted((TRANSLATIONS_DIR / "fr").glob("*.po")):
+        with path.open("rb") as fh:
+            for message in read_po(fh, locale="fr"):
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                if not key or not message.string:
+                    continue
+                first = seen.setdefault(key, (path.name, message.string))
+                if first[1] != message.string:
+                    conflicts.append(f"{key!r}: {first[0]} {first[1]!r} / {path.name} "
+                                     f"{message.string!r}")
+    assert not conflicts, "\n".join(conflicts)
