@@ -93,8 +93,10 @@ def start(kind_name: str, filename: str, raw: bytes, actor, now: datetime,
         raise parse.ImportRefused(_("Choose what the file contains."), field="kind")
     if not filename:
         raise parse.ImportRefused(_("Choose a CSV file."), field="file")
-    if len(raw) > current_app.config["MAX_CONTENT_LENGTH"]:
-        raise parse.ImportRefused(_("The CSV file is larger than %(n)s MB.", n=current_app.config["MAX_CONTENT_LENGTH"] // 1024 // 1024), field="file")  # noqa: E501
+    limit = current_app.config["MAX_CONTENT_LENGTH"]  # what any other form may send
+    if len(raw) > limit:
+        raise parse.ImportRefused(_("The CSV file is larger than %(n)s MB.",
+                                    n=limit // 1024 // 1024), field="file")
     archive = archive if kind.name in WITH_ARCHIVE and archive else None
     if archive is not None:
         media.check_archive(archive)
