@@ -20,11 +20,16 @@ def _photo(tmp_path, name: str, data: bytes) -> str:
     return str(path)
 
 
+def _phone(browser, live_server, email: str):
+    page = browser.new_context(viewport={"width": 360, "height": 640}, locale="fr-FR",
+                               is_mobile=True, has_touch=True).new_page()
+    sign_in(page, live_server, email)
+    return page
+
+
 def test_delivery_proof_then_a_damaged_line_reshipped(browser, live_server, tmp_path):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    warehouse = browser.new_context(viewport={"width": 360, "height": 640}, locale="fr-FR",
-                                    is_mobile=True, has_touch=True).new_page()
-    sign_in(warehouse, live_server, "warehouse@demo.test")
+    warehouse = _phone(browser, live_server, "warehouse@demo.test")
     warehouse.goto(live_server + "/staff/fulfilment/?status=shipped")
     warehouse.get_by_role("link", name=re.compile("Durand Bâtiment")).first.click()
     order_id = re.search(r"/orders/(\d+)", warehouse.url).group(1)
@@ -36,9 +41,7 @@ def test_delivery_proof_then_a_damaged_line_reshipped(browser, live_server, tmp_
     warehouse.get_by_role("button", name="Enregistrer la livraison").click()
     expect(warehouse.get_by_text("Livraison enregistrée")).to_be_visible()
 
-    buyer = browser.new_context(viewport={"width": 360, "height": 640}, locale="fr-FR",
-                                is_mobile=True, has_touch=True).new_page()
-    sign_in(buyer, live_server, "admin@demo.test")
+    buyer = _phone(browser, live_server, "admin@demo.test")
     buyer.goto(f"{live_server}/orders/{order_id}")
     expect(buyer.get_by_text(re.compile("reçue par Paul Martin")).first).to_be_visible()
     proof = buyer.get_by_role("img", name=re.compile("Photo de la livraison"))
@@ -81,3 +84,25 @@ def test_delivery_proof_then_a_damaged_line_reshipped(browser, live_server, tmp_
     buyer.get_by_role("heading", name="Problèmes signalés").scroll_into_view_if_needed()
     buyer.screenshot(path=str(SHOTS / "6-order-reshipped.png"))
     assert buyer.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_the_demo_has_a_delivered_order_with_a_claim_to_settle(browser, live_server):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    buyer = _phone(browser, live_server, "buyer@demo.test")
+    buyer.goto(live_server + "/orders/?status=delivered")
+    buyer.get_by_role("link", name=re.compile("^CMD-")).first.click()
+    expect(buyer.get_by_text(re.compile("reçue par Karim Benali")).first).to_be_visible()
+    proof = buyer.get_by_role("img", name=re.compile("Photo de la livraison")).first
+    proof.scroll_into_view_if_needed()
+    expect(proof).to_be_visible()
+    buyer.screenshot(path=str(SHOTS / "demo-1-proof.png"))
+    expect(buyer.get_by_role("heading", name="Problèmes signalés")).to_be_visible()
+    photo = buyer.get_by_role("img", name=re.compile("Photo jointe à la réclamation"))
+    photo.scroll_into_view_if_needed()
+    expect(photo).to_be_visible()
+    buyer.screenshot(path=str(SHOTS / "demo-2-claim.png"))
+
+    staff = _phone(browser, live_server, "warehouse@demo.test")
+    staff.goto(live_server + "/staff/claims/")
+    expect(staff.get_by_role("link", name=re.compile("Durand Bâtiment|CMD-")).first).to_be_visible()
+    staff.screenshot(path=str(SHOTS / "demo-3-queue.png"))

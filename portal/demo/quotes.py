@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
+from portal.demo import without_emails
 from portal.extensions import db
-from portal.models import OutboxMessage, Product, User
+from portal.models import Product, User
 from portal.services import ordering, quotes, selling
 
 BUYER_EMAIL = "buyer@demo.test"
@@ -39,24 +40,22 @@ def seed_quotes(now: datetime) -> int:
     lines = _products(buyer)
     if len(lines) < 2:
         return 0
-    last_mail = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
-    jobsite = next((p.key for p in ordering.delivery_places(buyer) if p.jobsite_id), "")
-    answered = quotes.ask_for(
-        buyer, [quotes.Wanted(p.id, str(q)) for p, q in lines[:2]],
-        quotes.RequestDetails(note="Cloisons du 2e étage, livraison en deux fois."),
-        now - timedelta(days=3))
-    version = quotes.facts(answered, now).version
-    quotes.send_version(rep, answered, quotes.Answer(
-        {line.id: quotes.LineAnswer(discount="8") for line in version.lines},
-        (now + timedelta(days=30)).date().isoformat(), "Livré sur chantier sous 5 jours ouvrés",
-        "Remise de 8 % sur le lot ; prix fermes 30 jours."), now - timedelta(days=2))
-    quotes.ask_for(
-        buyer, [quotes.Wanted(p.id, str(q), "" if n else "9,90") for n, (p, q)
-                in enumerate(lines)],
-        quotes.RequestDetails(needed_by=(now + timedelta(days=10)).date().isoformat(),
-                              jobsite=jobsite, note="Gros œuvre du bâtiment B."), now)
-    # Seeded like the history: nobody is e-mailed about it.
-    db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > last_mail))
+    with without_emails():  # seeded like the history: nobody is e-mailed about it
+        jobsite = next((p.key for p in ordering.delivery_places(buyer) if p.jobsite_id), "")
+        answered = quotes.ask_for(
+            buyer, [quotes.Wanted(p.id, str(q)) for p, q in lines[:2]],
+            quotes.RequestDetails(note="Cloisons du 2e étage, livraison en deux fois."),
+            now - timedelta(days=3))
+        version = quotes.facts(answered, now).version
+        quotes.send_version(rep, answered, quotes.Answer(
+            {line.id: quotes.LineAnswer(discount="8") for line in version.lines},
+            (now + timedelta(days=30)).date().isoformat(), "Livré sur chantier sous 5 jours ouvrés",
+            "Remise de 8 % sur le lot ; prix fermes 30 jours."), now - timedelta(days=2))
+        quotes.ask_for(
+            buyer, [quotes.Wanted(p.id, str(q), "" if n else "9,90") for n, (p, q)
+                    in enumerate(lines)],
+            quotes.RequestDetails(needed_by=(now + timedelta(days=10)).date().isoformat(),
+                                  jobsite=jobsite, note="Gros œuvre du bâtiment B."), now)
     db.session.flush()
     return 2
 

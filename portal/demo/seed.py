@@ -163,6 +163,10 @@ class DemoSeeder:
         from portal.demo.invoices import seed_invoices
 
         self.counts["invoices"] = seed_invoices(self.now, self.password_hash)
+        # Proof of delivery and an open claim on Julien's last order (invoiced above).
+        from portal.demo.claims import seed_claims
+
+        self.counts.update(seed_claims(self.now))
         self.credit_limits()
         # Pictures, documents, attributes and the seller's pages (terms of sale: version 1).
         from portal.demo.content import seed_content

@@ -17,6 +17,8 @@ from portal.models import (
     ApprovalRequest,
     ApprovalStatus,
     AuditEntry,
+    Claim,
+    ClaimStatus,
     Order,
     OrderEvent,
     OrderStatus,
@@ -117,6 +119,8 @@ def _nothing_happens_after_now(now):
     assert db.session.scalar(select(func.max(OrderEvent.at))) <= now
     assert db.session.scalar(select(func.max(Shipment.shipped_at))) <= now
     assert (db.session.scalar(select(func.max(ApprovalRequest.decided_at))) or now) <= now
+    assert db.session.scalar(select(func.max(Shipment.delivered_at))) <= now
+    assert db.session.scalar(select(func.max(Claim.reported_at))) <= now
 
 
 def _the_accountant_has_an_overdue_invoice_on_the_statement(now):
@@ -132,7 +136,18 @@ def _the_accountant_has_an_overdue_invoice_on_the_statement(now):
     assert all(row.invoice.issued_at <= now for row in found.rows)
 
 
-SCENARIOS = [_dealer_sees_tracking_of_his_latest_order,
+def _staff_see_an_open_claim_on_the_buyers_delivered_order(now):
+    from portal.services import claims
+
+    julien = _user("buyer@demo.test")
+    (claim,) = claims.queue(ClaimStatus.OPEN)
+    assert claim.order.placed_by_id == julien.id and claim.photo_key
+    delivered = [s for s in claim.order.shipments if s.delivered_at and s.proof_key]
+    assert delivered and all(s.delivered_at <= claim.reported_at <= now for s in delivered)
+
+
+SCENARIOS = [_staff_see_an_open_claim_on_the_buyers_delivered_order,
+             _dealer_sees_tracking_of_his_latest_order,
              _buyer_repeats_his_last_order_to_the_jobsite,
              _approvals_wait_for_the_manager_and_the_admin,
              _the_admin_journal_shows_past_decisions,

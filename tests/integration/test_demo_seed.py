@@ -322,3 +322,24 @@ def test_a_builder_is_offered_no_food_category(demo):
     labels = [label for _id, label in category_choices(admin, "fr")]
     assert "Épicerie sèche" not in labels and "Gros œuvre" in labels
     assert "epicerie" in {c.slug for c in CategoryTree(chef, "fr").top()}
+
+
+def test_staff_have_an_open_claim_and_the_buyer_its_proof_of_delivery(demo):
+    from portal.models import Claim, ClaimReason, ClaimStatus, OutboxMessage
+    from portal.services import claims, storage
+
+    assert demo["claims"] == 1 and demo["delivered_shipments"] >= 1
+    (claim,) = claims.queue(ClaimStatus.OPEN)
+    julien = db.session.scalar(select(User).where(User.email == "buyer@demo.test"))
+    order = claim.order
+    assert order.placed_by_id == julien.id and order.status == OrderStatus.DELIVERED
+    assert claim.reason == ClaimReason.DAMAGED and claim.quantity == 1 and claim.note
+    assert storage.content_type_of(claim.photo_key) == "image/jpeg"
+    for shipment in order.shipments:
+        assert shipment.received_by == "Karim Benali"
+        assert shipment.shipped_at <= shipment.delivered_at <= claim.reported_at <= SEEDED_AT
+        assert storage.content_type_of(shipment.proof_key) == "image/jpeg"
+    assert claims.for_order(order, SEEDED_AT, 14).claims == [claim]
+    assert db.session.scalar(select(func.count()).select_from(Claim)) == 1
+    # Seeded like the history: nobody was e-mailed about the delivery or the claim.
+    assert not db.session.scalars(select(OutboxMessage.subject)).all()
