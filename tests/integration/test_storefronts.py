@@ -117,3 +117,20 @@ def test_customers_cannot_reach_the_storefront_admin(app, client):
     assert client.get("/staff/storefronts").status_code in (403, 404)
     assert client.post("/staff/storefronts/1", data={"name": "X"}).status_code in (403, 404)
     assert db.session.get(Storefront, 1).name == "Pro Fournitures"
+
+
+def test_the_customer_page_shows_orders_from_every_storefront_marked(app, client, world):
+    """One customer's 360° view: its trade orders and the ones placed on another storefront
+    (an employee store of the same company, say), each marked with where it came from."""
+    crew = Storefront(code="crew", kind=StorefrontKind.EMPLOYEE, name="Boutique équipe",
+                      hosts="crew.example.test")
+    db.session.add(crew)
+    db.session.flush()
+    trade_order = f.order(world.a.buyer, [(world.products["cement"], 1, 850)])
+    crew_order = f.order(world.a.buyer, [(world.products["screws"], 1, 100)])
+    crew_order.storefront_id = crew.id
+    db.session.commit()
+    login(client, world.staff)
+    page = client.get(f"/staff/customers/{world.a.company.id}").get_data(as_text=True)
+    assert trade_order.number in page and crew_order.number in page
+    assert page.count("Boutique équipe") == 1

@@ -157,8 +157,8 @@ def customer_overview(company: Company) -> Overview:
         select(User).where(User.company_id == company.id).order_by(User.name, User.id)))
     orders = db.session.execute(
         select(Order.id, Order.number, Order.status, Order.total_cents, Order.currency,
-               Order.placed_at)
-        .where(Order.company_id == company.id)
+               Order.placed_at, Order.storefront_id)
+        .where(Order.company_id == company.id)  # from every storefront
         .order_by(Order.placed_at.desc(), Order.id.desc()).limit(RECENT_ORDERS)
     ).all()
     waiting = db.session.scalar(
