@@ -188,6 +188,9 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     # None for seller staff.
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    # Signs in on this storefront instead of the company's (a crew member on the company's
+    # employee store); None: the company's.
+    storefront_id: Mapped[int | None] = mapped_column(ForeignKey("storefronts.id"))
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     order_limit_cents: Mapped[int | None] = mapped_column(Integer)

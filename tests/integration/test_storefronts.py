@@ -134,3 +134,21 @@ def test_the_customer_page_shows_orders_from_every_storefront_marked(app, client
     page = client.get(f"/staff/customers/{world.a.company.id}").get_data(as_text=True)
     assert trade_order.number in page and crew_order.number in page
     assert page.count("Boutique équipe") == 1
+
+
+def test_a_crew_member_signs_in_on_the_employee_store_and_orders_there(app, client, world):
+    """A person may belong to another storefront than their company: the crew's employee
+    store. They sign in there, not on the trade portal, and their orders are its orders."""
+    crew = Storefront(code="crew", kind=StorefrontKind.EMPLOYEE, name="Boutique équipe",
+                      hosts="crew.example.test")
+    db.session.add(crew)
+    db.session.flush()
+    worker = f.user(world.a.company, email="kevin@crew.test", storefront_id=crew.id)
+    db.session.commit()
+    refused = client.post("/login", data={"email": worker.email, "password": f.PASSWORD})
+    assert refused.status_code == 422
+    signed_in = client.post("/login", base_url="http://crew.example.test",
+                            data={"email": worker.email, "password": f.PASSWORD})
+    assert signed_in.status_code == 303
+    from portal.services.storefronts import storefront_of
+    assert storefront_of(worker) == crew.id and storefront_of(world.a.buyer) == 1

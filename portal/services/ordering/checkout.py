@@ -37,6 +37,7 @@ from portal.services import DomainError, approvals, content, credit, delivery
 from portal.services.messaging import email_link, queue_email
 from portal.services.ordering import cart as cart_service
 from portal.services.ordering import cart_summary
+from portal.services.storefronts import storefront_of
 
 TIMEZONE = ZoneInfo("Europe/Paris")  # the seller's calendar: "tomorrow" is Paris's tomorrow
 PO_MAX = 40
@@ -280,7 +281,7 @@ def new_order(user, place: DeliveryPlace, requested, po_number: str, notes: str,
     accepted quote start every order here. `figures`: currency, subtotal, tax and scheme."""
     order = Order(
         number="T-" + secrets.token_hex(8), company_id=user.company_id,
-        storefront_id=user.company.storefront_id,
+        storefront_id=storefront_of(user),
         unit_id=place.jobsite_id or user.unit_id, jobsite_id=place.jobsite_id,
         ship_to="\n".join(p for p in (place.label, place.address) if p),
         site_contact=place.contact[:200], delivery_window=place.window[:120],

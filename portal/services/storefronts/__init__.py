@@ -135,13 +135,21 @@ def currencies() -> list[str]:
     return seen
 
 
+def storefront_of(user: User) -> int:
+    """The storefront a person signs in and orders on: their own (a crew member on their
+    company's employee store), else their company's; staff: the trade portal."""
+    if user.storefront_id is not None:
+        return user.storefront_id
+    company: Company | None = user.company
+    return company.storefront_id if company is not None else TRADE_ID
+
+
 def may_sign_in(user: User, front: Front) -> bool:
     """Staff work on the trade portal's hosts (the back office serves every storefront);
-    a customer's people sign in on their company's storefront only."""
+    a customer's people sign in on their own storefront only."""
     if user.company_id is None:
         return front.is_trade
-    company: Company | None = user.company
-    return company is not None and company.storefront_id == front.id
+    return user.company is not None and storefront_of(user) == front.id
 
 
 
@@ -158,4 +166,4 @@ from portal.services.storefronts.admin import (  # noqa: E402 - it uses normal_h
 
 __all__ = ["CURRENCIES", "TRADE", "Front", "Row", "StorefrontInvalid", "all_fronts", "by_id",
            "choose", "currencies", "find", "for_host", "forget", "may_sign_in", "normal_host",
-           "price_list_choices", "rows", "save", "white_text_contrast"]
+           "price_list_choices", "rows", "save", "storefront_of", "white_text_contrast"]
