@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -20,6 +22,7 @@ from portal.demo.people import (
     NOTES_CHR,
     REJECTION_COMMENTS,
 )
+from portal.demo.replacements import plant_replacements
 from portal.models import ApprovalStatus, OrderStatus, Role
 
 HISTORY_DAYS = 182
@@ -536,25 +539,35 @@ class HistoryBuilder:
                 and not p["discontinued"] and p["stock_total"] > 0]
         gloves = next(p for p in free if p["name_fr"].startswith("Gants nitrile"))
         panel = next(p for p in free if p["sku"].startswith("TAB-"))
-        saved, self.rng = self.rng, random.Random(2126)
         orders = []
-        try:
+        with self.drawing_from(2126):
             for product, last in ((gloves, 20), (panel, 22)):
                 for days in (last + 63, last + 42, last + 21, last):
                     day = self.today - timedelta(days=days)
                     while day.weekday() >= 5:  # his office orders on weekdays
                         day -= timedelta(days=1)
-                    placed = datetime.combine(day, time(9, 15), UTC)
-                    age = (self.now - placed).total_seconds() / 86400
-                    lines = [LineDraft(product, self.quantity(product, 12_000))]
-                    self.price_lines(company, lines, age)
-                    order = OrderDraft(company, mehdi, company["jobsites"]["euromed"], placed,
-                                       OrderStatus.DELIVERED, lines)
-                    self.build_timeline(order, 0.0)
-                    orders.append(order)
+                    orders.append(self.delivered(company, mehdi, company["jobsites"]["euromed"],
+                                                 product, datetime.combine(day, time(9, 15), UTC)))
+        return orders
+
+    @contextmanager
+    def drawing_from(self, seed: int) -> Iterator[None]:
+        """Draws inside come from their own generator: the rest of the demo draws as before."""
+        saved, self.rng = self.rng, random.Random(seed)
+        try:
+            yield
         finally:
             self.rng = saved
-        return orders
+
+    def delivered(self, company: dict, user: dict, site: dict | None, product: dict,
+                  placed: datetime) -> OrderDraft:
+        """A delivered order of one product (a planted purchase), priced as it was then."""
+        age = (self.now - placed).total_seconds() / 86400
+        lines = [LineDraft(product, self.quantity(product, 12_000))]
+        self.price_lines(company, lines, age)
+        order = OrderDraft(company, user, site, placed, OrderStatus.DELIVERED, lines)
+        self.build_timeline(order, 0.0)
+        return order
 
     def build(self) -> list[OrderDraft]:
         drafts = []
@@ -574,6 +587,8 @@ class HistoryBuilder:
         for company in self.companies:
             if company["key"] == "elec":
                 drafts.extend(self.habits_elec(company, drafts))
+            elif company["key"] == "hotel":
+                drafts.extend(plant_replacements(self, company, drafts))
         self.keep_within_budget(drafts)
         self.ensure_dealer_split(drafts)
         drafts.sort(key=lambda d: (d.placed_at, d.company["id"], d.user["id"]))

@@ -21,6 +21,7 @@ from portal.demo import catalog as cat
 from portal.demo.catalog_data import LEAF_CATEGORIES, TOP_CATEGORIES, WAREHOUSES
 from portal.demo.history import HistoryBuilder
 from portal.demo.people import COMPANIES, STAFF
+from portal.demo.replacements import interval_of
 from portal.extensions import db
 from portal.models import (
     AccountApplication,
@@ -240,6 +241,7 @@ class DemoSeeder:
                 "replacement_id": None,
                 "active": True,
                 "tax_class": self.tax_class_of(p),
+                "service_interval_months": interval_of(p.sku),
                 "search_text": cat.search_text(p.sku, p.gtin, p.name_fr, p.name_en, p.brand,
                                                p.description_fr, p.description_en),
             })

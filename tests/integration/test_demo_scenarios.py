@@ -146,7 +146,16 @@ def _staff_see_an_open_claim_on_the_buyers_delivered_order(now):
     assert delivered and all(s.delivered_at <= claim.reported_at <= now for s in delivered)
 
 
-SCENARIOS = [_staff_see_an_open_claim_on_the_buyers_delivered_order,
+def _the_hotel_buyer_has_products_to_replace(now):
+    from portal.services.ordering.service_due import service_due_for
+
+    due = {item.product.sku[:8]: item.months
+           for item in service_due_for(_user("contact@terrasses-vieux-port.demo.test"), now)}
+    assert due.get("CHS-CUI-") == 12 and due.get("MNT-FMF-") == 6, due
+
+
+SCENARIOS = [_the_hotel_buyer_has_products_to_replace,
+             _staff_see_an_open_claim_on_the_buyers_delivered_order,
              _dealer_sees_tracking_of_his_latest_order,
              _buyer_repeats_his_last_order_to_the_jobsite,
              _approvals_wait_for_the_manager_and_the_admin,

@@ -67,6 +67,43 @@ def test_a_bad_product_row_is_reported_on_its_column(client, world, row, column)
     assert [(line, col) for line, col, _r in job.report["errors"]] == [(2, column)]
 
 
+def test_a_service_interval_is_imported_in_months(client, world):
+    login(client, world.staff)
+    slug = world.categories["tools"].slug
+    header = "sku;name_fr;name_en;category_slug;service_interval_months"
+    job = checked_job(client, csv_bytes(header, [f"NEW-1;Filtre;Filter;{slug};6",
+                                                 "VIS-440;;;;12", f"NEW-2;Vis;Screw;{slug};"]),
+                      kind="products")
+    assert job.report["error_count"] == 0, job.report["errors"]
+    commit(client, job)
+    months = dict(db.session.execute(select(Product.sku, Product.service_interval_months)
+                                     .where(Product.sku.in_(["NEW-1", "VIS-440", "NEW-2"])))
+                  .all())
+    assert months == {"NEW-1": 6, "VIS-440": 12, "NEW-2": None}
+    exported = client.get(f"{BASE}/export/products.csv").get_data(as_text=True)
+    assert exported.splitlines()[0].endswith(";service_interval_months")
+
+
+def test_a_bad_service_interval_is_reported_per_row_and_nothing_is_imported(client, world):
+    login(client, world.staff)
+    before = db.session.scalar(select(func.count(Product.id)))
+    header = "sku;name_fr;name_en;category_slug;service_interval_months"
+    slug = world.categories["tools"].slug
+    job = checked_job(client, csv_bytes(header, [
+        f"NEW-1;Filtre;Filter;{slug};6", "VIS-440;;;;0", f"NEW-2;Vis;Screw;{slug};200",
+        f"NEW-3;Lame;Blade;{slug};six"]), kind="products")
+    assert [(line, col) for line, col, _r in job.report["errors"]] == [
+        (3, "service_interval_months"), (4, "service_interval_months"),
+        (5, "service_interval_months")]
+    reasons = [reason for _l, _c, reason in job.report["errors"]]
+    assert reasons[:2] == ["doit être entre 1 et 120"] * 2
+    assert reasons[2] == "un nombre entier est attendu (chiffres seulement)"
+    assert client.post(f"{BASE}/{job.id}/commit").status_code in (303, 409, 422)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Product.id))) == before
+    assert db.session.get(Product, world.products["screws"].id).service_interval_months is None
+
+
 def test_duplicate_skus_and_gtins_in_one_file_are_reported_on_the_later_line(client, world):
     login(client, world.staff)
     slug = world.categories["tools"].slug

@@ -170,7 +170,8 @@ def customer_rows() -> Iterator[tuple]:
 # The same columns as the products import.
 PRODUCT_HEADER = ("sku", "gtin", "name_fr", "name_en", "description_fr", "description_en",
                   "brand", "category_slug", "uom", "case_pack", "order_multiple",
-                  "lead_time_days", "tax_class", "discontinued", "replacement_sku", "pack_kind")
+                  "lead_time_days", "tax_class", "discontinued", "replacement_sku", "pack_kind",
+                  "service_interval_months")
 
 
 def product_rows() -> Iterator[tuple]:
@@ -179,14 +180,16 @@ def product_rows() -> Iterator[tuple]:
         select(Product.sku, Product.gtin, Product.name_fr, Product.name_en,
                Product.description_fr, Product.description_en, Product.brand, Category.slug,
                Product.uom, Product.case_pack, Product.order_multiple, Product.lead_time_days,
-               Product.tax_class, Product.discontinued, replacement.sku, Product.pack_kind)
+               Product.tax_class, Product.discontinued, replacement.sku, Product.pack_kind,
+               Product.service_interval_months)
         .join(Category, Category.id == Product.category_id)
         .outerjoin(replacement, replacement.id == Product.replacement_id)
         .order_by(Product.sku)
         .execution_options(yield_per=BATCH)
     )
     for r in db.session.execute(stmt):
-        yield (*r[:12], r[12].value, yes_no(r[13]), r[14] or "", r[15])
+        yield (*r[:12], r[12].value, yes_no(r[13]), r[14] or "", r[15],
+               "" if r[16] is None else r[16])
 
 
 EXPORTS = {

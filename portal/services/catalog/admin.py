@@ -159,7 +159,8 @@ def _interval(errors: dict, product: Product, raw: str | None) -> int | None:
         return product.service_interval_months
     if not raw.strip():
         return None
-    return _parse(errors, "service_interval_months", cells.integer, raw.strip(), 1, 120)
+    return _parse(errors, "service_interval_months", cells.integer, raw.strip(),
+                  *cells.INTERVAL_MONTHS)
 
 
 def _pack_kind(errors: dict, product: Product, raw: str | None) -> str:

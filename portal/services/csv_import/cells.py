@@ -35,6 +35,10 @@ def text(value: str, max_len: int, required: bool = False) -> str:
     return value
 
 
+# A product's service interval, in months: the back-office form and the products import.
+INTERVAL_MONTHS = (1, 120)
+
+
 def integer(value: str, minimum: int, maximum: int) -> int:
     if not (value.isascii() and value.isdigit()) or len(value) > 9:
         raise CellProblem(_("a whole number is expected (digits only)"))

@@ -28,7 +28,8 @@ from portal.services.csv_import.parse import Row, Spec
 SPEC = Spec(
     columns=("sku", "gtin", "name_fr", "name_en", "description_fr", "description_en", "brand",
              "category_slug", "uom", "case_pack", "order_multiple", "lead_time_days",
-             "discontinued", "replacement_sku", "pack_kind", "tax_class"),
+             "discontinued", "replacement_sku", "pack_kind", "tax_class",
+             "service_interval_months"),
     required=frozenset({"sku"}),
 )
 TEXT_FIELDS = ("sku", "gtin", "name_fr", "name_en", "brand", "description_fr", "description_en")
@@ -152,7 +153,8 @@ class ProductsChecker(Checker):
                 c.fail("category_slug", _("unknown category"))
             values["category_id"] = category_id
         for column, low, high in (("case_pack", 1, 10_000), ("order_multiple", 1, 10_000),
-                                  ("lead_time_days", 0, 365)):
+                                  ("lead_time_days", 0, 365),
+                                  ("service_interval_months", *cells.INTERVAL_MONTHS)):
             number = c.get(column, cells.integer, low, high)
             if number is not None:
                 values[column] = number
@@ -227,6 +229,7 @@ class ProductsWriter(Writer):
             "tax_class": v.get("tax_class", TaxClass.STANDARD),
             "lead_time_days": v.get("lead_time_days", 2),
             "discontinued": v.get("discontinued", False), "active": True,
+            "service_interval_months": v.get("service_interval_months"),
             "updated_at": self.now,
         }
         row["search_text"] = search_text(row)
