@@ -122,6 +122,9 @@ class Defaults:
     # Seconds a process keeps the storefronts (host names, colours) before reading them again;
     # an edit is seen at once by the process that made it, by the others within this delay.
     STOREFRONTS_REFRESH_SECONDS = 60
+    # The file an edit touches so every process of this machine reads the storefronts again
+    # (empty: storefronts.stamp in the instance folder).
+    STOREFRONTS_STAMP_FILE = ""
     # Number of reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
     # Argon2id cost; tests lower it to stay fast.

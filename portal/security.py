@@ -3,7 +3,7 @@
 import time
 
 from flask import current_app, has_request_context, request, session
-from flask_login import current_user, logout_user
+from flask_login import AnonymousUserMixin, current_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -155,6 +155,20 @@ class _Discarded:
             close()
 
 
+class Visitor(AnonymousUserMixin):
+    """Someone not signed in. On a storefront that shows public prices, `company` is its
+    visitor terms (the selling policy prices them like a customer); elsewhere None."""
+
+    id = company_id = language = role = None
+
+    @property
+    def company(self):
+        from portal.services.storefronts import visitor_terms
+        from portal.web import current_front
+
+        return visitor_terms(current_front()) if has_request_context() else None
+
+
 def init_app(app):
     from portal.services.text import watch_free_text_fields
 
@@ -171,4 +185,5 @@ def init_app(app):
     app.before_request(_enforce_idle_timeout)
     app.after_request(_set_headers)
     login_manager.login_view = "auth.login"
+    login_manager.anonymous_user = Visitor
     login_manager.session_protection = None  # session versions do the revoking

@@ -39,6 +39,10 @@ def base_config(**overrides) -> dict:
         "MAIL_PORT": 1,
         # Storefronts are read again only when a test resets them (no delay-dependent query).
         "STOREFRONTS_REFRESH_SECONDS": 0,
+        # Each test process its own stamp: another process's reset must not make this one
+        # read the storefronts again in the middle of a counted request.
+        "STOREFRONTS_STAMP_FILE": os.path.join(tempfile.gettempdir(),
+                                               f"portal-test-storefronts-{os.getpid()}.stamp"),
         # Stored files of the tests stay out of the checkout's instance folder.
         "STORAGE_DIR": os.path.join(tempfile.gettempdir(), f"portal-test-media-{os.getpid()}"),
     }

@@ -25,6 +25,7 @@ from portal.services.selling import (
     ProductPrices,
     Quote,
     RoundUpHint,
+    TaxRule,
     Tier,
     availability,
     offers_for,
@@ -106,10 +107,16 @@ class ProductRow:
     quantity: int
     quote: Quote | None
     hint: RoundUpHint | None
+    tax: TaxRule | None = None  # its VAT, for a storefront that shows prices with VAT
 
     @property
     def orderable(self) -> bool:
         return self.prices is not None and not self.product.discontinued
+
+    def shown(self, cents: int, with_vat: bool) -> int:
+        """A price as the storefront shows it: excl. VAT (trade), or with the product's VAT
+        added and rounded half up (consumers; the order's totals still apply VAT per rate)."""
+        return cents + self.tax.on(cents) if with_vat and self.tax is not None else cents
 
 
 def _row(offer: Offer, stock: Availability, quantity: int | None) -> ProductRow:
@@ -118,7 +125,7 @@ def _row(offer: Offer, stock: Availability, quantity: int | None) -> ProductRow:
         quantity = offer.rule.default()
     quoted = prices.quote(quantity) if prices else None
     hint = suggested_case(quantity, offer.rule, offer.tiers) if prices else None
-    return ProductRow(offer.product, stock, prices, quantity, quoted, hint)
+    return ProductRow(offer.product, stock, prices, quantity, quoted, hint, offer.tax)
 
 
 def counts_stock_for(user) -> bool:

@@ -188,6 +188,10 @@ class Shelf:
                     if any(pl.id == company.price_list_id for pl, _g in rows) else None
                 group_list = next((pl.id for pl, is_group in rows if is_group), None)
                 base = next((pl.id for pl, _g in rows if pl.is_base), None)
+                if _off_trade(company):
+                    # Another storefront sells from its own list only: the trade portal's
+                    # base list never prices a consumer's or a visitor's product.
+                    group_list = base = None
                 self._chain = chain_ids(contract, group_list, base)
                 self._lists = {pl.id: pl for pl, _g in rows if pl.id in self._chain}
         return self._chain
@@ -284,6 +288,11 @@ class Shelf:
             target = self._offers.get(offer.product.replacement_id)
             if target is not None and target.orderable:
                 self._offers[pid] = _with_replacement(offer, target.product)
+
+
+def _off_trade(company) -> bool:
+    """A company (or a storefront's visitors) outside the trade portal."""
+    return getattr(company, "storefront_id", 1) != 1
 
 
 def _with_replacement(offer: Offer, replacement: Product) -> Offer:

@@ -16,7 +16,11 @@ from portal.models import Category, Company, Product, VisibilityRule
 
 
 def can_see_prices(user) -> bool:
-    """Prices and add-to-cart: only signed-in users of an active company."""
+    """Prices: signed-in users of an active company, and the visitors of a storefront that
+    shows its public prices (their `company` is the storefront's visitor terms). Ordering
+    needs a signed-in buyer (`can_order`)."""
+    if user is not None and not getattr(user, "is_authenticated", False):
+        return getattr(user, "company", None) is not None
     return bool(
         user is not None and getattr(user, "is_authenticated", False) and user.company_id
         and user.company is not None and user.company.is_active and not user.disabled
@@ -26,7 +30,8 @@ def can_see_prices(user) -> bool:
 def can_order(user) -> bool:
     from portal.models import Role
 
-    return can_see_prices(user) and user.role in (Role.BUYER, Role.COMPANY_ADMIN, Role.APPROVER)
+    return can_see_prices(user) and getattr(user, "is_authenticated", False) and \
+        user.role in (Role.BUYER, Role.COMPANY_ADMIN, Role.APPROVER)
 
 
 def _category_rows() -> list:

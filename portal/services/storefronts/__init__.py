@@ -83,7 +83,8 @@ def _front(row: Storefront) -> Front:
 
 
 def _stamp() -> Path:
-    return Path(current_app.instance_path) / "storefronts.stamp"
+    named = current_app.config.get("STOREFRONTS_STAMP_FILE")
+    return Path(named) if named else Path(current_app.instance_path) / "storefronts.stamp"
 
 
 def _stamp_time() -> int:
@@ -135,6 +136,28 @@ def currencies() -> list[str]:
     return seen
 
 
+@dataclass(frozen=True)
+class VisitorTerms:
+    """The terms a storefront shows visitors who are not signed in, shaped like a customer
+    company for the selling policy: its public price list, its country, no contract, no
+    group, no visibility rules (the public assortment)."""
+
+    storefront_id: int
+    price_list_id: int
+    country: str
+    id: None = None
+    customer_group_id: None = None
+    legal_id: str = ""
+    is_active: bool = True
+
+
+def visitor_terms(front: Front | None) -> VisitorTerms | None:
+    """A storefront's public prices (None: it shows none; visitors sign in to see theirs)."""
+    if front is None or front.price_list_id is None:
+        return None
+    return VisitorTerms(front.id, front.price_list_id, front.country)
+
+
 def storefront_of(user: User) -> int:
     """The storefront a person signs in and orders on: their own (a crew member on their
     company's employee store), else their company's; staff: the trade portal."""
@@ -166,4 +189,5 @@ from portal.services.storefronts.admin import (  # noqa: E402 - it uses normal_h
 
 __all__ = ["CURRENCIES", "TRADE", "Front", "Row", "StorefrontInvalid", "all_fronts", "by_id",
            "choose", "currencies", "find", "for_host", "forget", "may_sign_in", "normal_host",
-           "price_list_choices", "rows", "save", "storefront_of", "white_text_contrast"]
+           "price_list_choices", "rows", "save", "storefront_of", "visitor_terms",
+           "white_text_contrast"]
