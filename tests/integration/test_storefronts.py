@@ -152,3 +152,18 @@ def test_a_crew_member_signs_in_on_the_employee_store_and_orders_there(app, clie
     assert signed_in.status_code == 303
     from portal.services.storefronts import storefront_of
     assert storefront_of(worker) == crew.id and storefront_of(world.a.buyer) == 1
+
+
+def test_naming_the_trade_portals_hosts_cannot_shut_staff_out(app, client, world):
+    """The back office lives on the trade portal: naming its hosts without the one the staff
+    member is using would make every next page a 404 for them. Refused, nothing saved."""
+    login(client, world.staff)
+    form = {"name": "Pro Fournitures", "hosts": "portal.example.fr", "language": "fr",
+            "country": "FR", "currency": "EUR", "brand_colour": "#0b4f6c"}
+    refused = client.post("/staff/storefronts/1", data=form)
+    assert refused.status_code == 422 and "Ajoutez localhost" in refused.text
+    assert db.session.get(Storefront, 1).hosts == ""
+    saved = client.post("/staff/storefronts/1",
+                        data=form | {"hosts": "portal.example.fr localhost"})
+    assert saved.status_code == 303
+    assert client.get("/staff/storefronts").status_code == 200

@@ -65,7 +65,7 @@ def edit(storefront_id: int):
     if request.method != "POST":
         return _form_page(front)
     typed = _typed()
-    return run(lambda: storefronts.save(storefront_id, typed),
+    return run(lambda: storefronts.save(storefront_id, typed, request.host),
                refused=lambda problem: _form_page(storefronts.find(storefront_id), typed, problem,
                                                   422),
                done=_saved)

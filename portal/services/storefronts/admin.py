@@ -82,8 +82,10 @@ def _hosts(raw: str, storefront_id: int | None) -> str:
     return " ".join(hosts)
 
 
-def save(storefront_id: int | None, form: dict[str, str]) -> Storefront:
-    """Create (id None) or update a storefront from the form's text fields."""
+def save(storefront_id: int | None, form: dict[str, str], used_host: str = "") -> Storefront:
+    """Create (id None) or update a storefront from the form's text fields. `used_host` is
+    the host the staff member works on: the trade portal (the back office) must keep
+    answering it, or the change would shut them out."""
     name = form.get("name", "").strip()
     if not name or len(name) > 80:
         raise StorefrontInvalid(_("Give the storefront a name (80 characters at most)."),
@@ -118,6 +120,11 @@ def save(storefront_id: int | None, form: dict[str, str]) -> Storefront:
                                     field="price_list_id")
         price_list_id = found.id
     hosts = _hosts(form.get("hosts", ""), storefront_id)
+    if storefront_id == 1 and hosts and used_host and normal_host(used_host) not in \
+            hosts.split():
+        raise StorefrontInvalid(_("Add %(host)s, the address you are using: without it the "
+                                  "back office would no longer answer you.",
+                                  host=normal_host(used_host)), field="hosts")
     if storefront_id is None:
         code = form.get("code", "").strip().lower()
         if not CODE.match(code):
