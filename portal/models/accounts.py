@@ -195,6 +195,9 @@ class User(db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     order_limit_cents: Mapped[int | None] = mapped_column(Integer)
     monthly_budget_cents: Mapped[int | None] = mapped_column(Integer)
+    # A crew member's yearly allowance (calendar year, the seller's time zone): an order
+    # beyond what is left of it waits for their site manager (services/approvals/allowance).
+    yearly_allowance_cents: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str | None] = mapped_column(String(5))
     phone: Mapped[str] = mapped_column(String(40), default="")
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -199,3 +199,6 @@ class VisibilityRule(db.Model):
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    # Set: the entry is the company's choice for its people on that storefront only (a
+    # contractor's crew on its employee store); None: for the company's own storefront.
+    storefront_id: Mapped[int | None] = mapped_column(ForeignKey("storefronts.id"))

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("company", __name__, url_prefix="/company")
 
-from portal.blueprints.company import journal, routes, rules, units  # noqa: E402,F401
+from portal.blueprints.company import crew, journal, routes, rules, units  # noqa: E402,F401

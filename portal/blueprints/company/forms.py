@@ -41,6 +41,7 @@ class UserForm(FlaskForm):
     unit = SelectField(_l("Unit"))
     order_limit = AmountField(_l("Per-order limit (EUR, empty: none)"))
     monthly_budget = AmountField(_l("Monthly budget (EUR, empty: none)"))
+    yearly_allowance = AmountField(_l("Yearly allowance (EUR, empty: none)"))
 
 
 class UnitForm(FlaskForm):

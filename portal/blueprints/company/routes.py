@@ -36,6 +36,7 @@ def _user_form(user: User | None = None) -> UserForm:
         form.unit.data = str(user.unit_id or "")
         form.order_limit.data = amount_input(user.order_limit_cents)
         form.monthly_budget.data = amount_input(user.monthly_budget_cents)
+        form.yearly_allowance.data = amount_input(user.yearly_allowance_cents)
     return form
 
 
@@ -44,6 +45,7 @@ def _user_data(form: UserForm) -> UserData:
                     unit_id=int_or_none(form.unit.data),
                     order_limit_cents=form.order_limit.cents,
                     monthly_budget_cents=form.monthly_budget.cents,
+                    yearly_allowance_cents=form.yearly_allowance.cents,
                     email=form.email.data or "")
 
 

@@ -239,6 +239,7 @@ class UserData:
     order_limit_cents: int | None = None
     monthly_budget_cents: int | None = None
     email: str = ""
+    yearly_allowance_cents: int | None = None
 
 
 def company_users(company_id: int) -> list[User]:
@@ -258,7 +259,8 @@ def _check_user(admin, data: UserData) -> Role:
 def _snapshot(user: User) -> dict:
     return {"name": user.name, "role": str(user.role), "unit_id": user.unit_id,
             "order_limit_cents": user.order_limit_cents,
-            "monthly_budget_cents": user.monthly_budget_cents, "disabled": user.disabled}
+            "monthly_budget_cents": user.monthly_budget_cents,
+            "yearly_allowance_cents": user.yearly_allowance_cents, "disabled": user.disabled}
 
 
 def invite_user(admin, data: UserData, *, signed: bool = True) -> User:
@@ -276,7 +278,8 @@ def invite_user(admin, data: UserData, *, signed: bool = True) -> User:
                           field="email")
     user = User(email=email, name=clean_line(data.name), company_id=admin.company_id, role=role,
                 unit_id=data.unit_id, order_limit_cents=data.order_limit_cents,
-                monthly_budget_cents=data.monthly_budget_cents, password_hash="")
+                monthly_budget_cents=data.monthly_budget_cents,
+                yearly_allowance_cents=data.yearly_allowance_cents, password_hash="")
     db.session.add(user)
     db.session.flush()
     send_invitation(user, admin if signed else None)
@@ -302,6 +305,7 @@ def update_user(admin, user: User, data: UserData) -> None:
     user.name, user.role, user.unit_id = clean_line(data.name), role, data.unit_id
     user.order_limit_cents = data.order_limit_cents
     user.monthly_budget_cents = data.monthly_budget_cents
+    user.yearly_allowance_cents = data.yearly_allowance_cents
     record(admin, "user.update", user, {"before": before, "after": _snapshot(user)})
 
 

@@ -23,7 +23,8 @@ SHOWN = ("approval.approve", "approval.reject", "approval.trim", "user.invite", 
          "unit.restore", "rule.create", "rule.update", "rule.activate", "rule.deactivate")
 USER_FIELDS = {"name": _l("name"), "role": _l("role"), "unit_id": _l("unit"),
                "order_limit_cents": _l("per-order limit"),
-               "monthly_budget_cents": _l("monthly budget"), "disabled": _l("access")}
+               "monthly_budget_cents": _l("monthly budget"),
+               "yearly_allowance_cents": _l("yearly allowance"), "disabled": _l("access")}
 
 
 @dataclass(frozen=True)

@@ -179,9 +179,14 @@ def build_facts(ctx: Context, rules: list[RuleSpec], *, buyer: User, total_cents
         categories, category_names = category_names_and_ancestors(set(category_ids))
         # Both names: the reader's language picks one when the reason is put into words.
         names.update({("category", cid): pair for cid, pair in category_names.items()})
+    allowance = getattr(buyer, "yearly_allowance_cents", None)
+    year_spent = 0
+    if allowance is not None:
+        year_spent = buyer_month_spend(buyer.id, ctx.company_id, rules_mod.year_start(now, tz),
+                                       exclude_order_id)
     facts = OrderFacts(total_cents, buyer.id, buyer.order_limit_cents,
                        buyer.monthly_budget_cents, spent, chain, budgets, categories,
-                       jobsite_id)
+                       jobsite_id, allowance, year_spent)
     return facts, names
 
 
@@ -211,7 +216,7 @@ def needs_for_cart(user, subtotal_cents: int, lines, jobsite_id, now) -> list[Ap
     if getattr(user, "company_id", None) is None:
         return []
     rules = load_rules(user.company_id)
-    if not rules:
+    if not rules and getattr(user, "yearly_allowance_cents", None) is None:
         return []
     ctx = load_context(user.company_id)
     facts, names = build_facts(ctx, rules, buyer=user, total_cents=subtotal_cents,
@@ -243,7 +248,7 @@ def route_new_order(order, buyer, now) -> None:
         select(User).where(User.id == buyer.id).with_for_update(key_share=True)).one()
     rules = load_rules(order.company_id)
     steps: list[RoutedStep] = []
-    if rules:
+    if rules or buyer.yearly_allowance_cents is not None:
         ctx = load_context(order.company_id)
         lock_unit_budgets(ctx, rules, order.jobsite_id, order.unit_id or buyer.unit_id)
         line_rows = db.session.execute(

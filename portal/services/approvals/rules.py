@@ -70,13 +70,16 @@ class OrderFacts:
     unit_budgets: tuple[UnitBudget, ...] = ()  # budgeted units of the chain
     category_ids: frozenset[int] = frozenset()  # the lines' categories and their ancestors
     jobsite_id: int | None = None
+    yearly_allowance_cents: int | None = None  # a crew member's (None: no allowance)
+    year_spent_cents: int = 0  # theirs, this calendar year, before this order
 
 
 @dataclass(frozen=True)
 class Reason:
     """Why an order needs a step; turned into words by `approval.describe_reason`."""
 
-    code: str  # total, order_limit, user_budget, unit_budget, category, jobsite, rule, step_over
+    # total, order_limit, user_budget, unit_budget, category, jobsite, rule, step_over, allowance
+    code: str
     amount_cents: int | None = None
     subject_id: int | None = None
     name: str = ""
@@ -87,7 +90,7 @@ class Reason:
 class PlannedStep:
     approver_role: str | None
     approver_user_id: int | None
-    rule_id: int
+    rule_id: int | None  # None: the allowance's own step, no rule behind it
     reasons: tuple[Reason, ...]
 
 
@@ -120,7 +123,7 @@ class Target:
 class RoutedStep:
     step: int
     target: Target
-    rule_id: int
+    rule_id: int | None
     reasons: tuple[Reason, ...]
 
 
@@ -129,6 +132,20 @@ def month_start(now: datetime, tz: tzinfo) -> datetime:
     local = now.astimezone(tz)
     # Built through the zone so the offset of the 1st applies, not today's (summer time).
     return datetime(local.year, local.month, 1, tzinfo=tz).astimezone(UTC)
+
+
+def year_start(now: datetime, tz: tzinfo) -> datetime:
+    """The first instant of `now`'s calendar year in `tz`, as a UTC datetime."""
+    return datetime(now.astimezone(tz).year, 1, 1, tzinfo=tz).astimezone(UTC)
+
+
+def allowance_reason(facts: OrderFacts) -> Reason | None:
+    """Why a crew member's order waits for their site manager: it takes them past their
+    yearly allowance (an order exactly reaching it does not)."""
+    allowance = facts.yearly_allowance_cents
+    if allowance is None or facts.year_spent_cents + facts.total_cents <= allowance:
+        return None
+    return Reason("allowance", allowance, spent_cents=facts.year_spent_cents)
 
 
 def ancestry(unit_id: int | None, parents: Mapping[int, int | None]) -> tuple[int, ...]:
@@ -214,6 +231,11 @@ def _merge(first: tuple[Reason, ...], more: Iterable[Reason]) -> tuple[Reason, .
 def plan_steps(facts: OrderFacts, rules: Iterable[RuleSpec]) -> list[PlannedStep]:
     """Steps of every matching rule, by rule position then step position; one per approver."""
     planned: dict[tuple, PlannedStep] = {}
+    over = allowance_reason(facts)
+    if over is not None:
+        # No rule needed: an allowance is the company's word that beyond it, the approver of
+        # the worker's unit (their site manager) decides; the rules' steps come after.
+        planned[("role", APPROVER)] = PlannedStep(APPROVER, None, None, (over,))
     for rule in sorted(rules, key=lambda r: (r.position, r.id)):
         reasons = matching_reasons(rule, facts)
         if reasons is None:

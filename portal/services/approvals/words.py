@@ -81,6 +81,12 @@ def describe_reason(reason: Reason, names: dict, currency: str, *, to_buyer: boo
                      amount=m(reason.amount_cents), spent=m(reason.spent_cents))
         return _("over the buyer's monthly budget of %(amount)s (%(spent)s already spent)",
                  amount=m(reason.amount_cents), spent=m(reason.spent_cents))
+    if code == "allowance":
+        if to_buyer:
+            return _("over your yearly allowance of %(amount)s (%(spent)s already spent)",
+                     amount=m(reason.amount_cents), spent=m(reason.spent_cents))
+        return _("over the worker's yearly allowance of %(amount)s (%(spent)s already spent)",
+                 amount=m(reason.amount_cents), spent=m(reason.spent_cents))
     if code == "unit_budget":
         return _("over the monthly budget of %(unit)s: %(amount)s (%(spent)s already spent)",
                  unit=reason.name, amount=m(reason.amount_cents), spent=m(reason.spent_cents))

@@ -212,6 +212,7 @@ def top_level_categories() -> list[Category]:
 def allowed_category_ids(company: Company) -> set[int]:
     return set(db.session.scalars(
         select(VisibilityRule.category_id).where(VisibilityRule.company_id == company.id,
+                                                 VisibilityRule.storefront_id.is_(None),
                                                  VisibilityRule.category_id.is_not(None))))
 
 
@@ -297,7 +298,8 @@ def _set_visibility(company: Company, category_ids: frozenset[int]) -> dict:
     if wanted == current:
         return {}
     db.session.execute(delete(VisibilityRule).where(
-        VisibilityRule.company_id == company.id, VisibilityRule.category_id.in_(current - wanted)))
+        VisibilityRule.company_id == company.id, VisibilityRule.storefront_id.is_(None),
+        VisibilityRule.category_id.in_(current - wanted)))
     db.session.add_all(VisibilityRule(company_id=company.id, category_id=cid)
                        for cid in sorted(wanted - current))
     return {"visible_categories": [sorted(current), sorted(wanted)]}

@@ -123,7 +123,9 @@ def upsert_users(client, company: Company, items: list[dict]) -> dict:
                 unit_id=unit_id,
                 order_limit_cents=item.get("order_limit_cents", user.order_limit_cents),
                 monthly_budget_cents=item.get("monthly_budget_cents",
-                                              user.monthly_budget_cents)))
+                                              user.monthly_budget_cents),
+                # Not in the API's person: the allowance set in the portal stays.
+                yearly_allowance_cents=user.yearly_allowance_cents))
             outcome = "updated"
         if ref:
             user.external_ref = ref

@@ -6,7 +6,7 @@ list wins over its group's (services/selling/visibility.py)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, select
 
 from portal.extensions import db
 from portal.models import Category, Company, CustomerGroup, Product, VisibilityRule
@@ -30,7 +30,9 @@ def group_by_code(code: str) -> CustomerGroup | None:
 
 def _audience(audience: Company | CustomerGroup):
     if isinstance(audience, Company):
-        return VisibilityRule.company_id == audience.id, {"company_id": audience.id}
+        # The company's own storefront's list; its crew's (a storefront's) is not the API's.
+        return (and_(VisibilityRule.company_id == audience.id,
+                     VisibilityRule.storefront_id.is_(None)), {"company_id": audience.id})
     return VisibilityRule.customer_group_id == audience.id, {"customer_group_id": audience.id}
 
 

@@ -62,25 +62,33 @@ class _Rule(NamedTuple):
     product_id: int | None
 
 
-def _rules_for(company: Company) -> list[_Rule]:
+def _rules_for(company: Company, storefront_id: int | None = None) -> list[_Rule]:
     from portal.services.selling.offers import per_request
 
     # Search, the tree and the offers of one page all ask: the rules are read once a request,
     # kept as plain values (a commit in the request does not send them back to the database).
-    return per_request(("visibility", company.id, company.customer_group_id),
-                       lambda: _read_rules(company))
+    return per_request(("visibility", company.id, company.customer_group_id, storefront_id),
+                       lambda: _read_rules(company, storefront_id))
 
 
 # The company's own rules and its group's in one statement (built once); the company's win.
+# Rules scoped to a storefront are the company's choice for its people on that storefront
+# (its crew on the employee store): they apply only to a person who belongs there.
 _RULES = select(VisibilityRule.company_id, VisibilityRule.category_id,
-                VisibilityRule.product_id).where(or_(
+                VisibilityRule.product_id, VisibilityRule.storefront_id).where(or_(
                     VisibilityRule.company_id == bindparam("company_id"),
                     VisibilityRule.customer_group_id == bindparam("group_id")))
 
 
-def _read_rules(company: Company) -> list[_Rule]:
+def _read_rules(company: Company, storefront_id: int | None = None) -> list[_Rule]:
     rows = db.session.execute(
         _RULES, {"company_id": company.id, "group_id": company.customer_group_id}).all()
+    scoped = [_Rule(r.category_id, r.product_id) for r in rows
+              if storefront_id is not None and r.storefront_id == storefront_id
+              and r.company_id == company.id]
+    if scoped:
+        return scoped
+    rows = [r for r in rows if r.storefront_id is None]
     own = [_Rule(r.category_id, r.product_id) for r in rows if r.company_id == company.id]
     if own:
         return own
@@ -92,7 +100,7 @@ def restriction_clause(user):
     company = getattr(user, "company", None) if getattr(user, "is_authenticated", False) else None
     if company is None:
         return None  # anonymous visitors (public catalog) and seller staff see the assortment
-    rules = _rules_for(company)
+    rules = _rules_for(company, getattr(user, "storefront_id", None))
     if not rules:
         return None
     categories = _descendants({r.category_id for r in rules if r.category_id})
