@@ -173,6 +173,10 @@ class DemoSeeder:
         from portal.demo.content import seed_content
 
         self.counts.update(seed_content())
+        # The employee store of Durand Bâtiment's site crew (no draws: nothing else moves).
+        from portal.demo.crew import seed_crew
+
+        self.counts.update(seed_crew(self.password_hash))
         # Bulk inserts bypass the ORM hooks that keep the search index in step.
         from portal.services import orders as order_search
         from portal.services.catalog import rebuild_search_index
