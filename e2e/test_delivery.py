@@ -225,6 +225,29 @@ def test_staff_see_the_zone_on_the_warehouse_page_and_a_bad_cutoff_is_refused(br
     page.context.close()
 
 
+def test_staff_choose_a_jobsites_zone_and_deleting_a_zone_asks_first(browser, clocks):
+    """The zone is the seller's: on the customer's page, per jobsite; the company admin only
+    reads it. Deleting a zone says first how many jobsites it holds (kept here: the other
+    tests of the session use it)."""
+    page = phone(browser, clocks["morning"], "staff@demo.test")
+    page.goto(clocks["morning"] + "/staff/customers?q=Provence")
+    page.get_by_role("link", name=re.compile("Élec Services Provence")).first.click()
+    zone = page.get_by_role("combobox", name="Zone de livraison de Villa Aubagne")
+    zone.scroll_into_view_if_needed()
+    expect(zone).to_have_value(re.compile(r"^\d+$"))
+    expect(page.get_by_role("button", name="Enregistrer la zone de Villa Aubagne")).to_be_visible()
+    no_sideways_scroll(page)
+    snap(page, "delivery-zone-customer")
+    page.goto(clocks["morning"] + "/staff/warehouses")
+    page.get_by_text(re.compile(r"^Arrière-pays · \+1 jour")).click()
+    page.get_by_role("link", name="Supprimer la zone Arrière-pays").click()
+    expect(page.get_by_text(re.compile(r"^1 chantier est dans cette zone"))).to_be_visible()
+    snap(page, "delivery-zone-delete")
+    page.get_by_role("link", name="La garder").click()
+    expect(page.get_by_text(re.compile(r"^Arrière-pays · \+1 jour"))).to_be_visible()
+    page.context.close()
+
+
 def test_a_line_marked_no_substitute_in_one_tap_is_offered_none(browser, clocks):
     page = phone(browser, clocks["morning"], "buyer@demo.test")
     fill_cart(page, clocks["morning"], f"{OUT} 10")

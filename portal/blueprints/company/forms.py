@@ -65,7 +65,6 @@ class UnitForm(FlaskForm):
     delivery_notes = TextAreaField(_l("Gate and unloading notes"),
                                    validators=[Length(max=2000)])
     project_code = StringField(_l("Project code"), validators=[Length(max=40)])
-    zone = SelectField(_l("Delivery zone"), validate_choice=False)
 
 
 class RuleForm(FlaskForm):

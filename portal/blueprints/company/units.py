@@ -32,13 +32,10 @@ def _unit_form(unit: Unit | None = None) -> UnitForm:
     form.kind.choices = list(kind_labels().items())
     form.parent.choices = unit_choices(current_user.company_id, _("Nothing (top level)"),
                                        kinds=(UnitKind.DIVISION, UnitKind.BRANCH))
-    form.zone.choices = [("", _("The warehouse's own area"))] + [
-        (str(zid), label) for zid, label in delivery.zone_choices()]
     if unit is not None and request.method != "POST":
         form.kind.data, form.name.data = unit.kind.value, unit.name
         form.parent.data = str(unit.parent_id or "")
         form.budget.data = amount_input(unit.budget_cents)
-        form.zone.data = str(unit.zone_id or "")
         address = unit.address
         for name in TEXT_FIELDS:
             source = address if name in ("line1", "line2", "postal_code", "city") else unit
@@ -49,7 +46,6 @@ def _unit_form(unit: Unit | None = None) -> UnitForm:
 def _unit_data(form: UnitForm) -> UnitData:
     return UnitData(kind=form.kind.data or "", name=form.name.data or "",
                     parent_id=int_or_none(form.parent.data), budget_cents=form.budget.cents,
-                    zone=(form.zone.data or "")[:12],
                     **{name: getattr(form, name).data or "" for name in TEXT_FIELDS})
 
 
@@ -74,9 +70,11 @@ def new_unit():
 def edit_unit(unit_id: int):
     unit = scoped_or_404(Unit, unit_id)
     form = _unit_form(unit)
+    # The zone is the seller's to choose (it changes the dates they promise): shown only.
     return save_or_render(form, "company/unit_form.html",
                           lambda: accounts.save_unit(current_user, _unit_data(form), unit),
-                          _("Unit saved."), url_for("company.units"), unit=unit)
+                          _("Unit saved."), url_for("company.units"), unit=unit,
+                          zone_name=delivery.zone_name(unit.zone_id))
 
 
 @bp.route("/units/<int:unit_id>/archive", methods=["GET", "POST"])

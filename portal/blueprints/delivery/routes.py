@@ -2,6 +2,7 @@
 
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.access import BUYERS, allow
@@ -112,3 +113,20 @@ def zone_add(warehouse_id: int):
 def zone_edit(zone_id: int):
     zone = delivery.find_zone(zone_id) or abort(404)
     return _save_zone(delivery.find_warehouse(zone.warehouse_id), zone, ("zone", zone_id))
+
+
+@bp.route("/staff/warehouses/zones/<int:zone_id>/delete", methods=["GET", "POST"])
+@allow(ADMIN)
+def zone_delete(zone_id: int):
+    """A confirmation page (how many jobsites are in the zone); only a POST deletes."""
+    zone = delivery.find_zone(zone_id) or abort(404)
+    if request.method != "POST":
+        return render("delivery/zone_delete.html", zone=zone, jobsites=delivery.jobsites_in(zone),
+                      warehouse=delivery.find_warehouse(zone.warehouse_id))
+    name = zone.name
+    return run(lambda: delivery.delete_zone(zone, current_user),
+               refused=lambda problem: moved_on(str(problem), url_for(".warehouses"), "error"),
+               done=lambda moved: moved_on(ngettext(
+                   "Zone %(name)s deleted; %(num)s jobsite is back in its warehouse's own area.",
+                   "Zone %(name)s deleted; %(num)s jobsites are back in their warehouse's own "
+                   "area.", moved, name=name), url_for(".warehouses")))

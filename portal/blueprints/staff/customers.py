@@ -9,8 +9,8 @@ from portal.blueprints.staff import bp
 from portal.blueprints.staff.forms import CustomerForm, term_choices
 from portal.models import Role
 from portal.rendering import render
-from portal.services import DomainError, backoffice
-from portal.usecases import form_page, moved_on
+from portal.services import DomainError, backoffice, delivery
+from portal.usecases import form_page, moved_on, run
 
 MANAGERS = (Role.STAFF_ADMIN, Role.SALES_REP)
 
@@ -42,14 +42,35 @@ def _order_links(orders) -> dict:
 @bp.get("/customers/<int:company_id>")
 @allow(*MANAGERS)
 def customer(company_id: int):
-    company = customer_or_404(company_id)
+    return _customer_page(customer_or_404(company_id))
+
+
+def _customer_page(company, zone_error: tuple | None = None):
+    """`zone_error`: (jobsite id, message) of a refused zone."""
     overview = backoffice.customer_overview(company)
     return render("staff/customer.html", company=company, overview=overview,
                   order_links=_order_links(overview.recent_orders),
                   may_edit=backoffice.may_edit(current_user),
                   categories=backoffice.top_level_categories(),
                   allowed=backoffice.allowed_category_ids(company),
-                  contract_list=backoffice.contract_list(company))
+                  contract_list=backoffice.contract_list(company),
+                  jobsites=delivery.jobsites_of(company.id), zones=delivery.zone_choices(),
+                  zone_error=zone_error)
+
+
+@bp.post("/customers/<int:company_id>/jobsites/<int:unit_id>/zone")
+@allow(Role.STAFF_ADMIN)
+def jobsite_zone(company_id: int, unit_id: int):
+    """The seller puts a customer's jobsite in a delivery zone (the dates it promises)."""
+    company = customer_or_404(company_id)
+    site = delivery.jobsite_of(company.id, unit_id) or abort(404)
+    return run(lambda: delivery.set_jobsite_zone(site, current_user,
+                                                 request.form.get("zone", "")[:12]),
+               refused=lambda problem: _customer_page(customer_or_404(company_id),
+                                                      zone_error=(unit_id, str(problem))),
+               done=lambda saved: moved_on(
+                   _("Delivery zone of %(name)s saved.", name=saved.name),
+                   url_for("staff.customer", company_id=company_id) + "#jobsites-title"))
 
 
 def _edit_form(company, choices) -> CustomerForm:

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import CUSTOMER_ROLES, Address, DeliveryZone, Role, Unit, UnitKind, User
+from portal.models import CUSTOMER_ROLES, Address, Role, Unit, UnitKind, User
 from portal.security import end_all_sessions
 from portal.services import DomainError
 from portal.services.accounts.audit import record
@@ -134,19 +134,6 @@ class UnitData:
     line2: str = ""
     postal_code: str = ""
     city: str = ""
-    # The delivery zone chosen for a jobsite: a zone id as text, "" for none, None to keep.
-    zone: str | None = None
-
-
-def _zone_id(data: UnitData, unit: Unit | None) -> int | None:
-    if data.zone is None:
-        return unit.zone_id if unit is not None else None
-    if not data.zone:
-        return None
-    if not (data.zone.isascii() and data.zone.isdigit()) or \
-            db.session.get(DeliveryZone, int(data.zone)) is None:
-        raise DomainError(_("Choose a delivery zone from the list."), field="zone")
-    return int(data.zone)
 
 
 def _check_unit(admin, data: UnitData, unit: Unit | None) -> tuple[UnitKind, Unit | None]:
@@ -185,7 +172,6 @@ def _children(unit: Unit) -> list[Unit]:
 def save_unit(admin, data: UnitData, unit: Unit | None = None) -> Unit:
     """Create (unit None) or edit a unit of the admin's company."""
     kind, parent = _check_unit(admin, data, unit)
-    zone_id = _zone_id(data, unit) if kind == UnitKind.JOBSITE else None
     creating = unit is None
     if creating:
         unit = Unit(company_id=admin.company_id, kind=kind, name="", archived=False)
@@ -194,7 +180,9 @@ def save_unit(admin, data: UnitData, unit: Unit | None = None) -> Unit:
     unit.kind, unit.name = kind, clean_line(data.name)[:160]
     unit.parent_id = parent.id if parent else None
     unit.budget_cents = data.budget_cents
-    unit.zone_id = zone_id
+    # The delivery zone is the seller's (services/delivery/zones.py); a jobsite keeps it.
+    if kind != UnitKind.JOBSITE:
+        unit.zone_id = None
     for attr, size in (("project_code", 40), ("site_contact_name", 120),
                        ("site_contact_phone", 40), ("delivery_window", 120),
                        ("delivery_notes", 2000)):

@@ -60,9 +60,15 @@ from portal.services.delivery.substitutes import (
     swap_line,
 )
 from portal.services.delivery.zones import (
+    delete_zone,
     find_zone,
+    jobsite_of,
+    jobsites_in,
+    jobsites_of,
     save_zone,
+    set_jobsite_zone,
     zone_choices,
+    zone_name,
     zones_by_warehouse,
 )
 
@@ -77,4 +83,5 @@ __all__ = [
     "set_substitutes", "substitutes_of", "swap_line",
     "order_parts", "CalendarInvalid", "cutoff_text", "find_warehouse", "set_calendar",
     "warehouse_rows", "find_zone", "save_zone", "zone_choices", "zones_by_warehouse",
+    "delete_zone", "jobsite_of", "jobsites_in", "jobsites_of", "set_jobsite_zone", "zone_name",
 ]
