@@ -177,6 +177,10 @@ class DemoSeeder:
         from portal.demo.crew import seed_crew
 
         self.counts.update(seed_crew(self.password_hash))
+        # The consumer storefront: public prices with VAT, checkout without an account.
+        from portal.demo.direct import seed_direct
+
+        self.counts.update(seed_direct())
         # Bulk inserts bypass the ORM hooks that keep the search index in step.
         from portal.services import orders as order_search
         from portal.services.catalog import rebuild_search_index

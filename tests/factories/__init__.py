@@ -11,6 +11,7 @@ commit; readers of pages and CSV helpers live here too, so no test file keeps it
     approvals  rule, approval_over_limit, pending_approval, requests_of
     backoffice CSV texts and in-memory uploads for the import tests
     pages      main_of, row_ids, checkout_token: reading what a page answered
+    storefronts consumer_storefront (its host DIRECT, a public price list)
 """
 
 from tests.factories.accounts import PASSWORD, application, assign, company, unit, user
@@ -36,6 +37,7 @@ from tests.factories.ordering import (
 )
 from tests.factories.pages import TOKEN, checkout_token, main_of, row_ids
 from tests.factories.quotes import QUOTE_NOW, quote_request, sent_quote
+from tests.factories.storefronts import DIRECT, consumer_storefront
 
 __all__ = [
     "BACKORDER_DATE", "CUSTOMER_HEADER", "PASSWORD", "T0", "TOKEN", "application",
@@ -44,5 +46,5 @@ __all__ = [
     "orders_of", "pending_approval", "price_list", "product", "requests_of",
     "restrict_to_category", "row_ids", "rule", "shipment", "shopping_list", "unit", "user",
     "warehouse",
-    "QUOTE_NOW", "quote_request", "sent_quote",
+    "QUOTE_NOW", "quote_request", "sent_quote", "DIRECT", "consumer_storefront",
 ]

@@ -2,23 +2,13 @@
 list, with VAT; the trade portal's prices never show there, and the trade portal still asks
 its visitors to sign in."""
 
-from portal.extensions import db
-from portal.models import PriceTier, Storefront, StorefrontKind
 from tests import factories as f
 
-DIRECT = "http://direct.example.test"
+DIRECT = f.DIRECT
 
 
-def _direct(world) -> Storefront:
-    public = f.price_list("PUBLIC")
-    db.session.add(PriceTier(price_list_id=public.id, product_id=world.products["cement"].id,
-                             min_qty=1, unit_price_cents=1000))
-    front = Storefront(code="direct", kind=StorefrontKind.CONSUMER, name="Direct Chantier",
-                       hosts="direct.example.test", prices_with_vat=True,
-                       brand_colour="#7a1f1f", price_list_id=public.id)
-    db.session.add(front)
-    db.session.commit()
-    return front
+def _direct(world):
+    return f.consumer_storefront({world.products["cement"]: 1000})
 
 
 def test_visitors_see_the_storefronts_public_price_with_vat(app, client, world):

@@ -15,7 +15,7 @@ from portal.blueprints.checkout import bp
 from portal.extensions import db
 from portal.models import OrderStatus
 from portal.rendering import render
-from portal.services import approvals, credit, delivery, ordering, orders
+from portal.services import approvals, credit, delivery, ordering, orders, storefronts
 from portal.services.backoffice import acting_staff
 from portal.services.selling import can_order
 from portal.usecases import run
@@ -28,6 +28,9 @@ FIELDS = {"place": 40, "requested_date": 20, "po_number": 200, "notes": 4000, "t
 def _require_ordering():
     if not can_order(current_user):
         abort(403)
+    if storefronts.is_guest(current_user):
+        # A guest gives a name, an e-mail and where to deliver first (then comes back).
+        abort(redirect(url_for("storefronts.details"), 303))
 
 
 def _order_url(order) -> str:

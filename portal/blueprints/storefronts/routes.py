@@ -38,6 +38,15 @@ def storefront_context():
 
 
 @bp.app_template_global()
+def visitor_shop() -> bool:
+    """This page's visitor may fill a cart without an account (a consumer storefront)."""
+    from flask_login import current_user
+
+    return not current_user.is_authenticated and storefronts.sells_to_visitors(
+        g.get("storefront"))
+
+
+@bp.app_template_global()
 def storefront_name(storefront_id: int) -> str:
     """An order's storefront, named on staff pages (from memory, no query)."""
     return storefronts.by_id(storefront_id).name

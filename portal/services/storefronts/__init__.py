@@ -175,8 +175,8 @@ def may_sign_in(user: User, front: Front) -> bool:
     return user.company is not None and storefront_of(user) == front.id
 
 
-
-from portal.services.storefronts.admin import (  # noqa: E402 - it uses normal_host above
+# The back office's edits and the guests' checkout (they use the rules above).
+from portal.services.storefronts.admin import (  # noqa: E402
     CURRENCIES,
     Row,
     StorefrontInvalid,
@@ -186,8 +186,18 @@ from portal.services.storefronts.admin import (  # noqa: E402 - it uses normal_h
     save,
     white_text_contrast,
 )
+from portal.services.storefronts.guests import (  # noqa: E402
+    Details,
+    DetailsInvalid,
+    add_as_visitor,
+    details_of,
+    is_guest,
+    save_details,
+    sells_to_visitors,
+)
 
-__all__ = ["CURRENCIES", "TRADE", "Front", "Row", "StorefrontInvalid", "all_fronts", "by_id",
-           "choose", "currencies", "find", "for_host", "forget", "may_sign_in", "normal_host",
-           "price_list_choices", "rows", "save", "storefront_of", "visitor_terms",
-           "white_text_contrast"]
+__all__ = ["CURRENCIES", "TRADE", "Details", "DetailsInvalid", "Front", "Row",
+           "StorefrontInvalid", "add_as_visitor", "all_fronts", "by_id", "choose", "currencies",
+           "details_of", "find", "for_host", "forget", "is_guest", "may_sign_in", "normal_host",
+           "price_list_choices", "rows", "save", "save_details", "sells_to_visitors",
+           "storefront_of", "visitor_terms", "white_text_contrast"]
