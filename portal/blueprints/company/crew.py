@@ -9,13 +9,13 @@ from portal.access import allow, scoped_or_404
 from portal.blueprints.company import bp
 from portal.models import Role, User
 from portal.rendering import render
-from portal.services.accounts import crew
+from portal.services import accounts
 
 
 @bp.get("/crew")
 @allow(Role.COMPANY_ADMIN)
 def crew_index():
-    return render("company/crew.html", members=crew.crew_spending(
+    return render("company/crew.html", members=accounts.crew_spending(
         current_user.company_id, datetime.now(UTC)))
 
 
@@ -24,4 +24,4 @@ def crew_index():
 def crew_member(user_id: int):
     person = scoped_or_404(User, user_id)
     return render("company/crew_member.html",
-                  member=crew.member_spending(person, datetime.now(UTC)))
+                  member=accounts.member_spending(person, datetime.now(UTC)))

@@ -27,6 +27,7 @@ from portal.services.accounts.company_admin import (
     unit_tree,
     update_user,
 )
+from portal.services.accounts.crew import CrewMember, crew_spending, member_spending
 from portal.services.accounts.journal import journal_page, parse_before
 from portal.services.accounts.passwords import hash_password
 from portal.services.accounts.signin import (
@@ -41,7 +42,8 @@ from portal.services.accounts.signin import (
 )
 
 __all__ = [
-    "AmountError", "UnitData", "UserData", "WrongCurrentPassword", "amount_message",
+    "AmountError", "CrewMember", "UnitData", "UserData", "WrongCurrentPassword",
+    "amount_message", "crew_spending", "member_spending",
     "authenticate", "change_password", "company_units", "company_users", "find_user_by_email",
     "hash_password", "invite_user", "journal_page", "own_unit", "parse_amount_cents",
     "parse_before", "record", "request_password_reset", "save_unit", "send_invitation",

@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 
 from portal.extensions import db
 from portal.models import Order, User
-from portal.services.approvals import rules as approval_rules
+from portal.services.approvals import SPEND_STATUSES, year_start
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class CrewMember:
 
 def _year_start(now: datetime) -> datetime:
     tz = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"))
-    return approval_rules.year_start(now, tz)
+    return year_start(now, tz)
 
 
 def _members(people, orders) -> list[CrewMember]:
@@ -50,7 +50,7 @@ def _members(people, orders) -> list[CrewMember]:
     for person in people:
         own = tuple(o for o in orders if o.placed_by_id == person.id)
         spent = sum(o.subtotal_cents for o in own
-                    if str(o.status) in approval_rules.SPEND_STATUSES)
+                    if str(o.status) in SPEND_STATUSES)
         found.append(CrewMember(person, person.yearly_allowance_cents, spent, own))
     return found
 

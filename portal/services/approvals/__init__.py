@@ -37,7 +37,8 @@ from portal.services.approvals.links import (
     refusal_text,
     reject_by_link,
 )
-from portal.services.approvals.routing import needs_for_cart, route_new_order, send_reminders
+from portal.services.approvals.notify import send_reminders
+from portal.services.approvals.routing import needs_for_cart, route_new_order
 from portal.services.approvals.rule_admin import (
     RuleData,
     StepData,
@@ -48,6 +49,7 @@ from portal.services.approvals.rule_admin import (
     set_rule_active,
 )
 from portal.services.approvals.rule_summaries import rule_summaries
+from portal.services.approvals.rules import SPEND_STATUSES, year_start
 from portal.services.approvals.trim import parse_trim_quantity
 from portal.services.approvals.words import (
     reasons_from_data,
@@ -58,7 +60,8 @@ from portal.services.approvals.words import (
 )
 
 __all__ = [
-    "Conflict", "LinkRefused", "NobodyToApprove", "RuleData", "StepData", "approve_as_shown",
+    "SPEND_STATUSES", "Conflict", "LinkRefused", "NobodyToApprove", "RuleData", "StepData",
+    "approve_as_shown", "year_start",
     "approve_by_link", "bulk_approve", "category_choices", "check_link", "company_rules",
     "detail_facts", "find_for_decider", "inbox", "inbox_count", "limits_of",
     "nameable_approvers", "needs_for_cart", "parse_trim_quantity", "reasons_from_data",
