@@ -17,7 +17,6 @@ from sqlalchemy import or_, select
 
 from portal.extensions import db
 from portal.models import Order, User
-from portal.services.approvals import SPEND_STATUSES, year_start
 
 
 @dataclass(frozen=True)
@@ -40,9 +39,17 @@ class CrewMember:
         return max(self.spent_cents - self.allowance_cents, 0)
 
 
+def _spend_statuses():
+    from portal.services import approvals
+
+    return approvals.SPEND_STATUSES
+
+
 def _year_start(now: datetime) -> datetime:
     tz = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"))
-    return year_start(now, tz)
+    from portal.services import approvals  # approvals -> credit -> delivery -> accounts
+
+    return approvals.year_start(now, tz)
 
 
 def _members(people, orders) -> list[CrewMember]:
@@ -50,7 +57,7 @@ def _members(people, orders) -> list[CrewMember]:
     for person in people:
         own = tuple(o for o in orders if o.placed_by_id == person.id)
         spent = sum(o.subtotal_cents for o in own
-                    if str(o.status) in SPEND_STATUSES)
+                    if str(o.status) in _spend_statuses())
         found.append(CrewMember(person, person.yearly_allowance_cents, spent, own))
     return found
 
