@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     lighthouse.add_argument("--runs", type=int, default=1,
                             help="runs per page; the median performance run is kept")
     lighthouse.add_argument("--only", default="", help="comma-separated key page names")
+    demo_phone = part("demo-phone", "LCP of key pages of the demo (product photos included) on "
+                                    "the emulated phone", db=False)
+    demo_phone.add_argument("--only", default="", help="comma-separated key page names")
     part("report", "write bench/out/results.md and results.json from the saved parts", db=False)
     every = part("all", "generate (unless the database exists), run, explain, load, weight, "
                         "phone, report")
@@ -88,6 +91,10 @@ def main(argv: list[str] | None = None) -> None:
         from bench.lighthouse import run_lighthouse
 
         run_lighthouse(runs=args.runs, only=_names(args.only))
+    elif args.part == "demo-phone":
+        from bench.demo_phone import run_demo_phone
+
+        run_demo_phone(only=_names(args.only))
     elif args.part == "report":
         from bench.report import write_report
 

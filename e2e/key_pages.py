@@ -107,6 +107,8 @@ KEY_PAGES = [
     KeyPage("category", BUYER, "/catalog/c/{category_id}"),
     KeyPage("search", BUYER, "/catalog/search?q=gants"),
     KeyPage("product", BUYER, "/catalog/p/{product_id}"),
+    # A product with photos and documents: the page whose LCP is an image.
+    KeyPage("product_photos", BUYER, "/catalog/p/{pictured_product_id}"),
     KeyPage("quick_order", BUYER, "/quick-order/"),
     KeyPage("quick_order_errors", BUYER, "/quick-order/", needs="checked"),
     KeyPage("cart", CART_BUYER, "/cart/", needs="cart"),
@@ -165,6 +167,9 @@ def demo_ids(db: sqlite3.Connection) -> dict[str, int]:
     return {
         "product_id": one("SELECT id FROM products WHERE sku = ?", GLOVES),
         "category_id": one("SELECT category_id FROM products WHERE sku = ?", GLOVES),
+        "pictured_product_id": one(
+            "SELECT product_id FROM product_images WHERE position = 2 ORDER BY product_id "
+            "LIMIT 1"),
         "order_id": one("SELECT id FROM orders WHERE placed_by_id = ? AND status = 'delivered' "
                         "ORDER BY placed_at DESC LIMIT 1", buyer),
         "list_id": one("SELECT id FROM shopping_lists WHERE owner_id = ? ORDER BY id", buyer),
