@@ -259,11 +259,14 @@ class Shelf:
             return {}
         company = self.company
         batch = read_prices(chain, ids, company.id, company.customer_group_id, self.today)
+        # The trade portal's promotions are its own: another storefront's prices stay its list's.
+        own_promos = not _off_trade(company)
         out = {}
         for pid in ids:
             resolved = resolve_tiers(chain, batch.tiers.get(pid, {}))
             dealt = apply_deals(resolved[1] if resolved else (), self.today,
-                                contract=batch.contracts.get(pid), promos=batch.promos.get(pid, ()))
+                                contract=batch.contracts.get(pid),
+                                promos=batch.promos.get(pid, ()) if own_promos else ())
             if dealt is None:
                 continue
             # A contract price with no list pricing the product is in the chain's first list's
