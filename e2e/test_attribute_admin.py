@@ -22,5 +22,5 @@ def test_staff_see_a_category_s_attributes_and_the_delete_confirmation(page, liv
            ).to_be_visible()
     expect(page.get_by_text(re.compile(r"\d+ produits? en (a|ont) une valeur"))).to_be_visible()
     shot("attributes_delete_confirmation")
-    page.get_by_role("link", name=re.compile("garder")).click()
+    page.get_by_role("link", name="Garder la caractéristique").click()
     expect(page.get_by_role("region", name=re.compile("Résistance au feu"))).to_be_visible()

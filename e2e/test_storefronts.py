@@ -1,5 +1,6 @@
-"""Storefronts at 360 × 640 (issue 22): a staff admin opens a consumer storefront on its own
-host name; its header shows its name and colour, and a trade buyer cannot sign in there."""
+"""Storefronts at 360 × 640 (issue 22): a staff admin opens a public-sector storefront on its
+own host name; its header shows its name and colour, and a trade buyer cannot sign in there.
+(The demo's consumer storefront, Direct Chantier, has e2e/test_guest_checkout.py.)"""
 
 import re
 from urllib.parse import urlsplit
@@ -16,7 +17,7 @@ TRADE_BUYER = "buyer@demo.test"
 def test_a_new_storefront_answers_its_own_host_and_keeps_trade_accounts_out(browser,
                                                                               live_server):
     port = urlsplit(live_server).port
-    direct = f"http://direct.localhost:{port}"  # Chromium sends *.localhost to this machine
+    shop = f"http://collectivites.localhost:{port}"  # Chromium sends *.localhost here
     staff = browser.new_context(viewport={"width": 360, "height": 640}, locale="fr-FR",
                                 device_scale_factor=2, is_mobile=True, has_touch=True)
     page = staff.new_page()
@@ -26,21 +27,22 @@ def test_a_new_storefront_answers_its_own_host_and_keeps_trade_accounts_out(brow
         page.get_by_role("link", name="Boutiques").click()
         expect(page.get_by_role("heading", level=1, name="Boutiques")).to_be_visible()
         page.get_by_role("link", name="Nouvelle boutique").click()
-        page.get_by_label("Code").fill("direct")
-        page.get_by_label("Type").select_option("consumer")
-        page.get_by_label("Nom affiché dans l'en-tête").fill("Direct Chantier")
-        page.get_by_label("Noms d'hôte", exact=True).fill("direct.localhost")
+        page.get_by_label("Code").fill("collectivites")
+        page.get_by_label("Type").select_option("public")
+        page.get_by_label("Nom affiché dans l'en-tête").fill("Achats publics Rhône")
+        page.get_by_label("Noms d'hôte", exact=True).fill("collectivites.localhost")
         colour = page.get_by_label("Couleur de l'en-tête (#rrvvbb)")
         colour.fill("#ffe680")  # too light for white text: refused, nothing saved
         page.get_by_role("button", name="Enregistrer").click()
         expect(page.get_by_text("se lit mal")).to_be_visible()
-        expect(page.get_by_label("Noms d'hôte", exact=True)).to_have_value("direct.localhost")
+        hosts = page.get_by_label("Noms d'hôte", exact=True)
+        expect(hosts).to_have_value("collectivites.localhost")
         snap(page, "storefront-refused-colour")
         colour.fill("#7a1f1f")
         page.get_by_role("button", name="Enregistrer").click()
-        expect(page.get_by_text("Boutique Direct Chantier enregistrée.")).to_be_visible()
-        expect(page.get_by_role("listitem").filter(has_text="Direct Chantier")).to_contain_text(
-            "direct.localhost")
+        expect(page.get_by_text("Boutique Achats publics Rhône enregistrée.")).to_be_visible()
+        expect(page.get_by_role("listitem").filter(has_text="Achats publics Rhône")
+               ).to_contain_text("collectivites.localhost")
         snap(page, "storefronts-list")
     finally:
         staff.close()
@@ -49,9 +51,9 @@ def test_a_new_storefront_answers_its_own_host_and_keeps_trade_accounts_out(brow
                                   device_scale_factor=2, is_mobile=True, has_touch=True)
     page = visitor.new_page()
     try:
-        page.goto(direct + "/login")
+        page.goto(shop + "/login")
         header = page.get_by_role("banner")
-        expect(header).to_contain_text("Direct Chantier")
+        expect(header).to_contain_text("Achats publics Rhône")
         expect(header).not_to_contain_text("Pro Fournitures")
         expect(header).to_have_css("background-color", "rgb(122, 31, 31)")
         page.get_by_label("E-mail").fill(TRADE_BUYER)
@@ -59,6 +61,6 @@ def test_a_new_storefront_answers_its_own_host_and_keeps_trade_accounts_out(brow
         page.get_by_role("button", name="Se connecter").click()
         expect(page.get_by_text("E-mail ou mot de passe incorrect.")).to_be_visible()
         expect(page).to_have_url(re.compile(r"/login"))
-        snap(page, "storefront-direct-login")
+        snap(page, "storefront-public-login")
     finally:
         visitor.close()
