@@ -103,3 +103,20 @@ def test_one_guest_cannot_see_another_guests_order(app, world):
     order_one = db.session.scalar(select(Order).join(User, User.id == Order.placed_by_id)
                                   .where(User.email == "one@example.fr"))
     assert second.get(f"/orders/{order_one.id}", base_url=DIRECT).status_code == 404
+
+
+def test_the_guests_emails_link_to_the_consumer_storefront(app, client, world):
+    """The order confirmation of a consumer links to their storefront's host (they cannot
+    sign in on the trade portal's); a trade buyer's e-mails keep the portal's address."""
+    from portal.models import OutboxMessage
+
+    _direct(world)
+    client.post(f"/shop/cart/{world.products['cement'].id}", base_url=DIRECT, data={"qty": "1"})
+    client.post("/shop/details", base_url=DIRECT, data=DETAILS)
+    assert _checkout(client).status_code == 303
+    order = db.session.scalar(select(Order).join(User, User.id == Order.placed_by_id)
+                              .where(User.email == DETAILS["email"]))
+    mail = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.to_address == DETAILS["email"]))
+    assert f"https://direct.example.test/orders/{order.id}" in mail.body_text
+    assert "https://portal.test/" not in mail.body_text

@@ -76,14 +76,14 @@ def request_password_reset(email: str) -> None:
     if user is None or user.disabled:
         return
     token = issue_token(user, TokenPurpose.RESET)
-    link = email_link("auth.set_password", token=token)
+    link = email_link("auth.set_password", for_user=user, token=token)
     queue_email("reset", user.email, user.language or "fr", "reset_password", user=user,
                 link=link, hours=current_app.config["RESET_TOKEN_HOURS"])
 
 
 def send_invitation(user: User, invited_by: User | None = None) -> None:
     token = issue_token(user, TokenPurpose.INVITE)
-    link = email_link("auth.set_password", token=token)
+    link = email_link("auth.set_password", for_user=user, token=token)
     queue_email("invite", user.email, user.language or "fr", "invite", user=user, link=link,
                 invited_by=invited_by, days=current_app.config["INVITE_TOKEN_HOURS"] // 24)
 

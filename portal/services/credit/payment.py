@@ -108,8 +108,8 @@ def remind_and_expire(now: datetime) -> int:
         buyer = order.placed_by
         queue_email(f"credit_{code}", buyer.email, buyer.language or order.company.language,
                     "credit_decided", order=order, buyer=buyer, code=code, params=params,
-                    money=_money, link=email_link("orders.detail", order_id=order.id),
-                    pay=payment_details(order))
+                    money=_money, pay=payment_details(order),
+                    link=email_link("orders.detail", for_user=buyer, order_id=order.id))
         touched += 1
     return touched
 

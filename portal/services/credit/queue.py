@@ -78,7 +78,7 @@ def _decided(order: Order, staff, now: datetime, code: str, params: dict, *,
     buyer = order.placed_by
     queue_email(f"credit_{code}", buyer.email, buyer.language or order.company.language,
                 "credit_decided", order=order, buyer=buyer, code=code, params=params,
-                money=money, link=email_link("orders.detail", order_id=order.id),
+                money=money, link=email_link("orders.detail", for_user=buyer, order_id=order.id),
                 pay=payment_details(order))
 
 

@@ -39,5 +39,5 @@ def record(order: Order, actor: User, kind: str, status: OrderStatus | None, cod
             message = orders.describe(code, params)
         queue_email("order_status", buyer.email, language, "order_status", order=order,
                     buyer=buyer, status_text=label, message=message,
-                    link=email_link("orders.detail", order_id=order.id))
+                    link=email_link("orders.detail", for_user=buyer, order_id=order.id))
     return event

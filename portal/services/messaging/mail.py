@@ -1,5 +1,7 @@
 """Emails go through the outbox: queued in the caller's transaction, sent by a worker."""
 
+from urllib.parse import urlsplit
+
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 
@@ -23,15 +25,31 @@ def queue_email(kind: str, to: str, language: str, template: str, **context) -> 
     return message
 
 
-def external_url(path: str) -> str:
-    """Links in emails come from the configured base URL, never from the request's Host."""
-    return current_app.config["BASE_URL"].rstrip("/") + path
+def external_url(path: str, for_user=None) -> str:
+    """Links in emails come from the configured base URL, never from the request's Host. A
+    person of another storefront (a guest of the consumer shop, a crew member) gets its
+    first host instead, with BASE_URL's scheme and port: they sign in there only."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    host = _storefront_host(for_user) if for_user is not None else None
+    if host:
+        parts = urlsplit(base)
+        port = f":{parts.port}" if parts.port else ""
+        base = f"{parts.scheme}://{host}{port}{parts.path.rstrip('/')}"
+    return base + path
 
 
-def email_link(endpoint: str, **values) -> str:
-    """The absolute link to a page, for a message: the one way every email builds its links.
-    Outside a request (a command, the worker) the URL map is read in a simulated one."""
+def _storefront_host(user) -> str | None:
+    from portal.services.storefronts import by_id, storefront_of
+
+    front = by_id(storefront_of(user))
+    return front.hosts[0] if not front.is_trade and front.hosts else None
+
+
+def email_link(endpoint: str, *, for_user=None, **values) -> str:
+    """The absolute link to a page, for a message: the one way every email builds its links
+    (`for_user`: the recipient, whose storefront's host it is on). Outside a request (a
+    command, the worker) the URL map is read in a simulated one."""
     if has_request_context():
-        return external_url(url_for(endpoint, **values))
+        return external_url(url_for(endpoint, **values), for_user)
     with current_app.test_request_context():
-        return external_url(url_for(endpoint, **values))
+        return external_url(url_for(endpoint, **values), for_user)

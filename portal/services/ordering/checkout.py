@@ -317,7 +317,7 @@ def finish_order(order: Order, user, now: datetime, on_behalf_by, place: Deliver
         user.last_jobsite_id = place.jobsite_id
     queue_email("order_placed", user.email, user.language or user.company.language,
                 "order_placed", order=order, user=user,
-                link=email_link("orders.detail", order_id=order.id),
+                link=email_link("orders.detail", for_user=user, order_id=order.id),
                 needs=needs if order.status == OrderStatus.PENDING_APPROVAL else [],
                 terms_label=payment_terms_label)
     db.session.flush()
