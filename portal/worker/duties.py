@@ -82,6 +82,15 @@ def _replay_keys(now: datetime) -> int:
     return forget_replay_keys(now)
 
 
+def _guests(now: datetime) -> int:
+    from portal.extensions import db
+    from portal.services.storefronts import forget_abandoned_guests
+
+    count = forget_abandoned_guests(now)
+    db.session.commit()
+    return count
+
+
 def _clock() -> datetime:
     from datetime import UTC
 
@@ -108,5 +117,6 @@ PERIODIC: list[Periodic] = [
     Periodic("quote-expiry", 3600, _quote_expiry),
     Periodic("overdue-invoices", 3600, _overdue_invoices),
     Periodic("forget-replay-keys", 86400, _replay_keys),
+    Periodic("forget-abandoned-guests", 86400, _guests),
     Periodic("due-digests", 3600, _due_digests),
 ]

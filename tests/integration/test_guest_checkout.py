@@ -120,3 +120,44 @@ def test_the_guests_emails_link_to_the_consumer_storefront(app, client, world):
         OutboxMessage.to_address == DETAILS["email"]))
     assert f"https://direct.example.test/orders/{order.id}" in mail.body_text
     assert "https://portal.test/" not in mail.body_text
+
+
+def test_guests_who_never_ordered_are_forgotten_after_thirty_days(app, client, world):
+    """A visitor's tap made a guest; thirty days later, without an order, the worker's daily
+    duty removes the guest, their cart and lists and the company made for them. A guest
+    who ordered, a recent one and the trade customers stay."""
+    from datetime import timedelta
+
+    from portal.models import Cart, ShoppingList
+    from portal.services.storefronts import forget_abandoned_guests
+
+    _direct(world)
+    cement = world.products["cement"]
+    now = f.T0
+    ordered, idle, recent = app.test_client(), app.test_client(), app.test_client()
+    for c in (ordered, idle, recent):
+        c.post(f"/shop/cart/{cement.id}", base_url=DIRECT, data={"qty": "1"})
+    ordered.post("/shop/details", base_url=DIRECT, data=DETAILS)
+    assert _checkout(ordered).status_code == 303
+    guests = db.session.scalars(select(User).where(User.email.like("guest-%"))).all()
+    assert len(guests) == 2  # the one who ordered has given their address
+    idle_guest, recent_guest = sorted(guests, key=lambda u: u.id)
+    db.session.add(ShoppingList(company_id=idle_guest.company_id, owner_id=idle_guest.id,
+                                name="Mes gants"))
+    for user in (*guests, db.session.scalar(select(User).where(User.email == DETAILS["email"]))):
+        user.created_at = now - timedelta(days=40)
+    recent_guest.created_at = now - timedelta(days=3)
+    db.session.commit()
+    idle_id, idle_company = idle_guest.id, idle_guest.company_id
+    companies_before = db.session.scalar(select(func.count()).select_from(Company))
+
+    assert forget_abandoned_guests(now) == 1
+    db.session.commit()
+    assert db.session.get(User, idle_id) is None
+    assert db.session.get(Company, idle_company) is None
+    assert db.session.scalar(select(Cart).where(Cart.user_id == idle_id)) is None
+    assert db.session.scalar(select(ShoppingList).where(ShoppingList.owner_id == idle_id)) is None
+    assert db.session.get(User, recent_guest.id) is not None
+    assert db.session.scalar(select(User).where(User.email == DETAILS["email"])) is not None
+    assert db.session.scalar(select(func.count()).select_from(Company)) == companies_before - 1
+    assert db.session.get(User, world.a.buyer.id) is not None

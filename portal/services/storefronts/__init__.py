@@ -191,6 +191,7 @@ from portal.services.storefronts.guests import (  # noqa: E402
     DetailsInvalid,
     add_as_visitor,
     details_of,
+    forget_abandoned_guests,
     is_guest,
     save_details,
     sells_to_visitors,
@@ -198,6 +199,7 @@ from portal.services.storefronts.guests import (  # noqa: E402
 
 __all__ = ["CURRENCIES", "TRADE", "Details", "DetailsInvalid", "Front", "Row",
            "StorefrontInvalid", "add_as_visitor", "all_fronts", "by_id", "choose", "currencies",
-           "details_of", "find", "for_host", "forget", "is_guest", "may_sign_in", "normal_host",
+           "details_of", "find", "for_host", "forget", "forget_abandoned_guests", "is_guest",
+           "may_sign_in", "normal_host",
            "price_list_choices", "rows", "save", "save_details", "sells_to_visitors",
            "storefront_of", "visitor_terms", "white_text_contrast"]

@@ -144,3 +144,51 @@ def add_as_visitor(front, user, product_id: int, raw_quantity: str):
     buyer = start_guest(front) if made else user
     line = ordering.add_to_cart(buyer, product, quantity)
     return buyer, made, line
+
+
+# A guest who never ordered is forgotten this long after arriving: their cart, lists and
+# the one-person company made for them (a visitor's tap must not keep rows for ever).
+GUEST_DAYS = 30
+
+
+def forget_abandoned_guests(now) -> int:
+    """Delete the guests made more than GUEST_DAYS ago who never gave their details (so never
+    ordered) and asked no quote, with what they left (cart, lists, tokens, address, company).
+    The caller commits."""
+    from datetime import timedelta
+
+    from sqlalchemy import delete, exists
+
+    from portal.models import (
+        Cart,
+        CartLine,
+        Order,
+        Quote,
+        ReplayedChange,
+        ShoppingList,
+        ShoppingListLine,
+        UserToken,
+    )
+
+    rows = db.session.execute(select(User.id, User.company_id).where(
+        User.email.like(f"guest-%@{GUEST_DOMAIN}"), User.password_hash == "",
+        User.created_at < now - timedelta(days=GUEST_DAYS),
+        ~exists().where(Order.company_id == User.company_id),
+        ~exists().where(Quote.company_id == User.company_id))).all()
+    if not rows:
+        return 0
+    users, companies = [r[0] for r in rows], [r[1] for r in rows]
+    carts = select(Cart.id).where(Cart.user_id.in_(users))
+    lists = select(ShoppingList.id).where(ShoppingList.owner_id.in_(users))
+    for statement in (
+            delete(CartLine).where(CartLine.cart_id.in_(carts)),
+            delete(Cart).where(Cart.user_id.in_(users)),
+            delete(ShoppingListLine).where(ShoppingListLine.list_id.in_(lists)),
+            delete(ShoppingList).where(ShoppingList.owner_id.in_(users)),
+            delete(ReplayedChange).where(ReplayedChange.user_id.in_(users)),
+            delete(UserToken).where(UserToken.user_id.in_(users)),
+            delete(User).where(User.id.in_(users)),
+            delete(Address).where(Address.company_id.in_(companies)),
+            delete(Company).where(Company.id.in_(companies))):
+        db.session.execute(statement.execution_options(synchronize_session=False))
+    return len(users)
