@@ -28,6 +28,8 @@ def test_a_consumer_buys_gloves_without_an_account_and_pays_by_transfer(browser,
         buy.get_by_role("button", name=re.compile(r"^Ajouter au panier — ")).click()
         expect(page.get_by_text(re.compile(r"^Ajouté au panier"))).to_be_visible()
         page.goto(shop + "/cart/")
+        expect(page.get_by_role("main")).to_contain_text("TTC")
+        snap(page, "direct-cart")
         page.get_by_role("link", name="Valider la commande").click()
         # No account: a name, an e-mail and where to deliver.
         expect(page.get_by_role("heading", level=1, name="Vos coordonnées")).to_be_visible()

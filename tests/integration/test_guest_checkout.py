@@ -44,6 +44,9 @@ def test_a_visitor_buys_without_an_account_and_pays_by_transfer(app, client, wor
     assert added.status_code == 303
     guest = db.session.scalar(select(User).where(User.email.like("guest-%")))
     assert guest.company.storefront_id == front.id and guest.company.payment_terms == "prepay"
+    # The cart shows the line with its VAT, as the product page did: 2 × 10,00 € + 20 %.
+    cart = client.get("/cart/", base_url=DIRECT).get_data(as_text=True)
+    assert "24,00" in cart and "TTC" in cart
     # The checkout asks for the details first.
     first = client.get("/checkout/", base_url=DIRECT)
     assert first.status_code == 303 and first.headers["Location"].endswith("/shop/details")

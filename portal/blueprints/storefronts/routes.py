@@ -38,6 +38,16 @@ def storefront_context():
 
 
 @bp.app_template_global()
+def shown_price(cents: int | None, tax) -> int | None:
+    """A price as this storefront shows it: excl. VAT (trade), or with the line's VAT added
+    and rounded half up (consumers; the order's totals still apply VAT once per rate)."""
+    front = g.get("storefront")
+    if cents is None or tax is None or not (front and front.prices_with_vat):
+        return cents
+    return cents + tax.on(cents)
+
+
+@bp.app_template_global()
 def visitor_shop() -> bool:
     """This page's visitor may fill a cart without an account (a consumer storefront)."""
     from flask_login import current_user

@@ -113,11 +113,6 @@ class ProductRow:
     def orderable(self) -> bool:
         return self.prices is not None and not self.product.discontinued
 
-    def shown(self, cents: int, with_vat: bool) -> int:
-        """A price as the storefront shows it: excl. VAT (trade), or with the product's VAT
-        added and rounded half up (consumers; the order's totals still apply VAT per rate)."""
-        return cents + self.tax.on(cents) if with_vat and self.tax is not None else cents
-
 
 def _row(offer: Offer, stock: Availability, quantity: int | None) -> ProductRow:
     prices = offer.prices
