@@ -4,6 +4,7 @@ is made then) and the guest's details before checkout (services/storefronts/gues
 from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
@@ -28,8 +29,7 @@ def _signed_in_as(result):
         login_user(buyer)
         session["seen"] = int(datetime.now(UTC).timestamp())
     flash(_("Added to your cart: %(qty)s × %(name)s", qty=line.quantity,
-            name=line.product.name_fr if str(buyer.language or "fr") == "fr"
-            else line.product.name_en), "success")
+            name=line.product.name(str(get_locale()))), "success")
     return redirect(url_for("catalog.product", product_id=line.product_id), 303)
 
 

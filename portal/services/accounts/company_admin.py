@@ -27,6 +27,11 @@ _AMOUNT = re.compile(r"([0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+)(?:[.,]([0
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
+def is_email(text: str) -> bool:
+    """An address a message can be sent to: one @, a dotted domain, at most 254 characters."""
+    return len(text) <= 254 and _EMAIL.fullmatch(text) is not None
+
+
 class AmountError(ValueError):
     """An amount a person typed is not acceptable; `code` says why."""
 
@@ -259,7 +264,7 @@ def invite_user(admin, data: UserData, *, signed: bool = True) -> User:
     """
     role = _check_user(admin, data)
     email = (data.email or "").strip().lower()
-    if len(email) > 254 or not _EMAIL.fullmatch(email):
+    if not is_email(email):
         raise DomainError(_("Enter a valid email address."), field="email")
     if find_user_by_email(email) is not None:
         raise DomainError(_("This email cannot be invited: it already has an account."),

@@ -19,14 +19,14 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Address, Company, CompanyStatus, PaymentTerms, Role, StorefrontKind, User
 from portal.services import DomainError
+from portal.services.accounts import find_user_by_email, is_email
 
 GUEST_DOMAIN = "guest.invalid"  # a reserved name: never a real mailbox
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _POSTAL = {"FR": re.compile(r"\d{5}"), "BE": re.compile(r"\d{4}"), "CH": re.compile(r"\d{4}")}
 
 
@@ -76,11 +76,10 @@ def _checked(details: Details, country: str, user: User) -> dict[str, str]:
     if not 2 <= len(details.name) <= 120:
         errors["name"] = _("Give your first and last name.")
     email = details.email.lower()
-    if len(email) > 254 or not _EMAIL.fullmatch(email) or email.endswith("@" + GUEST_DOMAIN):
+    if not is_email(email) or email.endswith("@" + GUEST_DOMAIN):
         errors["email"] = _("Give an e-mail address like name@example.fr: the order "
                             "confirmation goes there.")
-    elif db.session.scalar(select(User.id).where(func.lower(User.email) == email,
-                                                 User.id != user.id)):
+    elif (owner := find_user_by_email(email)) is not None and owner.id != user.id:
         errors["email"] = _("This address already has an account: sign in to order with it, "
                             "or use another address.")
     if len(details.phone) > 40:
