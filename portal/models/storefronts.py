@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     event,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -71,9 +72,23 @@ class Storefront(db.Model):
     # Prices shown to visitors who are not signed in (none: "sign in to see prices").
     price_list_id: Mapped[int | None] = mapped_column(ForeignKey("price_lists.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # Its legal mentions (the seller's registration, VAT number and address in that country),
+    # printed in its footer and on the invoices of its orders; "" for none.
+    legal_mentions: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def host_names(self) -> list[str]:
         return self.hosts.split()
+
+
+class CrewStore(db.Model):
+    """An employee store the seller opened for a customer company: its company admin may put
+    the company's people there and choose what they see (services/storefronts/crew.py)."""
+
+    __tablename__ = "crew_stores"
+    __table_args__ = (UniqueConstraint("company_id", "storefront_id", name="uq_crew_stores"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    storefront_id: Mapped[int] = mapped_column(ForeignKey("storefronts.id"))
 
 
 # A schema made by create_all (tests, a scratch database) starts with the trade portal too, as
