@@ -31,6 +31,7 @@ FEATURES = (
     "pages",
     "delivery",
     "offline",
+    "contracts",
 )
 
 

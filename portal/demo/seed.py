@@ -181,6 +181,10 @@ class DemoSeeder:
         from portal.demo.direct import seed_direct
 
         self.counts.update(seed_direct())
+        # The public-sector storefront: a school canteen under its framework contract.
+        from portal.demo.public import seed_public
+
+        self.counts.update(seed_public(self.now, self.password_hash, siret("21690266")))
         # Bulk inserts bypass the ORM hooks that keep the search index in step.
         from portal.services import orders as order_search
         from portal.services.catalog import rebuild_search_index

@@ -60,6 +60,7 @@ from portal.models.content import (
     SellerPage,
     TermsVersion,
 )
+from portal.models.contracts import FrameworkContract, FrameworkContractLine
 from portal.models.integration import (
     ApiClient,
     IdempotentAnswer,
@@ -103,6 +104,7 @@ __all__ = [
     "ProductSubstitute", "StockReservation",
     "ReplayedChange",
     "Claim", "ClaimReason", "ClaimStatus",
+    "FrameworkContract", "FrameworkContractLine",
 ]
 
 from portal.extensions import db as _db  # noqa: E402

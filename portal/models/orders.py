@@ -28,6 +28,7 @@ from portal.models.storefronts import storefront_column, storefront_key
 
 if TYPE_CHECKING:
     from portal.models.content import TermsVersion
+    from portal.models.contracts import FrameworkContract
     from portal.models.quotes import Quote
 
 
@@ -82,6 +83,12 @@ class Order(db.Model):
     placed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     on_behalf_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     po_number: Mapped[str] = mapped_column(String(40), default="", index=True)
+    # A public buyer's service code (Chorus Pro's BT-10), typed at checkout ("" elsewhere);
+    # their legal commitment number is the PO number (BT-13).
+    service_code: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # The framework contract it was ordered under (its ceiling counts it); None elsewhere.
+    framework_contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("framework_contracts.id"), index=True)
     requested_date: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
     payment_terms: Mapped[PaymentTerms] = mapped_column(str_enum(PaymentTerms, "payment_terms"))
@@ -121,6 +128,7 @@ class Order(db.Model):
     )
     quote: Mapped[Quote | None] = relationship(back_populates="order")
     terms_version: Mapped[TermsVersion | None] = relationship()
+    framework_contract: Mapped[FrameworkContract | None] = relationship()
 
 
 class OrderLine(db.Model):

@@ -108,7 +108,10 @@ class OrderSummary(BaseModel):
     status: str
     company: Party
     unit: Party | None = None
-    po_number: str
+    po_number: str = Field(description="The buyer's PO number; on a public-sector order, the "
+                           "legal commitment number (Chorus Pro BT-13).")
+    service_code: str = Field("", description="A public-sector buyer's service code (Chorus "
+                              "Pro BT-10); empty on other orders.")
     currency: str
     subtotal_cents: int
     tax_cents: int

@@ -15,7 +15,7 @@ from portal.blueprints.checkout import bp
 from portal.extensions import db
 from portal.models import OrderStatus
 from portal.rendering import render
-from portal.services import approvals, credit, delivery, ordering, orders, storefronts
+from portal.services import approvals, contracts, credit, delivery, ordering, orders, storefronts
 from portal.services.backoffice import acting_staff
 from portal.services.selling import can_order
 from portal.usecases import run
@@ -23,6 +23,10 @@ from portal.usecases import run
 # Longest text shown back in each field (what is typed stays, bounded). The rules judge the
 # whole text: a cut could turn "2027-01-26      x" into a valid date.
 FIELDS = {"place": 40, "requested_date": 20, "po_number": 200, "notes": 4000, "token": 100}
+
+
+# A public buyer's service code (services/contracts).
+FIELDS["service_code"] = 200
 
 
 def _require_ordering():
@@ -121,7 +125,7 @@ def _refused(problem, shown: ordering.CheckoutForm, token: str):
     decide it; what was typed stays in the form); an emptied cart: a race lost."""
     if isinstance(problem, ordering.EmptyCart):
         return _lost_race(problem, token)
-    if isinstance(problem, approvals.NobodyToApprove):
+    if isinstance(problem, (approvals.NobodyToApprove, contracts.ContractRefused)):
         flash(str(problem), "error")
     return _page(shown, getattr(problem, "errors", None))
 

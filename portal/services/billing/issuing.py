@@ -85,7 +85,10 @@ def write_document(order: Order, kind: InvoiceKind, lines: list[Billed], now: da
         buyer_address=buyer.address, buyer_postal_code=buyer.postal_code,
         buyer_city=buyer.city, buyer_country=buyer.country,
         buyer_legal_id=order.company.legal_id or "", order_number=order.number,
-        po_number=order.po_number or "", buyer_reference=service_code_of(order.company_id),
+        # A public order: its commitment number (BT-13) and the service code typed with it
+        # (BT-10), else the customer's billing profile's.
+        po_number=order.po_number or "",
+        buyer_reference=order.service_code or service_code_of(order.company_id),
         **extra)
     for position, b in enumerate(lines, start=1):
         invoice.lines.append(InvoiceLine(

@@ -205,6 +205,7 @@ def _one(order: Order, erp_number: str | None, approvals, lines, shipments) -> d
         "id": order.id, "number": order.number, "erp_number": erp_number,
         "status": order.status.value, "company": _party(order.company),
         "unit": _party(order.unit), "po_number": order.po_number, "currency": order.currency,
+        "service_code": order.service_code,
         "subtotal_cents": order.subtotal_cents, "tax_cents": order.tax_cents,
         "total_cents": order.total_cents, "placed_at": _iso(order.placed_at),
         "updated_at": _iso(order.updated_at), "notes": order.notes,

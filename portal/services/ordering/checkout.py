@@ -33,7 +33,7 @@ from portal.models import (
     UnitKind,
 )
 from portal.models.labels import payment_terms_label
-from portal.services import DomainError, approvals, content, credit, delivery
+from portal.services import DomainError, approvals, content, contracts, credit, delivery
 from portal.services.messaging import email_link, queue_email
 from portal.services.ordering import cart as cart_service
 from portal.services.ordering import cart_summary
@@ -84,7 +84,8 @@ class DeliveryPlace:
 class CheckoutForm:
     place: str = ""
     requested_date: str = ""
-    po_number: str = ""
+    po_number: str = ""  # a public buyer's legal commitment number
+    service_code: str = ""  # a public buyer's (services/contracts)
     notes: str = ""
     token: str = ""
 
@@ -228,6 +229,7 @@ def validate(user, form: CheckoutForm, places: list[DeliveryPlace], today: date)
             values[name] = rule()
         except ValueError as e:
             errors[name] = str(e)
+    errors.update(contracts.checkout_errors(user, form.po_number, form.service_code))
     if not TOKEN.match(form.token or ""):
         errors["token"] = _("This form had expired. Please check it and place the order again.")
     if errors:
@@ -240,14 +242,9 @@ ALREADY_ORDERED_WITHIN = timedelta(minutes=10)
 
 
 def _lock_cart(user, now: datetime) -> None:
-    """Take the cart for this checkout until the view commits or rolls back.
-
-    An UPDATE, not SELECT ... FOR UPDATE, so that SQLite (which ignores FOR UPDATE) takes
-    its write lock here too: two checkouts of one cart (two tabs, two phones, with two
-    different form tokens) run one after the other, and the second finds the cart emptied
-    by the first. The lines are locked as well, so an add raising a line's quantity waits
-    instead of being deleted unordered.
-    """
+    """Take the cart (an UPDATE: SQLite ignores FOR UPDATE) and its lines until the view
+    commits or rolls back: two checkouts of one cart run one after the other, the second
+    finds it emptied; an add raising a line's quantity waits instead of being lost."""
     db.session.execute(update(Cart).where(Cart.user_id == user.id).values(updated_at=now))
     db.session.execute(select(CartLine.id).join(Cart).where(Cart.user_id == user.id)
                        .with_for_update(of=CartLine)).all()
@@ -333,9 +330,12 @@ def place_order(user, form: CheckoutForm, now: datetime, on_behalf_by=None) -> P
     place, requested, po_number, notes = validate(user, form, delivery_places(user),
                                                   local_today(now))
     summary = cart_summary.summarize(user, now, jobsite_id=place.jobsite_id, lines=lines)
+    public = contracts.order_terms(user, form.service_code, summary.subtotal_cents,
+                                   summary.currency, local_today(now))
     if not summary.orderable:
         raise EmptyCart(_("Nothing in your cart can be ordered now."))
     order = new_order(user, place, requested, po_number, notes, form.token, now, on_behalf_by,
+                      **public,
                       currency=summary.currency, subtotal_cents=summary.subtotal_cents,
                       tax_cents=summary.tax_cents, tax_scheme=summary.tax_scheme)
     for position, view in enumerate(summary.orderable, start=1):

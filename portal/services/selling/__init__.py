@@ -12,6 +12,8 @@ with what tax, and what do we suggest. Every ordering path calls this front door
   (`pricing`); `local_today` is the day they are judged at.
 - VAT (`tax`): the rate of a tax class at the storefront (`rule_for`, `RATES_BP`), domestic /
   reverse charge / export (`scheme_for`), the one rounding rule (`totals_by_rate`: per rate).
+- Framework contracts of public-sector buyers (`framework`): the contract in force is their
+  whole assortment and price book (`standing`, `is_public`).
 - Who may see and order what: `visible_products`, `can_order`, `visible_category_ids`
   (`visibility`); stock and lead time shown to a buyer: `availability` (`availability`).
 """
@@ -22,6 +24,7 @@ from portal.services.selling.availability import (
     presence_only,
     stock_by_warehouse,
 )
+from portal.services.selling.framework import Framework, Standing, is_public, standing
 from portal.services.selling.memo import forget, per_request
 from portal.services.selling.offers import (
     Offer,
@@ -105,4 +108,5 @@ __all__ = [
     "UnknownTaxClass", "mention", "normalize_vat_number", "order_rates", "parse_tax_class",
     "rate_label", "rate_of", "rule_for", "scheme_for", "tax_total", "totals_by_rate",
     "vat_number_problem", "storefront_country", "tax_class_choices", "retaxed", "local_today",
+    "Framework", "Standing", "is_public", "standing",
 ]

@@ -16,6 +16,8 @@ from portal.models import (
     Company,
     ContractPrice,
     CustomerGroup,
+    FrameworkContract,
+    FrameworkContractLine,
     PriceList,
     PriceTier,
     Product,
@@ -52,7 +54,7 @@ def forget() -> None:
 
 # What an offer is made of: a write to any of these in the request makes its offers stale.
 _SELLING_MODELS = (Product, PriceTier, PriceList, CustomerGroup, Company, Stock, VisibilityRule,
-                   Category, Promotion, ContractPrice)
+                   Category, Promotion, ContractPrice, FrameworkContract, FrameworkContractLine)
 
 
 @event.listens_for(Session, "after_flush")

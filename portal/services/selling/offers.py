@@ -25,6 +25,7 @@ from portal.models import (
 from portal.models.orders import TaxScheme
 from portal.services.selling.availability import Availability, availability, stock_holdings
 from portal.services.selling.deals import apply_deals, in_force
+from portal.services.selling.framework import Framework, is_public, standing
 from portal.services.selling.memo import per_request
 from portal.services.selling.pricing import local_today, read_prices
 from portal.services.selling.rules import (
@@ -175,7 +176,8 @@ class Shelf:
     def chain(self) -> list[int]:
         if self._chain is None:
             company = self.company
-            if company is None:
+            if company is None or is_public(company):
+                # A public buyer's prices are their framework contract's (`framework`).
                 self._chain = []
             else:
                 rows = db.session.execute(_CHAIN_LISTS, {
@@ -225,7 +227,7 @@ class Shelf:
             if wanted - found.keys():
                 found.update((p.id, p) for p in db.session.scalars(
                     visible_products(self.buyer).where(Product.id.in_(wanted - found.keys()))))
-            tiers = self._tiers(chain, set(found)) if chain else {}
+            tiers = self._tiers(chain, set(found)) if chain or self.framework() else {}
             held = stock_holdings(found)
             for pid in set(missing) | set(found):
                 if pid in self._offers:
@@ -257,8 +259,16 @@ class Shelf:
         promotions in force applied (deals.py), read in one statement."""
         if not ids:
             return {}
-        company = self.company
-        batch = read_prices(chain, ids, company.id, company.customer_group_id, self.today)
+        company, framework = self.company, self.framework()
+        batch = read_prices(chain, ids, company.id, company.customer_group_id, self.today,
+                            framework.id if framework else None)
+        if framework is not None:
+            from portal.services.storefronts import by_id
+
+            currency = by_id(company.storefront_id).currency
+            return {pid: ProductPrices(currency, framework.reference, (Tier(1, cents),),
+                                       (Tier(1, cents),), contract_until=framework.ends_on)
+                    for pid, cents in batch.framework.items()}
         # The trade portal's promotions are its own: another storefront's prices stay its list's.
         own_promos = not _off_trade(company)
         out = {}
@@ -275,6 +285,14 @@ class Shelf:
             out[pid] = ProductPrices(price_list.currency, price_list.code, dealt.tiers,
                                      dealt.regular, dealt.promo_until, dealt.contract_until)
         return out
+
+    def framework(self) -> Framework | None:
+        """The framework contract in force that prices a public buyer's products (None for
+        anyone else, or when none is in force: nothing is priced then)."""
+        company = self.company
+        if company is None or not is_public(company):
+            return None
+        return standing(company, self.today).current
 
     def _offer(self, product: Product, visible: bool, prices: ProductPrices | None,
                holdings: tuple[tuple[int, int], ...]) -> Offer:

@@ -1,5 +1,6 @@
 """A batch's prices for one buyer in one statement: the tiers of their price-list chain, their
-company's contract prices in force, and the promotions in force for their group or everyone.
+company's contract prices in force, and the promotions in force for their group or everyone;
+for a public-sector buyer, the fixed prices of their framework contract in force instead.
 
 The three are read together (UNION ALL) so pricing a batch costs one statement whatever it
 holds; `deals.apply_deals` then decides what the buyer pays.
@@ -16,11 +17,11 @@ from flask import current_app, has_app_context
 from sqlalchemy import Date, Integer, cast, literal, or_, select, union_all
 
 from portal.extensions import db
-from portal.models import ContractPrice, PriceTier, Promotion
+from portal.models import ContractPrice, FrameworkContractLine, PriceTier, Promotion
 from portal.services.selling.deals import Promo
 from portal.services.selling.rules import Tier
 
-_TIER, _CONTRACT, _PROMO = 0, 1, 2
+_TIER, _CONTRACT, _PROMO, _FRAMEWORK = 0, 1, 2, 3
 
 
 def local_today() -> date:
@@ -37,11 +38,14 @@ class BatchPrices:
         default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     contracts: dict[int, tuple[int, date]] = field(default_factory=dict)
     promos: dict[int, list[Promo]] = field(default_factory=lambda: defaultdict(list))
+    framework: dict[int, int] = field(default_factory=dict)  # product id: fixed unit price
 
 
 def read_prices(chain: list[int], ids: set[int], company_id: int | None,
-                group_id: int | None, today: date) -> BatchPrices:
-    """Tiers by product and list, contract prices and promotions by product (one statement)."""
+                group_id: int | None, today: date, framework_id: int | None = None
+                ) -> BatchPrices:
+    """Tiers by product and list, contract prices and promotions by product (one statement);
+    with `framework_id`, that framework contract's fixed prices only."""
     no_int, no_date = cast(None, Integer), cast(None, Date)
     tiers = select(literal(_TIER).label("kind"), PriceTier.product_id,
                    PriceTier.price_list_id.label("ref"), PriceTier.min_qty,
@@ -61,9 +65,20 @@ def read_prices(chain: list[int], ids: set[int], company_id: int | None,
         or_(Promotion.customer_group_id.is_(None),
             Promotion.customer_group_id == (group_id or -1)))
     out = BatchPrices()
+    parts = (tiers, contracts, promos)
+    if framework_id is not None:
+        parts = (select(literal(_FRAMEWORK).label("kind"), FrameworkContractLine.product_id,
+                        no_int.label("ref"), no_int.label("min_qty"),
+                        FrameworkContractLine.unit_price_cents.label("cents"),
+                        no_int.label("pct"), no_date.label("starts_on"),
+                        no_date.label("ends_on"))
+                 .where(FrameworkContractLine.contract_id == framework_id,
+                        FrameworkContractLine.product_id.in_(ids)),)
     for kind, pid, ref, min_qty, cents, pct, starts, ends in db.session.execute(
-            union_all(tiers, contracts, promos)):
-        if kind == _TIER:
+            union_all(*parts) if len(parts) > 1 else parts[0]):
+        if kind == _FRAMEWORK:
+            out.framework[pid] = cents
+        elif kind == _TIER:
             out.tiers[pid][ref].append(Tier(min_qty, cents))
         elif kind == _CONTRACT:
             out.contracts[pid] = (cents, _day(ends))

@@ -13,6 +13,7 @@ from sqlalchemy import Select, bindparam, false, or_, select
 
 from portal.extensions import db
 from portal.models import Category, Company, Product, VisibilityRule
+from portal.services.selling.framework import framework_clause, is_public
 
 
 def can_see_prices(user) -> bool:
@@ -100,6 +101,8 @@ def restriction_clause(user):
     company = getattr(user, "company", None) if getattr(user, "is_authenticated", False) else None
     if company is None:
         return None  # anonymous visitors (public catalog) and seller staff see the assortment
+    if is_public(company):
+        return framework_clause(company)  # the framework contract in force is all they see
     rules = _rules_for(company, getattr(user, "storefront_id", None))
     if not rules:
         return None
@@ -154,6 +157,11 @@ def visible_category_ids(user) -> set[int] | None:
     company = getattr(user, "company", None) if getattr(user, "is_authenticated", False) else None
     if company is None:
         return None
+    if is_public(company):
+        # A public buyer: the categories of their framework contract's products.
+        cats = set(db.session.scalars(visible_products(user).with_only_columns(
+            Product.category_id).distinct()))
+        return _with_parents(cats)
     rules = _rules_for(company)
     if not rules:
         return None
@@ -163,6 +171,10 @@ def visible_category_ids(user) -> set[int] | None:
         cats |= set(db.session.scalars(
             select(Product.category_id).where(Product.id.in_(product_ids))
         ))
+    return _with_parents(cats)
+
+
+def _with_parents(cats: set[int]) -> set[int]:
     # Parents of visible categories stay browsable so the tree can be walked.
     parents = dict(_category_rows())
     for cid in list(cats):
