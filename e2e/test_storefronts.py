@@ -17,7 +17,7 @@ TRADE_BUYER = "buyer@demo.test"
 def test_a_new_storefront_answers_its_own_host_and_keeps_trade_accounts_out(browser,
                                                                               live_server):
     port = urlsplit(live_server).port
-    shop = f"http://collectivites.localhost:{port}"  # Chromium sends *.localhost here
+    shop = f"http://achats-rhone.localhost:{port}"  # Chromium sends *.localhost here
     staff = browser.new_context(viewport={"width": 360, "height": 640}, locale="fr-FR",
                                 device_scale_factor=2, is_mobile=True, has_touch=True)
     page = staff.new_page()
@@ -27,22 +27,22 @@ def test_a_new_storefront_answers_its_own_host_and_keeps_trade_accounts_out(brow
         page.get_by_role("link", name="Boutiques").click()
         expect(page.get_by_role("heading", level=1, name="Boutiques")).to_be_visible()
         page.get_by_role("link", name="Nouvelle boutique").click()
-        page.get_by_label("Code").fill("collectivites")
+        page.get_by_label("Code").fill("achats-rhone")
         page.get_by_label("Type").select_option("public")
         page.get_by_label("Nom affiché dans l'en-tête").fill("Achats publics Rhône")
-        page.get_by_label("Noms d'hôte", exact=True).fill("collectivites.localhost")
+        page.get_by_label("Noms d'hôte", exact=True).fill("achats-rhone.localhost")
         colour = page.get_by_label("Couleur de l'en-tête (#rrvvbb)")
         colour.fill("#ffe680")  # too light for white text: refused, nothing saved
         page.get_by_role("button", name="Enregistrer").click()
         expect(page.get_by_text("se lit mal")).to_be_visible()
         hosts = page.get_by_label("Noms d'hôte", exact=True)
-        expect(hosts).to_have_value("collectivites.localhost")
+        expect(hosts).to_have_value("achats-rhone.localhost")
         snap(page, "storefront-refused-colour")
         colour.fill("#7a1f1f")
         page.get_by_role("button", name="Enregistrer").click()
         expect(page.get_by_text("Boutique Achats publics Rhône enregistrée.")).to_be_visible()
         expect(page.get_by_role("listitem").filter(has_text="Achats publics Rhône")
-               ).to_contain_text("collectivites.localhost")
+               ).to_contain_text("achats-rhone.localhost")
         snap(page, "storefronts-list")
     finally:
         staff.close()
