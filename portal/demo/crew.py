@@ -23,6 +23,7 @@ from portal.models import (
     User,
     VisibilityRule,
 )
+from portal.models.storefronts import CrewStore
 
 HOST = "equipe-durand.localhost"
 ASSORTMENT = ("epi",)  # top categories (their sub-categories follow)
@@ -43,6 +44,8 @@ def seed_crew(password_hash: str) -> dict[str, int]:
     db.session.add(front)
     db.session.flush()
     company = db.session.scalar(select(Company).where(Company.name == "Durand Bâtiment"))
+    # The seller opened the store for the company: its admin manages the crew there.
+    db.session.add(CrewStore(company_id=company.id, storefront_id=front.id))
     units = {u.name: u for u in db.session.scalars(
         select(Unit).where(Unit.company_id == company.id))}
     agency, site = units["Agence Lyon"], units["Chantier Confluence"]

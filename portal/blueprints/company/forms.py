@@ -86,3 +86,21 @@ class RuleForm(FlaskForm):
     step2_min = AmountField(_l("Step 2 only above (EUR)"))
     step3 = SelectField(_l("Step 3: approved by"))
     step3_min = AmountField(_l("Step 3 only above (EUR)"))
+
+
+class CrewInviteForm(FlaskForm):
+    """A new crew member on an employee store (a buyer who signs in there)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
+                       render_kw={"autocomplete": "off"})
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "off", "inputmode": "email"})
+    unit = SelectField(_l("Unit"))
+    yearly_allowance = AmountField(_l("Yearly allowance (EUR, empty: none)"))
+
+
+class CrewMoveForm(FlaskForm):
+    """One of the company's buyers moved to an employee store."""
+
+    person = SelectField(_l("Buyer"))
+    yearly_allowance = AmountField(_l("Yearly allowance (EUR, empty: none)"))

@@ -9,7 +9,7 @@ from portal.blueprints.staff import bp
 from portal.blueprints.staff.forms import CustomerForm, term_choices
 from portal.models import Role
 from portal.rendering import render
-from portal.services import DomainError, backoffice, delivery
+from portal.services import DomainError, backoffice, delivery, storefronts
 from portal.usecases import form_page, moved_on, run
 
 MANAGERS = (Role.STAFF_ADMIN, Role.SALES_REP)
@@ -45,8 +45,9 @@ def customer(company_id: int):
     return _customer_page(customer_or_404(company_id))
 
 
-def _customer_page(company, zone_error: tuple | None = None):
-    """`zone_error`: (jobsite id, message) of a refused zone."""
+def _customer_page(company, zone_error: tuple | None = None, store_error: str = ""):
+    """`zone_error`: (jobsite id, message) of a refused zone; `store_error`: a refused
+    employee store."""
     overview = backoffice.customer_overview(company)
     return render("staff/customer.html", company=company, overview=overview,
                   order_links=_order_links(overview.recent_orders),
@@ -55,7 +56,24 @@ def _customer_page(company, zone_error: tuple | None = None):
                   allowed=backoffice.allowed_category_ids(company),
                   contract_list=backoffice.contract_list(company),
                   jobsites=delivery.jobsites_of(company.id), zones=delivery.zone_choices(),
-                  zone_error=zone_error)
+                  zone_error=zone_error, crew_stores=storefronts.stores_of(company.id),
+                  openable=storefronts.openable(company.id), store_error=store_error)
+
+
+@bp.post("/customers/<int:company_id>/crew-stores")
+@allow(Role.STAFF_ADMIN)
+def open_crew_store(company_id: int):
+    """The seller opens an employee store for this customer: its company admin may then put
+    people there (README "Employee store")."""
+    company = customer_or_404(company_id)
+    return run(lambda: storefronts.open_store(current_user, company,
+                                              request.form.get("storefront", "")),
+               refused=lambda problem: _customer_page(customer_or_404(company_id),
+                                                      store_error=str(problem)),
+               done=lambda store: moved_on(
+                   _("%(store)s is open for %(company)s: their company admin can put people "
+                     "there.", store=store.name, company=company.name),
+                   url_for("staff.customer", company_id=company_id) + "#crew-stores-title"))
 
 
 @bp.post("/customers/<int:company_id>/jobsites/<int:unit_id>/zone")

@@ -233,6 +233,7 @@ class UserData:
     monthly_budget_cents: int | None = None
     email: str = ""
     yearly_allowance_cents: int | None = None
+    storefront_id: int | None = None  # an employee store (storefronts.crew checks it)
 
 
 def company_users(company_id: int) -> list[User]:
@@ -253,7 +254,8 @@ def _snapshot(user: User) -> dict:
     return {"name": user.name, "role": str(user.role), "unit_id": user.unit_id,
             "order_limit_cents": user.order_limit_cents,
             "monthly_budget_cents": user.monthly_budget_cents,
-            "yearly_allowance_cents": user.yearly_allowance_cents, "disabled": user.disabled}
+            "yearly_allowance_cents": user.yearly_allowance_cents,
+            "storefront_id": user.storefront_id, "disabled": user.disabled}
 
 
 def invite_user(admin, data: UserData, *, signed: bool = True) -> User:
@@ -272,7 +274,8 @@ def invite_user(admin, data: UserData, *, signed: bool = True) -> User:
     user = User(email=email, name=clean_line(data.name), company_id=admin.company_id, role=role,
                 unit_id=data.unit_id, order_limit_cents=data.order_limit_cents,
                 monthly_budget_cents=data.monthly_budget_cents,
-                yearly_allowance_cents=data.yearly_allowance_cents, password_hash="")
+                yearly_allowance_cents=data.yearly_allowance_cents,
+                storefront_id=data.storefront_id, password_hash="")
     db.session.add(user)
     db.session.flush()
     send_invitation(user, admin if signed else None)

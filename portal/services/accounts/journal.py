@@ -20,11 +20,13 @@ from portal.models import AuditEntry, User
 PAGE_SIZE = 30
 SHOWN = ("approval.approve", "approval.reject", "approval.trim", "user.invite", "user.update",
          "user.disable", "user.enable", "unit.create", "unit.update", "unit.archive",
-         "unit.restore", "rule.create", "rule.update", "rule.activate", "rule.deactivate")
+         "unit.restore", "rule.create", "rule.update", "rule.activate", "rule.deactivate",
+         "crew.assortment")
 USER_FIELDS = {"name": _l("name"), "role": _l("role"), "unit_id": _l("unit"),
                "order_limit_cents": _l("per-order limit"),
                "monthly_budget_cents": _l("monthly budget"),
-               "yearly_allowance_cents": _l("yearly allowance"), "disabled": _l("access")}
+               "yearly_allowance_cents": _l("yearly allowance"),
+               "storefront_id": _l("employee store"), "disabled": _l("access")}
 
 
 @dataclass(frozen=True)
@@ -100,4 +102,5 @@ def describe(action: str, detail: dict) -> str:
         "rule.update": _("Changed the approval rule %(name)s."),
         "rule.activate": _("Turned on the approval rule %(name)s."),
         "rule.deactivate": _("Turned off the approval rule %(name)s."),
+        "crew.assortment": _("Chose the crew's categories on %(name)s."),
     }.get(action, action) % {"name": name}

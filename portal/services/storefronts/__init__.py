@@ -175,7 +175,8 @@ def may_sign_in(user: User, front: Front) -> bool:
     return user.company is not None and storefront_of(user) == front.id
 
 
-# The back office's edits and the guests' checkout (they use the rules above).
+# The back office's edits, the employee stores' crews and the guests' checkout (they use the
+# rules above).
 from portal.services.storefronts.admin import (  # noqa: E402
     CURRENCIES,
     Row,
@@ -185,6 +186,21 @@ from portal.services.storefronts.admin import (  # noqa: E402
     rows,
     save,
     white_text_contrast,
+)
+from portal.services.storefronts.crew import (  # noqa: E402
+    assortment_choices,
+    assortment_of,
+    crew_counts,
+    crew_of,
+    invite_member,
+    movable,
+    move_member,
+    open_store,
+    openable,
+    remove_member,
+    set_assortment,
+    store_of,
+    stores_of,
 )
 from portal.services.storefronts.guests import (  # noqa: E402
     Details,
@@ -198,6 +214,9 @@ from portal.services.storefronts.guests import (  # noqa: E402
 )
 
 __all__ = ["CURRENCIES", "TRADE", "Details", "DetailsInvalid", "Front", "Row",
+           "assortment_choices", "assortment_of", "crew_counts", "crew_of",
+           "invite_member", "move_member", "movable", "open_store", "openable",
+           "remove_member", "set_assortment", "store_of", "stores_of",
            "StorefrontInvalid", "add_as_visitor", "all_fronts", "by_id", "choose", "currencies",
            "details_of", "find", "for_host", "forget", "forget_abandoned_guests", "is_guest",
            "may_sign_in", "normal_host",
