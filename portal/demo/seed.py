@@ -181,6 +181,10 @@ class DemoSeeder:
         from portal.demo.direct import seed_direct
 
         self.counts.update(seed_direct())
+        # A storefront in Switzerland, in CHF: its own price list, VAT and legal mentions.
+        from portal.demo.suisse import seed_suisse
+
+        self.counts.update(seed_suisse(self.password_hash))
         # The public-sector storefront: a school canteen under its framework contract.
         from portal.demo.public import seed_public
 

@@ -12,7 +12,7 @@ from portal.usecases import moved_on, run
 
 ADMIN = (Role.STAFF_ADMIN,)
 FIELDS = ("code", "kind", "name", "hosts", "language", "country", "currency", "brand_colour",
-          "price_list_id", "prices_with_vat", "active")
+          "price_list_id", "prices_with_vat", "active", "legal_mentions")
 
 
 @bp.app_template_global("storefront_kind_label")
@@ -32,8 +32,7 @@ def _form_page(front, typed=None, error=None, status_code=200):
     return render("storefronts/edit.html", status_code=status_code, front=front,
                   typed=typed, error=error,
                   price_lists=storefronts.price_list_choices(),
-                  kinds=[(k.value, kind_label(k)) for k in StorefrontKind
-                         if k != StorefrontKind.TRADE],
+                  kinds=[(k.value, kind_label(k)) for k in StorefrontKind],
                   currencies=[(c, c) for c in storefronts.CURRENCIES])
 
 

@@ -223,9 +223,15 @@ def update_customer(company: Company, staff: User, changes: CustomerChanges) -> 
     if changes.customer_group_id is not None and db.session.get(
             CustomerGroup, changes.customer_group_id) is None:
         raise DomainError(_("Choose a customer group from the list."))
-    if changes.price_list_id is not None and db.session.get(
-            PriceList, changes.price_list_id) is None:
-        raise DomainError(_("Choose a price list from the list."))
+    if changes.price_list_id is not None:
+        price_list = db.session.get(PriceList, changes.price_list_id)
+        if price_list is None:
+            raise DomainError(_("Choose a price list from the list."))
+        from portal.services.storefronts import list_currency_problem
+
+        problem = list_currency_problem(price_list, price_list.currency, company)
+        if problem:
+            raise DomainError(problem, field="price_list")
     if changes.status is not None and (
             changes.status not in EDITABLE_STATUSES or company.status not in EDITABLE_STATUSES):
         raise DomainError(_("This status cannot be set here."))

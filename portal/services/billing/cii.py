@@ -101,7 +101,8 @@ def _address(parent, postal_code: str, lines: list[str], city: str, country: str
 
 def legal_notes(invoice: Invoice, who: Seller) -> list[tuple[str, str | None]]:
     """(text, subject code) of the notes every invoice carries: the French B2B payment
-    mentions and, outside domestic VAT, the scheme's legal mention."""
+    mentions, outside domestic VAT the scheme's legal mention, and the legal mentions of the
+    storefront its order was placed on."""
     notes = []
     if who.legal_form:
         notes.append((f"{who.name}, {who.legal_form}", "REG"))
@@ -114,7 +115,19 @@ def legal_notes(invoice: Invoice, who: Seller) -> list[tuple[str, str | None]]:
     text = mention(invoice.tax_scheme)
     if text:
         notes.append((text, "TXD"))
+    local = storefront_mentions(invoice)
+    if local:
+        notes.append((local, "REG"))
     return notes
+
+
+def storefront_mentions(invoice: Invoice) -> str:
+    """The legal mentions of the storefront the invoice's order was placed on (the seller
+    in that country, as the seller's own settings are: read when the document is made)."""
+    from portal.services.storefronts import by_id
+
+    order = invoice.order
+    return by_id(order.storefront_id).legal_mentions if order is not None else ""
 
 
 def build_xml(invoice: Invoice, who: Seller | None = None) -> bytes:

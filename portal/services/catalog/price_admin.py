@@ -129,6 +129,13 @@ def list_settings(form: Mapping[str, str], today: date, current: PriceList | Non
     company = _customer(form.get("company"), errors)
     if current is not None and current.is_base and (valid_from or valid_until):
         errors["valid_from"] = _("The base list prices everyone at any date: no dates.")
+    if "currency" not in errors and (current is not None or company is not None):
+        # A list prices only where its currency is the storefront's (storefronts.admin).
+        from portal.services.storefronts import list_currency_problem
+
+        problem = list_currency_problem(current or PriceList(is_base=False), currency, company)
+        if problem:
+            errors["currency"] = problem
     if errors:
         raise FormInvalid(errors)
     return ListSettings(name, currency, valid_from, valid_until, group, company)

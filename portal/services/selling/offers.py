@@ -26,6 +26,7 @@ from portal.models.orders import TaxScheme
 from portal.services.selling.availability import Availability, availability, stock_holdings
 from portal.services.selling.deals import apply_deals, in_force
 from portal.services.selling.framework import Framework, is_public, standing
+from portal.services.selling.market import market_of
 from portal.services.selling.memo import per_request
 from portal.services.selling.pricing import local_today, read_prices
 from portal.services.selling.rules import (
@@ -164,7 +165,7 @@ class Shelf:
     def tax_rule(self, product: Product) -> TaxRule | None:
         """The VAT of `product` for this buyer: its class at the storefront, under the scheme
         the buyer's company country and VAT number give (domestic when there is none)."""
-        storefront = storefront_country()
+        storefront = market_of(self.buyer).country
         company = getattr(self.buyer, "company", None)
         scheme = scheme_for(company.country, company.legal_id, storefront) if company \
             else TaxScheme.DOMESTIC
@@ -183,9 +184,10 @@ class Shelf:
                 rows = db.session.execute(_CHAIN_LISTS, {
                     "contract_id": company.price_list_id,
                     "group_id": company.customer_group_id}).all()
-                # A list out of its dates does not apply: the chain falls through it.
+                # A list out of its dates or its storefront's currency (market.py) is skipped.
                 rows = [(pl, is_group) for pl, is_group in rows
-                        if in_force(pl.valid_from, pl.valid_until, self.today)]
+                        if in_force(pl.valid_from, pl.valid_until, self.today)
+                        and pl.currency == market_of(self.buyer).currency]
                 contract = company.price_list_id \
                     if any(pl.id == company.price_list_id for pl, _g in rows) else None
                 group_list = next((pl.id for pl, is_group in rows if is_group), None)
@@ -322,7 +324,7 @@ def _with_replacement(offer: Offer, replacement: Product) -> Offer:
 
 
 def storefront_country() -> str:
-    """The seller's country: its VAT rates apply (SELLER_COUNTRY, France by default)."""
+    """The seller's country, whose rates the trade portal applies (SELLER_COUNTRY: FR)."""
     if has_app_context():
         return current_app.config.get("SELLER_COUNTRY") or STOREFRONT_COUNTRY
     return STOREFRONT_COUNTRY

@@ -2,9 +2,11 @@
 rounding rule. Pure functions over plain values (no database, no request).
 
 Rate: a product carries a tax class (standard, intermediate, reduced, super-reduced, exempt);
-its rate is read in `RATES_BP` for the storefront's country (France: 20 / 10 / 5.5 / 2.1 / 0 %),
-in basis points (550 = 5.5 %). A class the table does not know for that country has no rate:
-the product cannot be sold there (`UnknownTaxClass`), never taxed at a guess.
+its rate is read in `RATES_BP` for the storefront's country (France: 20 / 10 / 5.5 / 2.1 / 0 %;
+Switzerland: 8.1 / 3.8 / 2.6 / 2.6 / 0 %), in basis points (550 = 5.5 %). A class the table
+does not know for that country has no rate: the product cannot be sold there
+(`UnknownTaxClass`), never taxed at a guess. The trade portal's country is the seller's
+(SELLER_COUNTRY); another storefront's is its own (`market`).
 
 Treatment (`scheme_for`), decided by the customer company's country and VAT number:
 - same country as the storefront, or an EU business without a valid VAT number: the
@@ -44,6 +46,11 @@ RATES_BP: dict[str, dict[TaxClass, int]] = {
            C.EXEMPT: 0},
     "BE": {C.STANDARD: 2100, C.INTERMEDIATE: 1200, C.REDUCED: 600, C.EXEMPT: 0},
     "DE": {C.STANDARD: 1900, C.REDUCED: 700, C.EXEMPT: 0},
+    # Switzerland (since 2024): 8.1 % normal; 3.8 % the special rate of accommodation (what
+    # France's intermediate class holds); 2.6 % reduced (food, books, medicines: France's
+    # reduced and super-reduced classes).
+    "CH": {C.STANDARD: 810, C.INTERMEDIATE: 380, C.REDUCED: 260, C.SUPER_REDUCED: 260,
+           C.EXEMPT: 0},
 }
 
 # VAT numbers after their country prefix (Greece's prefix is EL, its ISO code GR).

@@ -42,6 +42,7 @@ class Front:
     brand_colour: str
     price_list_id: int | None
     active: bool
+    legal_mentions: str = ""  # its footer's and its invoices' (the seller in that country)
 
     @property
     def is_trade(self) -> bool:
@@ -79,7 +80,7 @@ def _front(row: Storefront) -> Front:
     return Front(row.id, row.code, StorefrontKind(row.kind), row.name,
                  tuple(normal_host(h) for h in row.host_names()), row.language, row.country,
                  row.currency, row.prices_with_vat, row.brand_colour, row.price_list_id,
-                 row.active)
+                 row.active, row.legal_mentions or "")
 
 
 def _stamp() -> Path:
@@ -182,6 +183,7 @@ from portal.services.storefronts.admin import (  # noqa: E402
     Row,
     StorefrontInvalid,
     find,
+    list_currency_problem,
     price_list_choices,
     rows,
     save,
@@ -219,6 +221,7 @@ __all__ = ["CURRENCIES", "TRADE", "Details", "DetailsInvalid", "Front", "Row",
            "remove_member", "set_assortment", "store_of", "stores_of",
            "StorefrontInvalid", "add_as_visitor", "all_fronts", "by_id", "choose", "currencies",
            "details_of", "find", "for_host", "forget", "forget_abandoned_guests", "is_guest",
+           "list_currency_problem",
            "may_sign_in", "normal_host",
            "price_list_choices", "rows", "save", "save_details", "sells_to_visitors",
            "storefront_of", "visitor_terms", "white_text_contrast"]

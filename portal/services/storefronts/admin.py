@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Company, Order, PriceList, Storefront, StorefrontKind
-from portal.services import DomainError
+from portal.services import DomainError, selling
 from portal.services.storefronts import normal_host
 
 HEX_COLOUR = re.compile(r"^#[0-9a-f]{6}$")
@@ -107,6 +107,19 @@ def save(storefront_id: int | None, form: dict[str, str], used_host: str = "") -
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise StorefrontInvalid(_("The country is its two-letter code, for example FR or CH."),
                                 field="country")
+    if country not in selling.RATES_BP:
+        # Its VAT rates are the country's: a country without them could sell nothing.
+        raise StorefrontInvalid(_("The portal knows no VAT rates for %(country)s: choose one "
+                                  "of %(known)s.", country=country,
+                                  known=", ".join(selling.RATES_BP)), field="country")
+    base = db.session.scalar(select(PriceList).where(PriceList.is_base.is_(True)).limit(1))
+    if storefront_id == 1 and base is not None and base.currency != currency:
+        raise StorefrontInvalid(_("The base price list is in %(list)s: the trade portal sells "
+                                  "in it.", list=base.currency), field="currency")
+    legal = form.get("legal_mentions", "").strip()
+    if len(legal) > 2000:
+        raise StorefrontInvalid(_("The legal mentions hold 2000 characters at most."),
+                                field="legal_mentions")
     price_list_id = None
     if form.get("price_list_id"):
         raw = form["price_list_id"]
@@ -133,7 +146,8 @@ def save(storefront_id: int | None, form: dict[str, str], used_host: str = "") -
         if db.session.scalar(select(Storefront.id).where(Storefront.code == code)):
             raise StorefrontInvalid(_("Another storefront has this code."), field="code")
         kind = form.get("kind", "")
-        if kind not in {k.value for k in StorefrontKind} or kind == StorefrontKind.TRADE:
+        # Another trade storefront: trade buyers in another country or currency.
+        if kind not in {k.value for k in StorefrontKind}:
             raise StorefrontInvalid(_("Choose what kind of storefront it is."), field="kind")
         front = Storefront(code=code, kind=StorefrontKind(kind))
         db.session.add(front)
@@ -143,9 +157,40 @@ def save(storefront_id: int | None, form: dict[str, str], used_host: str = "") -
             raise StorefrontInvalid(_("This storefront no longer exists."))
     front.name, front.brand_colour, front.currency = name, colour, currency
     front.language, front.country, front.price_list_id = language, country, price_list_id
-    front.hosts = hosts
+    front.hosts, front.legal_mentions = hosts, legal
     front.prices_with_vat = form.get("prices_with_vat") == "1"
     # The trade portal stays open: it serves the back office.
     front.active = front.id == 1 or form.get("active") == "1"
     db.session.flush()
     return front
+
+
+def list_currency_problem(price_list: PriceList, currency: str,
+                          company: Company | None = None) -> str | None:
+    """Why `price_list`, in `currency`, cannot price where it is used (a message), or None.
+    A list prices only in its own currency, which must be the currency of the storefront it
+    sells on: the base list the trade portal's, a storefront's visitors' list that
+    storefront's, a company's contract list its storefront's (`company`: one about to get
+    it)."""
+    fronts = {f.id: f for f in db.session.scalars(select(Storefront))}
+    trade = fronts.get(1)
+    if price_list.is_base and trade is not None and trade.currency != currency:
+        return _("The base list prices the trade portal, which sells in %(front)s.",
+                 front=trade.currency)
+    for front in fronts.values():
+        if price_list.id is not None and front.price_list_id == price_list.id \
+                and front.currency != currency:
+            return _("%(name)s shows this list to its visitors in %(front)s.", name=front.name,
+                     front=front.currency)
+    holders = [company] if company is not None else []
+    if price_list.id is not None:
+        holders += db.session.scalars(select(Company).where(
+            Company.price_list_id == price_list.id).limit(200))
+    for holder in holders:
+        front = fronts.get(holder.storefront_id)
+        if front is not None and front.currency != currency:
+            return _("%(company)s buys on %(name)s, in %(front)s: its price list must be in "
+                     "%(front)s, not %(list)s.", company=holder.name, name=front.name,
+                     front=front.currency, list=currency)
+    return None
+
