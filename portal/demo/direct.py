@@ -1,6 +1,7 @@
 """The demo's consumer storefront: "Direct Chantier" (host direct.localhost), where anyone
 buys protective equipment, tools and hardware without an account, at public prices shown with
-VAT, and pays by bank transfer (README "Storefronts").
+VAT, has it delivered or collects it at the Lyon or Marseille counter (click-and-collect), and
+pays by bank transfer or at collection (README "Storefronts").
 
 Its price list "PUBLIC" prices those categories at the general list's prices plus 30 %, tier
 for tier (the same selling units and case quantities). Nothing is drawn at random, so the
@@ -12,11 +13,23 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Category, PriceList, PriceTier, Product, Storefront, StorefrontKind
+from portal.models import (
+    Category,
+    PriceList,
+    PriceTier,
+    Product,
+    Storefront,
+    StorefrontKind,
+    Warehouse,
+)
 
 HOST = "direct.localhost"
 SOLD = ("epi", "outillage", "quincaillerie")  # top categories (their sub-categories follow)
 MARKUP_BP = 13000  # public price = general list's unit price + 30 %
+COLLECTION_POINTS = {
+    "LYO": "lun.-ven. 7 h-12 h et 13 h 30-17 h 30, sam. 8 h-12 h",
+    "MAR": "lun.-ven. 7 h 30-12 h et 13 h 30-17 h",
+}
 
 
 def seed_direct() -> dict[str, int]:
@@ -41,5 +54,10 @@ def seed_direct() -> dict[str, int]:
                               name="Direct Chantier", hosts=HOST, language="fr", country="FR",
                               currency="EUR", prices_with_vat=True, brand_colour="#7a1f1f",
                               price_list_id=public.id, active=True))
+    # Click-and-collect: consumers may collect at the Lyon and Marseille platforms' counters.
+    for warehouse in db.session.scalars(select(Warehouse).where(
+            Warehouse.code.in_(COLLECTION_POINTS))):
+        warehouse.collection_point = True
+        warehouse.opening_hours = COLLECTION_POINTS[warehouse.code]
     db.session.flush()
-    return {"public price tiers": len(rows)}
+    return {"public price tiers": len(rows), "collection points": len(COLLECTION_POINTS)}

@@ -15,7 +15,7 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.sql.expression import true
+from sqlalchemy.sql.expression import false, true
 
 from portal.extensions import db
 from portal.models.base import UTCDateTime, str_enum, trigram_index, utcnow
@@ -125,6 +125,10 @@ class Warehouse(db.Model):
     working_days: Mapped[str] = mapped_column(String(7), default="12345",
                                               server_default="12345")
     holidays_closed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # A branch where consumers collect their orders (click-and-collect), and its opening
+    # hours as the seller writes them ("lun.-ven. 7 h-12 h, 13 h 30-17 h").
+    collection_point: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    opening_hours: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class DeliveryZone(db.Model):

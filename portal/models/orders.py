@@ -111,6 +111,11 @@ class Order(db.Model):
     quote_id: Mapped[int | None] = mapped_column(ForeignKey("quotes.id"), unique=True)
     # The terms of sale the buyer accepted when placing it (none published then: empty).
     terms_version_id: Mapped[int | None] = mapped_column(ForeignKey("terms_versions.id"))
+    # Click-and-collect: the branch the buyer collects it at (None: delivered), and whether it
+    # is paid there, at the counter, rather than by transfer before it is prepared.
+    collect_warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    pay_at_collection: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())
 
     company: Mapped[Company] = relationship()
     unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
@@ -129,6 +134,7 @@ class Order(db.Model):
     quote: Mapped[Quote | None] = relationship(back_populates="order")
     terms_version: Mapped[TermsVersion | None] = relationship()
     framework_contract: Mapped[FrameworkContract | None] = relationship()
+    collect_warehouse: Mapped[Warehouse | None] = relationship()
 
 
 class OrderLine(db.Model):

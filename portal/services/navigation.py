@@ -19,6 +19,7 @@ class Tab:
     # Endpoint prefixes of the pages this tab is "current" on (the longest match wins).
     sections: tuple[str, ...]
     spare: bool = False  # left out when the bar would hold more than MAX_TABS
+    trade: bool = False  # a trade buyer's tool, not shown on a consumer storefront
 
 
 # Five French labels fit side by side at 360 px ("Validations", "Commandes" need ~70 px);
@@ -28,11 +29,11 @@ MAX_TABS = 5
 
 CUSTOMER_TABS = (
     Tab("catalog.index", _l("Catalog"), "search", ("catalog.",)),
-    Tab("quick_order.index", _l("Quick order"), "bolt", ("quick_order.",)),
+    Tab("quick_order.index", _l("Quick order"), "bolt", ("quick_order.",), trade=True),
     # Deciders get Approvals instead; the catalog page links to their lists.
-    Tab("lists.index", _l("Lists"), "list", ("lists.",), spare=True),
+    Tab("lists.index", _l("Lists"), "list", ("lists.",), spare=True, trade=True),
     Tab("orders.index", _l("Orders"), "orders", ("orders.",)),
-    Tab("approvals.index", _l("Approvals"), "check", ("approvals.",)),
+    Tab("approvals.index", _l("Approvals"), "check", ("approvals.",), trade=True),
     Tab("cart.index", _l("Cart"), "cart", ("cart.", "checkout.")),
 )
 STAFF_TABS = (
@@ -49,6 +50,8 @@ def bottom_tabs(user: User) -> tuple[Tab, ...]:
     """The tabs of pages this user may open: asked of the views' own `@allow` declarations,
     so a tab never leads to "you may not do that"."""
     tabs = STAFF_TABS if user.is_staff else CUSTOMER_TABS
+    if not user.is_staff and consumer(user):
+        tabs = tuple(tab for tab in tabs if not tab.trade)
     shown = tuple(tab for tab in tabs if may_open(user, tab.endpoint))
     if len(shown) > MAX_TABS:
         shown = tuple(tab for tab in shown if not tab.spare)
@@ -76,10 +79,20 @@ def cart_count(user: User) -> int:
     return db.session.scalar(_CART_COUNT, {"user_id": user.id}) or 0
 
 
+def consumer(user: User) -> bool:
+    """A person of a consumer storefront (a guest, a private customer): consumer wording, no
+    trade tools (quick order, lists, approvals, jobsites)."""
+    from portal.services import storefronts
+
+    return user.company_id is not None and \
+        storefronts.by_id(storefronts.storefront_of(user)).is_consumer
+
+
 def header_facts(user: User) -> dict:
+    private = consumer(user)
     return {
-        "company": user.company.name if user.company else None,
-        "jobsite": user.last_jobsite.name if user.last_jobsite else None,
+        "company": user.company.name if user.company and not private else None,
+        "jobsite": user.last_jobsite.name if user.last_jobsite and not private else None,
         "cart_count": cart_count(user),
         "tabs": bottom_tabs(user),
     }

@@ -86,9 +86,12 @@ def test_an_address_that_has_an_account_is_never_attached(app, client, world):
 
 def test_a_refused_add_makes_no_guest(app, client, world):
     _direct(world)
-    screws = world.products["screws"]  # not on the public list
+    screws = world.products["screws"]  # not on the public list: not sold there at all
     answer = client.post(f"/shop/cart/{screws.id}", base_url=DIRECT, data={"qty": "1"})
-    assert answer.status_code == 303
+    assert answer.status_code == 404
+    bad_quantity = client.post(f"/shop/cart/{world.products['cement'].id}", base_url=DIRECT,
+                               data={"qty": "zéro"})
+    assert bad_quantity.status_code == 303
     assert db.session.scalar(select(func.count()).select_from(Company)) == 2  # A and B
     assert client.post("/shop/cart/999999", base_url=DIRECT).status_code == 404
     # The trade portal has no visitor cart.

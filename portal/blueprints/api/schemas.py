@@ -58,6 +58,11 @@ class Person(BaseModel):
     email: str
 
 
+class Branch(Party):
+    code: str
+    city: str
+
+
 class Delivery(BaseModel):
     jobsite: Party | None = None
     ship_to: str
@@ -65,6 +70,9 @@ class Delivery(BaseModel):
     window: str
     notes: str
     requested_date: date | None = None
+    collect_at: Branch | None = Field(default=None, description="Click-and-collect: the "
+                                      "branch it is collected at (null: delivered).")
+    pay_at_collection: bool = Field(default=False, description="Paid at the branch's counter.")
 
 
 class OrderLineOut(BaseModel):

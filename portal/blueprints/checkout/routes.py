@@ -22,7 +22,8 @@ from portal.usecases import run
 
 # Longest text shown back in each field (what is typed stays, bounded). The rules judge the
 # whole text: a cut could turn "2027-01-26      x" into a valid date.
-FIELDS = {"place": 40, "requested_date": 20, "po_number": 200, "notes": 4000, "token": 100}
+FIELDS = {"place": 40, "requested_date": 20, "po_number": 200, "notes": 4000, "token": 100,
+          "payment": 20}
 
 
 # A public buyer's service code (services/contracts).
@@ -46,9 +47,14 @@ def _page(form: ordering.CheckoutForm, errors: dict | None = None, status: int =
     places = ordering.delivery_places(current_user)
     chosen = next((p for p in places if p.key == form.place), None)
     summary = ordering.summarize(current_user, now,
-                                     jobsite_id=chosen.jobsite_id if chosen else None)
+                                 jobsite_id=chosen.jobsite_id if chosen else None,
+                                 collect_at=chosen.warehouse_id if chosen else None)
     return render("checkout/index.html", status_code=status, form=form, errors=errors or {},
                   places=places, summary=summary, company=current_user.company,
+                  collects=ordering.collects(current_user),
+                  ready={p.key: ordering.summarize(current_user, now, collect_at=p.warehouse_id
+                                                   ).ready_on
+                         for p in places if p.warehouse_id is not None},
                   credit=credit.preview(current_user.company, summary.total_cents),
                   terms=ordering.payment_terms_label(current_user.company.payment_terms),
                   earliest=ordering.earliest_date(ordering.local_today(now)))
@@ -60,6 +66,9 @@ def _confirmation(order, needs) -> str:
                  who=needs[0].approver_label)
     if order.status == OrderStatus.PENDING_APPROVAL:
         return _("Order %(number)s is waiting for approval.", number=order.number)
+    if order.pay_at_collection and order.status == OrderStatus.SUBMITTED:
+        return _("Order %(number)s placed. We tell you by e-mail when it is ready to collect; "
+                 "you pay it at the branch.", number=order.number)
     if order.status == OrderStatus.AWAITING_PAYMENT:
         return _("Order %(number)s placed. We prepare it once its payment is received: the "
                  "bank details are below.", number=order.number)

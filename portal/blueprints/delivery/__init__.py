@@ -17,6 +17,24 @@ def order_line_parts(line) -> tuple:
                        line.promised_date, line.backorder_date)
 
 
+@bp.app_template_global()
+def collect_from(order):
+    """The day every unit of an order collected at a branch is there (its last line's
+    promised or backorder date)."""
+    days = [day for line in order.lines
+            for day in (line.promised_date, line.backorder_date if line.backordered_qty else None)
+            if day is not None]
+    return max(days) if days else None
+
+
+@bp.app_template_global()
+def collect_label(place: str) -> str:
+    """"Retrait en agence : Lyon" (services/ordering)."""
+    from portal.services.ordering import collect_label
+
+    return collect_label(place)
+
+
 @bp.app_template_global("cutoff_text")
 def _cutoff_text(minutes: int) -> str:
     from portal.services.delivery import cutoff_text

@@ -79,7 +79,9 @@ def warehouses():
 @allow(ADMIN)
 def warehouse_edit(warehouse_id: int):
     warehouse = delivery.find_warehouse(warehouse_id) or abort(404)
-    form = {k: request.form.get(k, "")[:40] for k in ("cutoff", "working_days", "holidays")}
+    form = {k: request.form.get(k, "")[:40] for k in ("cutoff", "working_days", "holidays",
+                                                      "collection_point")}
+    form["opening_hours"] = request.form.get("opening_hours", "")[:400]
     return run(lambda: delivery.set_calendar(warehouse, current_user, form),
                refused=lambda problem: _warehouses_page(
                    errors=getattr(problem, "errors", {}) or {"cutoff": str(problem)},

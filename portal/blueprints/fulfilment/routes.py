@@ -125,6 +125,16 @@ def backorder(order_id: int, line_id: int):
         order, line, current_user, qty, expected, _now()), _("Backorder saved."), invalid)
 
 
+@bp.post("/orders/<int:order_id>/collected")
+@allow(HANDS)
+def collected(order_id: int):
+    """A collection order handed over at its branch (and paid there when it is paid at
+    collection): every unit leaves the branch's stock, the order is delivered."""
+    order = _order_or_404(order_id)
+    return _transition(order_id, lambda: service.mark_collected(order, current_user, _now()),
+                       _("Order %(number)s collected.", number=order.number))
+
+
 @bp.post("/orders/<int:order_id>/deliver")
 @allow(HANDS)
 def deliver(order_id: int):

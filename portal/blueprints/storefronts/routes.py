@@ -57,6 +57,14 @@ def visitor_shop() -> bool:
 
 
 @bp.app_template_global()
+def consumer_shop() -> bool:
+    """This page is on a consumer storefront: consumer wording, no trade features (quote
+    requests, quick order, lists, PO numbers...)."""
+    front = g.get("storefront")
+    return front is not None and front.is_consumer
+
+
+@bp.app_template_global()
 def storefront_name(storefront_id: int) -> str:
     """An order's storefront, named on staff pages (from memory, no query)."""
     return storefronts.by_id(storefront_id).name

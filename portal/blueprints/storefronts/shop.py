@@ -54,7 +54,7 @@ def add(product_id: int):
 
 def _details_page(details, errors=None, status_code=200):
     return render("storefronts/details.html", status_code=status_code, details=details,
-                  errors=errors or {})
+                  errors=errors or {}, collects=storefronts.collects_somewhere())
 
 
 @bp.route("/shop/details", methods=["GET", "POST"])

@@ -123,8 +123,10 @@ def issued(invoice: Invoice, order: Order, now: datetime, *, notify: bool = True
         # The transfer was recorded before the order reached the warehouse.
         db.session.add(InvoicePayment(invoice_id=invoice.id, company_id=order.company_id,
                                       amount_cents=invoice.total_cents, received_on=now.date(),
-                                      reference=_("Prepayment of order %(number)s",
-                                                  number=order.number),
+                                      reference=_("Paid at collection of order %(number)s",
+                                                  number=order.number)
+                                      if order.pay_at_collection else
+                                      _("Prepayment of order %(number)s", number=order.number),
                                       recorded_at=now))
     if notify:
         from portal.services.billing.mailing import invoice_issued

@@ -224,7 +224,10 @@ def brands(user, now: float | None = None) -> list[str]:
     """
     now = time.monotonic() if now is None else now
     restricted = restriction_clause(user) is not None
-    key = (db.engine.url.render_as_string(), user.company_id if restricted else None)
+    # A storefront's own list restricts its visitors too (they have no company id).
+    key = (db.engine.url.render_as_string(), user.company_id if restricted else None,
+           getattr(getattr(user, "company", None), "price_list_id", None) if restricted
+           else None)
     cached = _brands_cache.get(key)
     if cached and now - cached[0] < BRANDS_TTL_SECONDS:
         return cached[1]

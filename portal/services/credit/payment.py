@@ -46,6 +46,8 @@ def await_payment(order: Order, actor, now: datetime) -> bool:
     """A submitted order on prepayment terms waits for its payment. True when it does."""
     if order.status != OrderStatus.SUBMITTED or order.payment_terms != PaymentTerms.PREPAY:
         return False
+    if order.pay_at_collection:
+        return False  # paid at the branch's counter when collected: prepared at once
     order.status = OrderStatus.AWAITING_PAYMENT
     db.session.add(new_event(order.id, "awaiting_payment",
                              {"amount": order.total_cents, "currency": order.currency,

@@ -7,6 +7,7 @@ every line, the cut-off countdown, substitutes.
 - `stock`: reserve on placing, release on cancel/reject, fit after trims and shipments,
   refuse an over-shipment.
 - `substitutes`: the seller's substitute list and what a buyer may be offered instead.
+- `collection`: the branches where consumers collect (click-and-collect) and their route.
 """
 
 from portal.services.delivery.admin import (
@@ -16,6 +17,7 @@ from portal.services.delivery.admin import (
     set_calendar,
     warehouse_rows,
 )
+from portal.services.delivery.collection import Branch, branch, branches, collection_route
 from portal.services.delivery.dates import (
     Calendar,
     Countdown,
@@ -32,9 +34,11 @@ from portal.services.delivery.promise import (
     Zone,
     calendar_of,
     countdown_for,
+    countdown_on,
     line_parts,
     local,
     now,
+    order_route,
     route,
     serving_warehouse_id,
     sites,
@@ -83,5 +87,6 @@ __all__ = [
     "set_substitutes", "substitutes_of", "swap_line",
     "order_parts", "CalendarInvalid", "cutoff_text", "find_warehouse", "set_calendar",
     "warehouse_rows", "find_zone", "save_zone", "zone_choices", "zones_by_warehouse",
+    "Branch", "branch", "branches", "collection_route", "countdown_on", "order_route",
     "delete_zone", "jobsite_of", "jobsites_in", "jobsites_of", "set_jobsite_zone", "zone_name",
 ]

@@ -1,4 +1,5 @@
-"""Staff settings of the delivery promise: each warehouse's cut-off and working days."""
+"""Staff settings of the delivery promise: each warehouse's cut-off and working days, and
+whether consumers collect orders there (click-and-collect) with its opening hours."""
 
 from __future__ import annotations
 
@@ -33,10 +34,22 @@ def find_warehouse(warehouse_id: int) -> Warehouse | None:
     return db.session.get(Warehouse, warehouse_id)
 
 
+HOURS_MAX = 200
+
+
 def set_calendar(warehouse: Warehouse, actor, form: Mapping[str, str]) -> Warehouse:
     """Cut-off ("14:00", "14 h 30"), working days ("12345") and whether public holidays are
-    closed ("1"/"0"); a field that does not parse is refused there, nothing changed."""
+    closed ("1"/"0"); whether consumers may collect there ("collection_point" "1") and its
+    opening hours (free text, needed for a collection point). A field that does not parse is
+    refused there, nothing changed."""
     errors = {}
+    collection_point = form.get("collection_point") == "1"
+    hours = " ".join(str(form.get("opening_hours") or "").split())
+    if len(hours) > HOURS_MAX:
+        errors["opening_hours"] = _("Keep the opening hours under %(max)s characters.",
+                                    max=HOURS_MAX)
+    elif collection_point and not hours:
+        errors["opening_hours"] = _("Give the opening hours: customers who collect read them.")
     try:
         cutoff = parse_cutoff(form.get("cutoff"))
     except ValueError:
@@ -56,5 +69,9 @@ def set_calendar(warehouse: Warehouse, actor, form: Mapping[str, str]) -> Wareho
         record(actor, "warehouse.calendar", warehouse,
                {"cutoff": cutoff_text(cutoff), "working_days": days,
                 "holidays_closed": warehouse.holidays_closed})
+    if (warehouse.collection_point, warehouse.opening_hours) != (collection_point, hours):
+        warehouse.collection_point, warehouse.opening_hours = collection_point, hours
+        record(actor, "warehouse.collection", warehouse,
+               {"collection_point": collection_point, "opening_hours": hours})
     forget()
     return warehouse

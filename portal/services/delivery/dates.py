@@ -7,6 +7,7 @@ of a line. Plain values in, plain values out; `now` is always given (the seller'
 - What is not waits for the product's lead time in working days on top (`lead_date`).
 - A jobsite in a farther delivery zone (`Calendar.zoned`) waits `transit_days` working days
   more, is delivered only on the zone's weekdays, and the zone may have its own cut-off.
+- Collected at a branch (`Calendar.collected`): ready the day it would leave, no transit.
 - A line is split over the warehouses that hold it, the serving one first, then the rest on
   its lead time (`split`); parts on the same day are merged.
 """
@@ -71,6 +72,8 @@ class Calendar:
     holidays_closed: bool = True
     transit_days: int = 0  # working days on the road beyond the next one (a delivery zone)
     delivery_days: frozenset[int] | None = None  # the zone's truck days (None: every day)
+    # Collected at the warehouse (click-and-collect): ready the day it would leave, no road.
+    collected: bool = False
 
     def zoned(self, transit_days: int = 0, cutoff_minutes: int | None = None,
               delivery_days: str | None = None, own_cutoff: bool = True) -> Calendar:
@@ -128,6 +131,8 @@ class Calendar:
 
     def lead_date(self, now: datetime, lead_days: int) -> date:
         """Delivery of what must first come in: `lead_days` working days more."""
+        if self.collected:
+            return self._later(self.dispatch_day(now), max(0, lead_days))
         arrives = self._later(self.dispatch_day(now), 1 + self.transit_days + max(0, lead_days))
         return self._truck_day(arrives)
 

@@ -8,7 +8,7 @@ Warehouses are read once per request (one statement); everything else is the pur
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -59,6 +59,9 @@ class Site:
     name: str
     calendar: Calendar
     zones: dict[int, Zone] = field(default_factory=dict)
+    city: str = ""
+    collection_point: bool = False  # consumers may collect their orders there
+    opening_hours: str = ""
 
 
 def _load() -> dict[int, Site]:
@@ -71,7 +74,8 @@ def _load() -> dict[int, Site]:
     for w, z in rows:
         site = found.get(w.id) or found.setdefault(w.id, Site(
             w.id, w.code, w.name, Calendar.of(w.cutoff_minutes, w.working_days,
-                                              w.holidays_closed)))
+                                              w.holidays_closed),
+            city=w.city, collection_point=w.collection_point, opening_hours=w.opening_hours))
         if z is not None:
             site.zones[z.id] = Zone(z.id, w.id, z.name, z.transit_days, z.cutoff_minutes,
                                     z.delivery_days)
@@ -102,6 +106,8 @@ class Route:
 
     warehouse_id: int | None
     zone: Zone | None = None
+    # Collected at this warehouse (a branch): only its own stock, ready with no transit.
+    collect: bool = False
 
     def calendar(self, warehouse_id: int | None = None) -> Calendar:
         """The calendar of a part leaving `warehouse_id` (default: the serving one) for the
@@ -109,6 +115,8 @@ class Route:
         serving warehouse only."""
         wid = self.warehouse_id if warehouse_id is None else warehouse_id
         base = calendar_of(wid)
+        if self.collect:
+            return replace(base, collected=True)
         if self.zone is None:
             return base
         return base.zoned(self.zone.transit_days, self.zone.cutoff_minutes,
@@ -126,6 +134,14 @@ def route(company, jobsite=None) -> Route:
     return Route(next(iter(sites()), None))
 
 
+def order_route(order) -> Route:
+    """Where an order is served from: the branch it is collected at (its stock alone, no
+    transit), else its jobsite's route."""
+    if getattr(order, "collect_warehouse_id", None) is not None:
+        return Route(order.collect_warehouse_id, None, collect=True)
+    return route(order.company, order.jobsite)
+
+
 def serving_warehouse_id(company, jobsite=None) -> int | None:
     """The warehouse that serves the jobsite (see `route`)."""
     return route(company, jobsite).warehouse_id
@@ -140,8 +156,8 @@ def warehouse_order(serving: int | None) -> list[int]:
 def line_parts(offer, quantity: int, serving: Route, moment: datetime) -> tuple[Part, ...]:
     """The dated parts of `quantity` of an offer, served from `serving` first."""
     held = dict(offer.holdings)
-    holdings = [(serving.calendar(wid), held[wid])
-                for wid in warehouse_order(serving.warehouse_id) if wid in held]
+    order = [serving.warehouse_id] if serving.collect else warehouse_order(serving.warehouse_id)
+    holdings = [(serving.calendar(wid), held[wid]) for wid in order if wid in held]
     return split(quantity, holdings, local(moment), serving.calendar(),
                  offer.product.lead_time_days)
 
@@ -150,7 +166,12 @@ def countdown_for(company, jobsite=None,
                   moment: datetime | None = None) -> tuple[Site, Countdown] | None:
     """The serving warehouse and its cut-off countdown at `moment` (the jobsite's zone's
     cut-off and dates when it is in one); None without warehouses."""
-    serving = route(company, jobsite)
-    if serving.warehouse_id is None:
+    return countdown_on(route(company, jobsite), moment)
+
+
+def countdown_on(serving: Route, moment: datetime | None = None
+                 ) -> tuple[Site, Countdown] | None:
+    """The cut-off countdown of a route (a delivery or a collection at a branch)."""
+    if serving.warehouse_id is None or serving.warehouse_id not in sites():
         return None
     return sites()[serving.warehouse_id], countdown(local(moment or now()), serving.calendar())

@@ -66,11 +66,13 @@ def _hold(row: Stock, units: int) -> int:
 
 def reserve_order(order: Order, now: datetime) -> None:
     """Hold stock for each line of a new order and date each line's parts."""
-    serving = promise.route(order.company, order.jobsite)
+    serving = promise.order_route(order)
     rows = _lock(line.product_id for line in order.lines)
     calendars = {wid: serving.calendar(wid) for wid in promise.sites()}
     local = promise.local(now)
-    order_ids = promise.warehouse_order(serving.warehouse_id)
+    # Collected at a branch: only the branch's stock is held; the rest comes there.
+    order_ids = [serving.warehouse_id] if serving.collect \
+        else promise.warehouse_order(serving.warehouse_id)
     db.session.flush()
     for line in order.lines:
         left, holdings = line.quantity, []

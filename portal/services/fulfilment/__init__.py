@@ -1,9 +1,9 @@
 """Fulfilment of orders by the seller's staff.
 
 `rules` holds the state machine as a pure table (which action, from which status, by which
-role) and the shipment rules; `actions` the use cases that apply them; `proof` the proof of
-delivery of a shipment; `queue` the listing (`queue_page`, the staff's order page and the home
-card's count).
+role) and the shipment rules; `actions` the use cases that apply them; `collection` an order
+collected at its branch (click-and-collect); `proof` the proof of delivery of a shipment;
+`queue` the listing (`queue_page`, the staff's order page and the home card's count).
 """
 
 from portal.models.labels import ORDER_STATUS_LABELS as STATUS_LABELS
@@ -21,6 +21,7 @@ from portal.services.fulfilment.actions import (
     shipment_proposal,
     shipment_warehouse,
 )
+from portal.services.fulfilment.collection import mark_collected
 from portal.services.fulfilment.proof import Photo, record_delivery, store_photo
 from portal.services.fulfilment.queue import (
     open_count,
@@ -43,6 +44,7 @@ __all__ = [
     "open_count", "order_for_staff", "queue_page", "recent_events", "statuses_for", "warehouses",
     "OPEN_STATUSES", "STATUS_LABELS", "TRANSITIONS", "Action", "Conflict", "Forbidden",
     "ShipmentInvalid", "Verdict", "allowed_actions", "backorder_line", "cancel", "confirm",
-    "mark_delivered", "record_shipment", "shipment_proposal", "status_label", "verdict",
+    "mark_collected", "mark_delivered", "record_shipment", "shipment_proposal", "status_label",
+    "verdict",
     "Photo", "notify", "record_delivery", "shipment_warehouse", "store_photo",
 ]

@@ -97,7 +97,15 @@ def _simple(order: Order, actor: User, action: Action, code: str, now: datetime)
 
 
 def confirm(order: Order, actor: User, now: datetime) -> None:
-    _simple(order, actor, Action.CONFIRM, "confirmed", now)
+    if order.collect_warehouse_id is None:
+        _simple(order, actor, Action.CONFIRM, "confirmed", now)
+        return
+    # Collected at a branch: prepared there, so confirming it tells the buyer to come.
+    _require(order, Action.CONFIRM, actor)
+    _move(order, order.status, OrderStatus.CONFIRMED, now)
+    branch = db.session.get(Warehouse, order.collect_warehouse_id)
+    notify.record(order, actor, "status", OrderStatus.CONFIRMED, "ready_to_collect",
+                  {"place": branch.city or branch.name, "hours": branch.opening_hours}, now)
 
 
 def mark_delivered(order: Order, actor: User, now: datetime) -> None:
@@ -149,8 +157,11 @@ def shipment_proposal(order: Order) -> ShipmentProposal:
 
 
 def record_shipment(order: Order, actor: User, raw_quantities: dict[int, str], carrier: str,
-                    tracking: str, warehouse_id, now: datetime) -> Shipment:
-    """Ship some quantity of some lines; the order becomes partially shipped or shipped."""
+                    tracking: str, warehouse_id, now: datetime, *,
+                    tell_buyer: bool = True) -> Shipment:
+    """Ship some quantity of some lines; the order becomes partially shipped or shipped.
+    `tell_buyer=False`: no timeline entry nor e-mail (the caller writes its own: a
+    collection)."""
     _require(order, Action.SHIP, actor)
     carrier, tracking = (carrier or "").strip(), (tracking or "").strip()
     if len(carrier) > 80 or len(tracking) > 80:
@@ -182,6 +193,8 @@ def record_shipment(order: Order, actor: User, raw_quantities: dict[int, str], c
     billing.invoice_shipment(order, [(lines[line_id], qty) for line_id, qty in plan.quantities],
                              shipment, now)
     units = sum(q for _line, q in plan.quantities)
+    if not tell_buyer:
+        return shipment
     notify.record(order, actor, "shipment", plan.next_status, "shipped", {
         "lines": len(plan.quantities), "units": units, "carrier": carrier, "tracking": tracking,
         "partial": plan.next_status == OrderStatus.PARTIALLY_SHIPPED}, now)
@@ -205,8 +218,9 @@ def _warehouse(raw) -> Warehouse | None:
 
 
 def _serving(order: Order) -> Warehouse | None:
-    """No warehouse chosen: the one that serves the order's jobsite or company."""
-    wid = delivery.serving_warehouse_id(order.company, order.jobsite)
+    """No warehouse chosen: the branch it is collected at, else the one that serves the
+    order's jobsite or company."""
+    wid = delivery.order_route(order).warehouse_id
     return db.session.get(Warehouse, wid) if wid is not None else None
 
 

@@ -60,7 +60,8 @@ def queue(statuses, warehouse_id: int | None = None, page: int = 1,
         ids.order_by(Order.placed_at, Order.id).offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE + 1)))
     orders = {o.id: o for o in db.session.scalars(
-        select(Order).where(Order.id.in_(page_ids)).options(joinedload(Order.company)))}
+        select(Order).where(Order.id.in_(page_ids)).options(
+            joinedload(Order.company), joinedload(Order.collect_warehouse)))}
     totals = {order_id: (lines, remaining) for order_id, lines, remaining in db.session.execute(
         select(OrderLine.order_id, func.count(OrderLine.id),
                func.sum(OrderLine.quantity - OrderLine.shipped_qty))
@@ -79,6 +80,7 @@ def order_for_staff(order_id: int) -> Order | None:
     return db.session.scalar(
         select(Order).where(Order.id == order_id).options(
             joinedload(Order.company), joinedload(Order.placed_by), joinedload(Order.jobsite),
+            joinedload(Order.collect_warehouse),
             selectinload(Order.lines),
             selectinload(Order.shipments).selectinload(Shipment.lines),
             selectinload(Order.shipments).joinedload(Shipment.warehouse),

@@ -60,7 +60,7 @@ def _loaded(query):
     # the ~10 lines of each of 500 orders was most of a page's time.
     return query.options(
         selectinload(Order.company), selectinload(Order.unit), selectinload(Order.jobsite),
-        selectinload(Order.placed_by))
+        selectinload(Order.placed_by), selectinload(Order.collect_warehouse))
 
 
 def orders_page(company_id: int | None, *, cursor: str | None = None,
@@ -144,6 +144,14 @@ def _party(obj):
     return {"id": obj.id, "name": obj.name} if obj is not None else None
 
 
+def _branch(warehouse):
+    """The branch a click-and-collect order is collected at (None: delivered)."""
+    if warehouse is None:
+        return None
+    return {"id": warehouse.id, "code": warehouse.code, "name": warehouse.name,
+            "city": warehouse.city}
+
+
 def serialize(orders: list[Order]) -> list[dict]:
     """Plain dicts in the API's shape, for a batch (five statements whatever its size)."""
     ids = [o.id for o in orders]
@@ -212,7 +220,9 @@ def _one(order: Order, erp_number: str | None, approvals, lines, shipments) -> d
         "placed_by": {"name": order.placed_by.name, "email": order.placed_by.email},
         "delivery": {"jobsite": _party(order.jobsite), "ship_to": order.ship_to,
                      "site_contact": order.site_contact, "window": order.delivery_window,
-                     "notes": order.delivery_notes, "requested_date": _iso(order.requested_date)},
+                     "notes": order.delivery_notes, "requested_date": _iso(order.requested_date),
+                     "collect_at": _branch(order.collect_warehouse),
+                     "pay_at_collection": order.pay_at_collection},
         "lines": lines,
         "approvals": [{"step": a.step, "status": str(a.status), "reason": a.reason,
                        "decided_by": a.decided_by.name if a.decided_by else None,

@@ -29,6 +29,7 @@ from portal.services.ordering.cart import remove_line as remove_cart_line
 from portal.services.ordering.cart import update_line as update_cart_line
 from portal.services.ordering.cart_summary import summarize
 from portal.services.ordering.checkout import (
+    AT_COLLECTION,
     AlreadyOrdered,
     CheckoutForm,
     CheckoutInvalid,
@@ -47,6 +48,7 @@ from portal.services.ordering.checkout import (
     place_order,
 )
 from portal.services.ordering.checkout import validate as validate_checkout
+from portal.services.ordering.destinations import collect_label, collects
 from portal.services.ordering.digest import send_due_digests, set_due_digest
 from portal.services.ordering.digest import user_of_token as digest_user
 from portal.services.ordering.due import DueItem, add_due_to_cart, due_for
@@ -105,7 +107,8 @@ __all__ = [
     "add_order_to_list", "add_to_cart", "add_to_list", "apply_reorder", "build_preview",
     "cart_line_count", "cart_lines", "create_list", "default_list", "default_place", "delete_list",
     "delivery_places", "earliest_date", "editable_lists", "find_by_token", "find_line",
-    "finish_order", "new_order", "validate_checkout", "clean_date", "clean_notes",
+    "finish_order", "new_order", "validate_checkout", "AT_COLLECTION", "collect_label",
+    "collects", "clean_date", "clean_notes",
     "find_list", "can_edit", "visible_list", "jobsites_for", "list_view",
     "lists_for", "local_today", "move_line", "new_submit_token", "parse_csv", "parse_text",
     "payment_terms_label", "place_order", "place_words", "restore_line", "run_check",

@@ -66,6 +66,7 @@ class CartSummary:
     rates: list[RateTotal] = field(default_factory=list)  # the VAT table, one row per rate
     tax_scheme: TaxScheme = TaxScheme.DOMESTIC
     countdown: tuple | None = None  # (serving warehouse Site, delivery.Countdown)
+    collected: bool = False  # dates are when it may be collected at a branch
 
     @property
     def orderable(self) -> list[LineView]:
@@ -82,6 +83,12 @@ class CartSummary:
     def view_of(self, line_id: int) -> LineView | None:
         return next((v for v in self.lines if v.line.id == line_id), None)
 
+    @property
+    def ready_on(self):
+        """The day every orderable unit is there (collected: "à retirer à partir du")."""
+        days = [part.on for view in self.orderable for part in view.parts]
+        return max(days) if days else None
+
 
 def rates_of(views: list[LineView]) -> list[RateTotal]:
     """The VAT table of these lines: the selling policy's one rounding rule (per rate)."""
@@ -89,7 +96,8 @@ def rates_of(views: list[LineView]) -> list[RateTotal]:
 
 
 def summarize(user: User, now, jobsite_id: int | None = None,
-              lines: list[CartLine] | None = None) -> CartSummary:
+              lines: list[CartLine] | None = None,
+              collect_at: int | None = None) -> CartSummary:
     """The cart priced now: each line at the tier its quantity reaches, lines that can no
     longer be ordered kept but marked, totals with VAT, and the approval the order would
     need. A bounded number of queries, whatever the number of lines."""
@@ -99,7 +107,9 @@ def summarize(user: User, now, jobsite_id: int | None = None,
     jobsite = db.session.get(Unit, jobsite_id) if jobsite_id else None
     if jobsite is not None and jobsite.company_id != user.company_id:
         jobsite = None
-    serving = delivery.route(user.company, jobsite)
+    # Collected at a branch: its stock alone, ready with no transit; else the jobsite's route.
+    serving = delivery.collection_route(collect_at) if collect_at is not None \
+        else delivery.route(user.company, jobsite)
     currency = user.company.currency if user.company else "EUR"
     views = []
     for line in lines:
@@ -122,7 +132,8 @@ def summarize(user: User, now, jobsite_id: int | None = None,
         instead = delivery.offers_instead(user, short)
         views = [replace(v, substitute=instead.get(v.product.id)) for v in views]
     summary = CartSummary(views, currency)
-    summary.countdown = delivery.countdown_for(user.company, jobsite, now)
+    summary.countdown = delivery.countdown_on(serving, now)
+    summary.collected = collect_at is not None
     summary.subtotal_cents = sum(v.line_total_cents for v in summary.orderable)
     summary.rates = rates_of(summary.orderable)
     summary.tax_cents = sum(row.tax_cents for row in summary.rates)

@@ -21,28 +21,35 @@ from sqlalchemy import delete, select, update
 
 from portal.extensions import db
 from portal.models import (
-    Address,
     Cart,
     CartLine,
     Order,
     OrderEvent,
     OrderLine,
     OrderStatus,
-    Role,
-    Unit,
-    UnitKind,
 )
 from portal.models.labels import payment_terms_label
 from portal.services import DomainError, approvals, content, contracts, credit, delivery
 from portal.services.messaging import email_link, queue_email
 from portal.services.ordering import cart as cart_service
 from portal.services.ordering import cart_summary
+from portal.services.ordering.destinations import (  # noqa: F401  (their old home)
+    COLLECT,
+    DeliveryPlace,
+    default_place,
+    delivery_places,
+    subtree,
+)
 from portal.services.storefronts import storefront_of
 
 TIMEZONE = ZoneInfo("Europe/Paris")  # the seller's calendar: "tomorrow" is Paris's tomorrow
 PO_MAX = 40
 NOTES_MAX = 1000
 DAYS_AHEAD_MAX = 365
+# How a collected order is paid: "" and "transfer" are the company's terms (a transfer first
+# on prepayment), "at_collection" at the branch's counter when it is collected.
+AT_COLLECTION = "at_collection"
+PAYMENTS = ("", "transfer", AT_COLLECTION)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -69,18 +76,6 @@ class AlreadyOrdered(EmptyCart):
 
 
 @dataclass(frozen=True)
-class DeliveryPlace:
-    key: str  # "jobsite:<id>" or "address:<id>": the radio button's value
-    label: str
-    address: str
-    contact: str = ""
-    window: str = ""
-    notes: str = ""
-    project_code: str = ""
-    jobsite_id: int | None = None
-
-
-@dataclass(frozen=True)
 class CheckoutForm:
     place: str = ""
     requested_date: str = ""
@@ -88,6 +83,7 @@ class CheckoutForm:
     service_code: str = ""  # a public buyer's (services/contracts)
     notes: str = ""
     token: str = ""
+    payment: str = ""  # "" or "transfer" (the company's terms), "at_collection" (a branch)
 
 
 @dataclass(frozen=True)
@@ -154,56 +150,6 @@ def clean_notes(raw) -> str:
     return notes
 
 
-def subtree(parents: dict[int, int | None], root: int) -> set[int]:
-    """`root` and every unit below it."""
-    found = {root}
-    changed = True
-    while changed:
-        changed = False
-        for unit_id, parent in parents.items():
-            if parent in found and unit_id not in found:
-                found.add(unit_id)
-                changed = True
-    return found
-
-
-# -- Delivery places -----------------------------------------------------------------------
-
-def _unit_bound(user) -> bool:
-    return user.role != Role.COMPANY_ADMIN and user.unit_id is not None
-
-
-def delivery_places(user) -> list[DeliveryPlace]:
-    """The company's open jobsites this user may order for, then its other addresses."""
-    units = list(db.session.scalars(select(Unit).where(Unit.company_id == user.company_id)))
-    allowed = subtree({u.id: u.parent_id for u in units}, user.unit_id) \
-        if _unit_bound(user) else {u.id for u in units}
-    addresses = {a.id: a for a in db.session.scalars(
-        select(Address).where(Address.company_id == user.company_id).order_by(Address.id))}
-    places = []
-    for u in sorted(units, key=lambda u: u.name.lower()):
-        if u.kind != UnitKind.JOBSITE or u.archived or u.id not in allowed:
-            continue
-        address = addresses.get(u.address_id)
-        contact = " · ".join(p for p in (u.site_contact_name, u.site_contact_phone) if p)
-        places.append(DeliveryPlace(f"jobsite:{u.id}", u.name,
-                                    address.one_line() if address else "", contact,
-                                    u.delivery_window, u.delivery_notes, u.project_code, u.id))
-    used = {u.address_id for u in units if u.kind == UnitKind.JOBSITE}
-    for a in addresses.values():
-        if a.id not in used:
-            places.append(DeliveryPlace(f"address:{a.id}", a.label or a.city, a.one_line()))
-    return places
-
-
-def default_place(user, places: list[DeliveryPlace]) -> str:
-    keys = [p.key for p in places]
-    last = f"jobsite:{user.last_jobsite_id}" if user.last_jobsite_id else None
-    if last in keys:
-        return last
-    return keys[0] if len(keys) == 1 else ""
-
-
 # -- Placing -------------------------------------------------------------------------------
 
 def find_by_token(user, token: str) -> Order | None:
@@ -220,6 +166,11 @@ def validate(user, form: CheckoutForm, places: list[DeliveryPlace], today: date)
     place = next((p for p in places if p.key == form.place), None)
     if place is None:
         errors["place"] = _("Choose a delivery place.")
+    if form.payment not in PAYMENTS:
+        errors["payment"] = _("Choose how you pay.")
+    elif form.payment == AT_COLLECTION and place is not None and not place.collected:
+        errors["payment"] = _("Payment at collection is for an order you collect at a "
+                              "branch: choose the branch, or pay by bank transfer.")
     values = {}
     for name, rule in (("requested_date", lambda: clean_date(form.requested_date, today)),
                        ("po_number", lambda: clean_po(form.po_number,
@@ -273,7 +224,8 @@ def _consume(lines) -> None:
 
 
 def new_order(user, place: DeliveryPlace, requested, po_number: str, notes: str, token: str,
-              now: datetime, on_behalf_by=None, **figures) -> Order:
+              now: datetime, on_behalf_by=None, pay_at_collection: bool = False,
+              **figures) -> Order:
     """The order's row (numbered, flushed, no lines yet) for `place`: checkout and an
     accepted quote start every order here. `figures`: currency, subtotal, tax and scheme."""
     order = Order(
@@ -281,6 +233,8 @@ def new_order(user, place: DeliveryPlace, requested, po_number: str, notes: str,
         storefront_id=storefront_of(user),
         unit_id=place.jobsite_id or user.unit_id, jobsite_id=place.jobsite_id,
         ship_to="\n".join(p for p in (place.label, place.address) if p),
+        collect_warehouse_id=place.warehouse_id,
+        pay_at_collection=pay_at_collection and place.collected,
         site_contact=place.contact[:200], delivery_window=place.window[:120],
         delivery_notes=place.notes, placed_by_id=user.id,
         on_behalf_by_id=on_behalf_by.id if on_behalf_by is not None else None,
@@ -329,13 +283,15 @@ def place_order(user, form: CheckoutForm, now: datetime, on_behalf_by=None) -> P
         raise _already_ordered(user, now) or EmptyCart(_("Your cart is empty."))
     place, requested, po_number, notes = validate(user, form, delivery_places(user),
                                                   local_today(now))
-    summary = cart_summary.summarize(user, now, jobsite_id=place.jobsite_id, lines=lines)
+    summary = cart_summary.summarize(user, now, jobsite_id=place.jobsite_id, lines=lines,
+                                     collect_at=place.warehouse_id)
     public = contracts.order_terms(user, form.service_code, summary.subtotal_cents,
                                    summary.currency, local_today(now))
     if not summary.orderable:
         raise EmptyCart(_("Nothing in your cart can be ordered now."))
     order = new_order(user, place, requested, po_number, notes, form.token, now, on_behalf_by,
                       **public,
+                      pay_at_collection=form.payment == AT_COLLECTION,
                       currency=summary.currency, subtotal_cents=summary.subtotal_cents,
                       tax_cents=summary.tax_cents, tax_scheme=summary.tax_scheme)
     for position, view in enumerate(summary.orderable, start=1):

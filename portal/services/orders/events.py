@@ -126,6 +126,12 @@ TEXTS = {
                                 "%(who)s.", product=_product(p), old=p.get("old"),
                                 new=p.get("new"), who=p.get("who")),
     "confirmed": lambda p: _("Your order is confirmed and is being prepared."),
+    # Click-and-collect (services/fulfilment/collection.py).
+    "ready_to_collect": lambda p: _("Your order is ready: collect it at the branch "
+                                    "%(place)s.", place=p.get("place", "")),
+    "collected": lambda p: _("Collected at the branch %(place)s.", place=p.get("place", ""))
+    + (" " + _("Paid at the counter: %(amount)s.",
+               amount=_money(p.get("amount"), p.get("currency"))) if p.get("amount") else ""),
     "delivered": lambda p: _("Your order was delivered."),
     "cancelled": lambda p: _("Your order was cancelled. Reason: %(reason)s",
                              reason=p.get("reason", "")),

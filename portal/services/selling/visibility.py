@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import Select, bindparam, false, or_, select
+from sqlalchemy import Select, and_, bindparam, false, or_, select
 
 from portal.extensions import db
-from portal.models import Category, Company, Product, VisibilityRule
+from portal.models import Category, Company, PriceTier, Product, VisibilityRule
 from portal.services.selling.framework import framework_clause, is_public
 
 
@@ -96,16 +96,37 @@ def _read_rules(company: Company, storefront_id: int | None = None) -> list[_Rul
     return [_Rule(r.category_id, r.product_id) for r in rows if r.company_id != company.id]
 
 
+def own_list_of(company) -> int | None:
+    """The price list a storefront other than the trade portal sells from (its visitors' terms,
+    or one of its customers: a guest on a consumer storefront): its assortment is what that
+    list prices, since nothing else can be priced there (offers.py, `_off_trade`). None: the
+    trade portal's assortment rules apply."""
+    from portal.services.selling.offers import _off_trade
+
+    if company is None or not _off_trade(company):
+        return None
+    return getattr(company, "price_list_id", None)
+
+
+def _priced_by(price_list_id: int):
+    return Product.id.in_(select(PriceTier.product_id)
+                          .where(PriceTier.price_list_id == price_list_id))
+
+
 def restriction_clause(user):
     """A WHERE clause limiting Product to what this user may see, or None for no limit."""
-    company = getattr(user, "company", None) if getattr(user, "is_authenticated", False) else None
+    company = getattr(user, "company", None)
+    own_list = own_list_of(company)
+    if not getattr(user, "is_authenticated", False):
+        # Anonymous visitors: the public catalog, or what their storefront's list prices.
+        return _priced_by(own_list) if own_list is not None else None
     if company is None:
-        return None  # anonymous visitors (public catalog) and seller staff see the assortment
+        return None  # seller staff see the assortment
     if is_public(company):
         return framework_clause(company)  # the framework contract in force is all they see
     rules = _rules_for(company, getattr(user, "storefront_id", None))
     if not rules:
-        return None
+        return _priced_by(own_list) if own_list is not None else None
     categories = _descendants({r.category_id for r in rules if r.category_id})
     products = {r.product_id for r in rules if r.product_id}
     parts = []
@@ -113,7 +134,8 @@ def restriction_clause(user):
         parts.append(Product.category_id.in_(categories))
     if products:
         parts.append(Product.id.in_(products))
-    return or_(*parts) if parts else false()
+    clause = or_(*parts) if parts else false()
+    return and_(clause, _priced_by(own_list)) if own_list is not None else clause
 
 
 def visible_products(user) -> Select:
@@ -153,17 +175,19 @@ def proven_visible(user) -> set[int]:
 
 
 def visible_category_ids(user) -> set[int] | None:
-    """Categories this user may browse (None: all)."""
-    company = getattr(user, "company", None) if getattr(user, "is_authenticated", False) else None
+    """Categories this user may browse (None: all). On a storefront selling from its own
+    list, only the categories holding a product that list prices (and their parents)."""
+    company = getattr(user, "company", None)
+    own_list = own_list_of(company)
+    if not getattr(user, "is_authenticated", False) and own_list is None:
+        company = None
     if company is None:
         return None
-    if is_public(company):
-        # A public buyer: the categories of their framework contract's products.
-        cats = set(db.session.scalars(visible_products(user).with_only_columns(
-            Product.category_id).distinct()))
-        return _with_parents(cats)
-    rules = _rules_for(company)
-    if not rules:
+    # A public buyer: the categories of their framework contract's products.
+    public = getattr(user, "is_authenticated", False) and is_public(company)
+    rules = _rules_for(company) if getattr(user, "is_authenticated", False) and not public \
+        else []
+    if not rules and own_list is None and not public:
         return None
     cats = _descendants({r.category_id for r in rules if r.category_id})
     product_ids = [r.product_id for r in rules if r.product_id]
@@ -171,10 +195,15 @@ def visible_category_ids(user) -> set[int] | None:
         cats |= set(db.session.scalars(
             select(Product.category_id).where(Product.id.in_(product_ids))
         ))
-    return _with_parents(cats)
+    if own_list is not None or public:
+        # The categories of the products this user may see, which the list prices (read once
+        # a request: the menu, the page and its breadcrumbs all ask).
+        from portal.services.selling.offers import per_request
 
-
-def _with_parents(cats: set[int]) -> set[int]:
+        cats = set(per_request(
+            ("priced categories", own_list, getattr(company, "id", None)),
+            lambda: set(db.session.scalars(visible_products(user).with_only_columns(
+                Product.category_id).distinct()))))
     # Parents of visible categories stay browsable so the tree can be walked.
     parents = dict(_category_rows())
     for cid in list(cats):

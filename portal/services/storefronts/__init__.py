@@ -48,6 +48,10 @@ class Front:
     def is_trade(self) -> bool:
         return self.id == TRADE_ID
 
+    @property
+    def is_consumer(self) -> bool:
+        return self.kind == StorefrontKind.CONSUMER
+
 
 # Used when the table is empty (a database made by create_all, before any row): the trade
 # portal as it always was.
@@ -208,6 +212,7 @@ from portal.services.storefronts.guests import (  # noqa: E402
     Details,
     DetailsInvalid,
     add_as_visitor,
+    collects_somewhere,
     details_of,
     forget_abandoned_guests,
     is_guest,
@@ -219,7 +224,8 @@ __all__ = ["CURRENCIES", "TRADE", "Details", "DetailsInvalid", "Front", "Row",
            "assortment_choices", "assortment_of", "crew_counts", "crew_of",
            "invite_member", "move_member", "movable", "open_store", "openable",
            "remove_member", "set_assortment", "store_of", "stores_of",
-           "StorefrontInvalid", "add_as_visitor", "all_fronts", "by_id", "choose", "currencies",
+           "StorefrontInvalid", "add_as_visitor", "all_fronts", "by_id", "choose",
+           "collects_somewhere", "currencies",
            "details_of", "find", "for_host", "forget", "forget_abandoned_guests", "is_guest",
            "list_currency_problem",
            "may_sign_in", "normal_host",

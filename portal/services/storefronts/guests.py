@@ -84,6 +84,8 @@ def _checked(details: Details, country: str, user: User) -> dict[str, str]:
                             "or use another address.")
     if len(details.phone) > 40:
         errors["phone"] = _("A phone number has at most 40 characters.")
+    if not has_address(details) and collects_somewhere():
+        return errors  # collected at a branch: no delivery address needed
     if not 3 <= len(details.line1) <= 200:
         errors["line1"] = _("Give the street and number.")
     postal = _POSTAL.get(country, re.compile(r"[A-Za-z0-9 -]{3,10}"))
@@ -94,8 +96,21 @@ def _checked(details: Details, country: str, user: User) -> dict[str, str]:
     return errors
 
 
-def save_details(user: User, details: Details) -> Address:
-    """The guest's name, e-mail and delivery address, all checked before anything changes."""
+def has_address(details: Details) -> bool:
+    return any((details.line1, details.postal_code, details.city))
+
+
+def collects_somewhere() -> bool:
+    """The seller has branches where consumers collect (click-and-collect): a guest who
+    collects gives no address."""
+    from portal.services.delivery import branches
+
+    return bool(branches())
+
+
+def save_details(user: User, details: Details) -> Address | None:
+    """The guest's name, e-mail and delivery address (none when they collect at a branch),
+    all checked before anything changes."""
     details = Details(*(value.strip() for value in (
         details.name, details.email, details.phone, details.line1, details.postal_code,
         details.city)))
@@ -106,6 +121,11 @@ def save_details(user: User, details: Details) -> Address:
     user.name, user.email, user.phone = details.name, details.email.lower(), details.phone
     company.name = details.name
     address = db.session.scalar(select(Address).where(Address.company_id == company.id))
+    if not has_address(details):
+        if address is not None:  # the guest now collects: no address to deliver to
+            db.session.delete(address)
+        db.session.flush()
+        return None
     if address is None:
         address = Address(company_id=company.id)
         db.session.add(address)
