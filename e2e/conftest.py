@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,12 +62,20 @@ def mailbox():
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, mailbox):
     """The demo portal served by gunicorn, exactly as `portal demo` builds it."""
+    with demo_portal(tmp_path_factory, mailbox.port) as url:
+        yield url
+
+
+@contextmanager
+def demo_portal(tmp_path_factory, mail_port: int, port: int | None = None, **variables):
+    """A demo portal of its own (gunicorn and `portal worker`) on 127.0.0.1:`port`;
+    `variables` are more PORTAL_* settings (a test's own configuration)."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":
             pytest.fail(f"Chromium not found at {CHROMIUM}")
         pytest.skip("Chromium is not installed")
     instance = tmp_path_factory.mktemp("instance")
-    port = _free_port()
+    port = port or _free_port()
     env = dict(os.environ)
     env.pop("PORTAL_DATABASE_URL", None)
     env.update({
@@ -74,9 +83,10 @@ def live_server(tmp_path_factory, mailbox):
         "PORTAL_SECRET_KEY": "e2e-secret-key",
         "PORTAL_SESSION_COOKIE_SECURE": "0",
         "PORTAL_REMEMBER_COOKIE_SECURE": "0",
-        "PORTAL_MAIL_PORT": str(mailbox.port),
+        "PORTAL_MAIL_PORT": str(mail_port),
         "PORTAL_BASE_URL": f"http://127.0.0.1:{port}",
         "PORTAL_LOGIN_RATE_LIMIT": "200 per minute",
+        **variables,
     })
     portal = [sys.executable, "-m", "portal"]
     subprocess.run([*portal, "db", "upgrade"], env=env, check=True, capture_output=True)

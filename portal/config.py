@@ -81,6 +81,12 @@ class Defaults:
     # An unpaid proforma: reminded after this many days of waiting, cancelled after these.
     PROFORMA_REMINDER_DAYS = 3
     PROFORMA_EXPIRY_DAYS = 7
+    # Card payment on Stripe's hosted page (README "Storefronts"): offered only when both keys
+    # are set. STRIPE_API_BASE (empty: Stripe's own) points the library at a stand-in of the
+    # provider on loopback, for tests and demos; its page's origin is then the checkout's.
+    STRIPE_SECRET_KEY = ""
+    STRIPE_WEBHOOK_SECRET = ""
+    STRIPE_API_BASE = ""
     # Portals sharing one Redis database keep their counts apart with their own prefix.
     RATELIMIT_KEY_PREFIX = ""
     # Redis unreachable: count in memory (per process) until it answers again, not a 500.

@@ -32,6 +32,7 @@ FEATURES = (
     "delivery",
     "offline",
     "contracts",
+    "card_payments",
 )
 
 

@@ -6,7 +6,8 @@ the seller's credit queue.
   approval call it, company row locked), `check_limit` (a limit must be more than zero).
 - `payment`: prepayment (`await_payment`, the proforma's `payment_details`).
 - `queue`: `held_orders`, and the staff's decisions `release`, `raise_limit`,
-  `ask_prepayment`, `record_payment` (each audited, each e-mailing the buyer).
+  `ask_prepayment`, `record_payment` (each audited, each e-mailing the buyer);
+  `record_provider_payment`, the same payment told by a card provider's verified notice.
 - `after_approval` is what checkout and the last approval call: payment first for
   prepayment terms, else the credit check.
 """
@@ -36,6 +37,7 @@ from portal.services.credit.queue import (
     may_decide,
     raise_limit,
     record_payment,
+    record_provider_payment,
     release,
 )
 
@@ -43,5 +45,6 @@ __all__ = [
     "OPEN_ON_ACCOUNT", "Conflict", "CreditView", "HeldOrder", "ask_prepayment", "check_limit",
     "exposure_cents", "held_orders", "hold_if_over", "may_decide", "preview", "raise_limit",
     "release", "unpaid_invoices_cents", "PaymentDetails", "after_approval", "await_payment",
-    "awaiting_payment", "payment_details", "record_payment", "remind_and_expire",
+    "awaiting_payment", "payment_details", "record_payment", "record_provider_payment",
+    "remind_and_expire",
 ]

@@ -55,6 +55,10 @@ def held_orders() -> list[HeldOrder]:
 def _held(user, order_id: int, status: OrderStatus = OrderStatus.CREDIT_HOLD) -> Order:
     if not may_decide(user):
         raise NotAllowed()
+    return _locked(order_id, status)
+
+
+def _locked(order_id: int, status: OrderStatus) -> Order:
     order = db.session.scalars(select(Order).where(Order.id == order_id)
                                .with_for_update().execution_options(populate_existing=True)
                                ).one_or_none()
@@ -72,7 +76,7 @@ def _held(user, order_id: int, status: OrderStatus = OrderStatus.CREDIT_HOLD) ->
 def _decided(order: Order, staff, now: datetime, code: str, params: dict, *,
              status: OrderStatus | None, action: str, detail: dict) -> None:
     db.session.add(new_event(order.id, code, params, kind="status" if status else "note",
-                             status=status, actor_id=staff.id, at=now))
+                             status=status, actor_id=getattr(staff, "id", None), at=now))
     accounts.record(staff, action, order, {"order": order.number, **detail},
                     company_id=order.company_id)
     buyer = order.placed_by
@@ -127,9 +131,19 @@ def ask_prepayment(staff, order_id: int, now: datetime) -> Order:
 
 def record_payment(staff, order_id: int, now: datetime) -> Order:
     """The transfer is in: the order goes to the warehouse."""
-    order = _held(staff, order_id, OrderStatus.AWAITING_PAYMENT)
-    params = {"amount": order.total_cents, "currency": order.currency}
+    return _paid(_held(staff, order_id, OrderStatus.AWAITING_PAYMENT), staff, now, {})
+
+
+def record_provider_payment(order_id: int, now: datetime, via: dict) -> Order:
+    """A payment provider says the order is paid (its signed notice checked by the caller,
+    services/card_payments): the same as staff recording the transfer, with no person behind
+    it. `via` (the provider, its payment's reference) goes on the timeline and the audit row."""
+    return _paid(_locked(order_id, OrderStatus.AWAITING_PAYMENT), None, now, via)
+
+
+def _paid(order: Order, staff, now: datetime, via: dict) -> Order:
+    params = {"amount": order.total_cents, "currency": order.currency, **via}
     order.status = OrderStatus.SUBMITTED
     _decided(order, staff, now, "payment_received", params, status=OrderStatus.SUBMITTED,
-             action="payment.record", detail={"amount_cents": order.total_cents})
+             action="payment.record", detail={"amount_cents": order.total_cents, **via})
     return order

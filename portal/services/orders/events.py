@@ -162,6 +162,14 @@ TEXTS = {
     "proforma_expired": lambda p: _("Cancelled: the payment of %(amount)s was not received "
                                     "in time.",
                                     amount=_money(p.get("amount"), p.get("currency"))),
+    # services/card_payments: a provider's payment that could not settle the order.
+    "card_payment_mismatch": lambda p: _(
+        "Card payment of %(amount)s not applied: the order owes %(expected)s. The seller "
+        "checks it.", amount=_money(p.get("amount"), p.get("currency")),
+        expected=_money(p.get("expected"), p.get("expected_currency"))),
+    "card_payment_unexpected": lambda p: _(
+        "Card payment of %(amount)s received when the order no longer waited for it. The "
+        "seller checks it.", amount=_money(p.get("amount"), p.get("currency"))),
 }
 
 
