@@ -11,8 +11,16 @@ from portal.extensions import db
 from portal.models import ContractPrice, Product, Promotion
 from portal.services.selling import offers_for
 from portal.services.selling.pricing import local_today
+from portal.services.storefronts import all_fronts
 from tests import factories as f
 from tests.conftest import counting
+
+
+@pytest.fixture(autouse=True)
+def _storefronts_in_memory(app):
+    """Each process keeps the storefronts in memory (services/storefronts), read at its first
+    request: read here, so the counts are those of any later request."""
+    all_fronts()
 
 
 def _price(user, product, qty=1):

@@ -12,9 +12,17 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import PriceTier, Product
 from portal.services.selling import Reason, offers_for
+from portal.services.storefronts import all_fronts
 from tests import factories as f
 from tests.conftest import counting, htmx_headers, login
 from tests.factories import cart_with
+
+
+@pytest.fixture(autouse=True)
+def _storefronts_in_memory(app):
+    """Each process keeps the storefronts in memory (services/storefronts), read at its first
+    request: read here, so the counts are those of any later request."""
+    all_fronts()
 
 
 def _bulk(world, n, start=0):
