@@ -12,6 +12,7 @@ import enum
 
 from sqlalchemy import (
     DDL,
+    JSON,
     Boolean,
     Enum,
     ForeignKey,
@@ -75,6 +76,10 @@ class Storefront(db.Model):
     # Its legal mentions (the seller's registration, VAT number and address in that country),
     # printed in its footer and on the invoices of its orders; "" for none.
     legal_mentions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A path of its own on a shared host ("/direct"), for a seller with one domain; "" for none.
+    path_prefix: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # Its logo in the header: the storage's StoredImage as JSON (as product pictures), or None.
+    logo: Mapped[dict | None] = mapped_column(JSON)
 
     def host_names(self) -> list[str]:
         return self.hosts.split()
