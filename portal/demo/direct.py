@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from portal.demo import logos
 from portal.extensions import db
 from portal.models import (
     Category,
@@ -50,10 +51,12 @@ def seed_direct() -> dict[str, int]:
         db.session.add(PriceTier(price_list_id=public.id, product_id=product_id,
                                  min_qty=min_qty,
                                  unit_price_cents=(cents * MARKUP_BP + 5000) // 10000))
-    db.session.add(Storefront(code="direct", kind=StorefrontKind.CONSUMER,
-                              name="Direct Chantier", hosts=HOST, language="fr", country="FR",
-                              currency="EUR", prices_with_vat=True, brand_colour="#7a1f1f",
-                              price_list_id=public.id, active=True))
+    front = Storefront(code="direct", kind=StorefrontKind.CONSUMER,
+                       name="Direct Chantier", hosts=HOST, language="fr", country="FR",
+                       currency="EUR", prices_with_vat=True, brand_colour="#7a1f1f",
+                       price_list_id=public.id, active=True)
+    db.session.add(front)
+    logos.give_logo(front)  # drawn here (portal/demo/logos.py), stored as a seller's would be
     # Click-and-collect: consumers may collect at the Lyon and Marseille platforms' counters.
     for warehouse in db.session.scalars(select(Warehouse).where(
             Warehouse.code.in_(COLLECTION_POINTS))):

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("storefronts", __name__)
 
-from portal.blueprints.storefronts import admin, routes, shop  # noqa: E402,F401
+from portal.blueprints.storefronts import admin, logo, routes, shop  # noqa: E402,F401

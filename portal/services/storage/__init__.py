@@ -55,6 +55,7 @@ KINDS = {
     "product-image": True,
     "product-document": True,
     "page-image": True,
+    "storefront-logo": True,
     "quote-attachment": False,
     "delivery-proof": False,
 }

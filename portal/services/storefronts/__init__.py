@@ -43,6 +43,7 @@ class Front:
     price_list_id: int | None
     active: bool
     legal_mentions: str = ""  # its footer's and its invoices' (the seller in that country)
+    logo: Logo | None = None  # its header's (storefronts/logo.py): URLs and size, no query
 
     @property
     def is_trade(self) -> bool:
@@ -84,7 +85,7 @@ def _front(row: Storefront) -> Front:
     return Front(row.id, row.code, StorefrontKind(row.kind), row.name,
                  tuple(normal_host(h) for h in row.host_names()), row.language, row.country,
                  row.currency, row.prices_with_vat, row.brand_colour, row.price_list_id,
-                 row.active, row.legal_mentions or "")
+                 row.active, row.legal_mentions or "", logo=header_logo(row.logo))
 
 
 def _stamp() -> Path:
@@ -219,15 +220,23 @@ from portal.services.storefronts.guests import (  # noqa: E402
     save_details,
     sells_to_visitors,
 )
+from portal.services.storefronts.logo import (  # noqa: E402
+    Logo,
+    header_logo,
+    remove_logo,
+    set_logo,
+)
 
-__all__ = ["CURRENCIES", "TRADE", "Details", "DetailsInvalid", "Front", "Row",
+__all__ = ["CURRENCIES", "TRADE", "Details", "DetailsInvalid", "Front", "Logo", "Row",
            "assortment_choices", "assortment_of", "crew_counts", "crew_of",
            "invite_member", "move_member", "movable", "open_store", "openable",
            "remove_member", "set_assortment", "store_of", "stores_of",
            "StorefrontInvalid", "add_as_visitor", "all_fronts", "by_id", "choose",
            "collects_somewhere", "currencies",
-           "details_of", "find", "for_host", "forget", "forget_abandoned_guests", "is_guest",
+           "details_of", "find", "for_host", "forget", "forget_abandoned_guests", "header_logo",
+           "is_guest",
            "list_currency_problem",
            "may_sign_in", "normal_host",
-           "price_list_choices", "rows", "save", "save_details", "sells_to_visitors",
+           "price_list_choices", "remove_logo", "rows", "save", "save_details",
+           "sells_to_visitors", "set_logo",
            "storefront_of", "visitor_terms", "white_text_contrast"]
