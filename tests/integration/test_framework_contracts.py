@@ -182,6 +182,41 @@ def test_the_ceiling_warns_from_80_percent_and_refuses_an_order_past_it(app, wor
                                                fits.get_data(as_text=True))
 
 
+def test_an_approval_past_the_ceiling_is_refused_and_a_trim_that_fits_is_approved(
+        app, world, public):
+    screws = world.products["screws"]
+    approver = f.user(public.company, Role.APPROVER, email="chef@villeurbanne.test",
+                      language="en")
+    f.order(public.buyer, [(screws, 600, 100)], status=OrderStatus.DELIVERED
+            ).framework_contract_id = public.contract.id
+    waiting = f.order(public.buyer, [(screws, 300, 100)], status=OrderStatus.PENDING_APPROVAL,
+                      framework_contract_id=public.contract.id)
+    req = f.pending_approval(waiting, approver=approver)
+    # Placed within 1 000.00; staff then lower the ceiling to 800.00: 600.00 is spent.
+    public.contract.ceiling_cents = 80_000
+    db.session.commit()
+    browser = _browser(app, approver)
+    refused = browser.post(f"/approvals/{req.id}/approve", base_url=SHOP, headers=EN,
+                           data={f"qty-{waiting.lines[0].id}": "300"})
+    assert refused.status_code == 409
+    assert ("This order (€300 excl. VAT) would take contract M-2026-01 past its ceiling of "
+            "€800: €200 is left.") in re.sub(r"[\u202f\u00a0]", " ", refused.get_data(
+                as_text=True))
+    bulk = browser.post("/approvals/bulk", base_url=SHOP, headers=EN,
+                        data={"request_id": str(req.id)})
+    assert bulk.status_code == 303
+    db.session.expire_all()
+    assert (waiting.status, waiting.subtotal_cents, waiting.lines[0].quantity) == (
+        OrderStatus.PENDING_APPROVAL, 30_000, 300)
+    assert [r.status for r in f.requests_of(waiting)] == ["pending"]
+
+    trimmed = browser.post(f"/approvals/{req.id}/approve", base_url=SHOP, headers=EN,
+                           data={f"qty-{waiting.lines[0].id}": "200"})
+    assert trimmed.status_code == 303
+    db.session.expire_all()
+    assert (waiting.status, waiting.subtotal_cents) == (OrderStatus.SUBMITTED, 20_000)
+
+
 def test_the_invoice_carries_the_commitment_number_and_service_code_for_chorus_pro(
         app, world, public):
     f.cart_with(public.buyer, (world.products["screws"], 10))

@@ -25,7 +25,7 @@ from portal.models import (
     OrderStatus,
     Product,
 )
-from portal.services import DomainError, NotFound, credit, delivery, orders
+from portal.services import DomainError, NotFound, contracts, credit, delivery, orders
 from portal.services.accounts import record
 from portal.services.approvals import routing as approval
 from portal.services.approvals import trim as trim_rules
@@ -142,6 +142,7 @@ def _tell_buyer(order: Order, decider, decision: str, comment: str = "", changes
 
 def approve(user, req: ApprovalRequest, now: datetime, comment: str = "") -> Order:
     order = _start(user, req)
+    contracts.approval_check(order, order.subtotal_cents)  # a public order: its ceiling
     _claim(req, user, ApprovalStatus.APPROVED, now, comment.strip()[:2000])
     _event(order, user, now, "step_approved",
            {"step": req.step, "who": user.name, "comment": comment.strip()[:2000]})
@@ -195,7 +196,11 @@ def bulk_approve(user, request_ids, now: datetime) -> BulkResult:
         elif order.status != OrderStatus.PENDING_APPROVAL:
             refused.append(f"{order.number}: " + _("This order no longer waits for approval."))
         else:
-            approve(user, req, now)
+            try:
+                approve(user, req, now)
+            except contracts.CeilingReached as refusal:  # refused before anything changed
+                refused.append(f"{order.number}: {refusal}")
+                continue
             approved.append(order.number)
     return BulkResult(tuple(approved), tuple(refused))
 
@@ -216,9 +221,11 @@ def trim_and_approve(user, req: ApprovalRequest, requested: dict[int, int], now:
     if problem:
         found = {line.id: (line, multiple or 1) for line, multiple in rows}
         raise DomainError(_trim_error(problem, *found.get(problem.line_id, (None, 1))))
+    lines = {line.id: line for line, _m in rows}
+    contracts.approval_check(order, order.subtotal_cents - sum(
+        lines[c.line_id].unit_price_cents * (c.old - c.new) for c in changes))
     new_version = order.content_version + 1
     _claim(req, user, ApprovalStatus.APPROVED, now, comment.strip()[:2000], new_version)
-    lines = {line.id: line for line, _m in rows}
     changed = _apply_trim(order, lines, changes, user, now)
     _reopen(order, req, new_version, now)
     record(user, "approval.trim", req, {

@@ -135,7 +135,7 @@ def detail_facts(req: ApprovalRequest) -> dict:
         select(Unit.id, Unit.name).where(Unit.company_id == order.company_id)).all())
     named = {s.approver_user_id for s in steps if s.approver_user_id}
     people = dict(db.session.execute(
-        select(User.id, User.name).where(User.id.in_(named)))) if named else {}
+        select(User.id, User.name).where(User.id.in_(named))).all()) if named else {}
     return {"order": order, "lines": list(order.lines), "buyer": order.placed_by,
             "jobsite": order.jobsite, "steps": steps,
             "step_labels": {s.id: step_label(s, units, people) for s in steps}}

@@ -9,7 +9,8 @@ What a public buyer sees and pays under their contract is the selling policy's
   can be ordered).
 - `ordering_rules`: checkout's rules for a public buyer: the legal commitment number and the
   service code (`checkout_errors`), the contract in force and its ceiling as the order is
-  placed (`order_terms`, refusing with `ContractClosed` / `CeilingReached`).
+  placed (`order_terms`, refusing with `ContractClosed` / `CeilingReached`), and that ceiling
+  again as an approver approves a waiting order, trimmed or not (`approval_check`).
 - `admin`: the staff's list (`contract_rows`) and form (`save_contract`, `ContractInvalid`).
 """
 
@@ -27,6 +28,7 @@ from portal.services.contracts.ordering_rules import (
     CeilingReached,
     ContractClosed,
     ContractRefused,
+    approval_check,
     checkout_errors,
     is_public_buyer,
     order_terms,
@@ -41,7 +43,8 @@ from portal.services.contracts.spend import (
 
 __all__ = [
     "CeilingReached", "ContractClosed", "ContractForm", "ContractInvalid", "ContractRefused",
-    "ContractRow", "Gauge", "PublicTerms", "WARNING_BP", "checkout_errors", "contract_rows",
+    "ContractRow", "Gauge", "PublicTerms", "WARNING_BP", "approval_check", "checkout_errors",
+    "contract_rows",
     "find_contract", "form_of", "is_public_buyer", "order_terms", "public_terms",
     "save_contract", "spent_by_contract", "takes_contracts",
 ]

@@ -69,6 +69,34 @@ def checkout_errors(user, po_number: str, service_code: str) -> dict[str, str]:
     return errors
 
 
+def check_ceiling(contract, subtotal_cents: int, currency: str,
+                  order_id: int | None = None) -> None:
+    """Raises CeilingReached if `subtotal_cents` excl. VAT, with what the contract's other
+    orders commit (all but `order_id`), passes its ceiling. The contract row is taken until
+    the transaction ends: a second order under it waits, then counts this one."""
+    db.session.execute(select(FrameworkContract.id).where(
+        FrameworkContract.id == contract.id).with_for_update()).all()
+    spent = spent_by_contract([contract.id], without=order_id).get(contract.id, 0)
+    if spent + subtotal_cents > contract.ceiling_cents:
+        left = max(0, contract.ceiling_cents - spent)
+        raise CeilingReached(_(
+            "This order (%(total)s excl. VAT) would take contract %(reference)s past its "
+            "ceiling of %(ceiling)s: %(left)s is left. Remove some lines or contact us.",
+            total=money_words(subtotal_cents, currency), reference=contract.reference,
+            ceiling=money_words(contract.ceiling_cents, currency),
+            left=money_words(left, currency)))
+
+
+def approval_check(order, subtotal_cents: int) -> None:
+    """Before an approver approves `order` (at `subtotal_cents`, after any trim): an order
+    under a contract must still fit its ceiling (the ceiling may have been lowered since it
+    was placed), else CeilingReached and nothing is decided. Other orders: nothing."""
+    if order.framework_contract_id is None:
+        return
+    contract = db.session.get(FrameworkContract, order.framework_contract_id)
+    check_ceiling(contract, subtotal_cents, order.currency, order_id=order.id)
+
+
 def order_terms(user, service_code: str, subtotal_cents: int, currency: str,
                 today: date) -> dict:
     """What a public buyer's order records; {} for anyone else. Raises ContractClosed out of
@@ -79,18 +107,6 @@ def order_terms(user, service_code: str, subtotal_cents: int, currency: str,
     if found.current is None:
         raise ContractClosed(closed_words(found))
     contract = found.current
-    # Taken until the order commits: a second checkout under this contract waits, then
-    # counts the first one's order.
-    db.session.execute(select(FrameworkContract.id).where(
-        FrameworkContract.id == contract.id).with_for_update()).all()
-    spent = spent_by_contract([contract.id]).get(contract.id, 0)
-    if spent + subtotal_cents > contract.ceiling_cents:
-        left = max(0, contract.ceiling_cents - spent)
-        raise CeilingReached(_(
-            "This order (%(total)s excl. VAT) would take contract %(reference)s past its "
-            "ceiling of %(ceiling)s: %(left)s is left. Remove some lines or contact us.",
-            total=money_words(subtotal_cents, currency), reference=contract.reference,
-            ceiling=money_words(contract.ceiling_cents, currency),
-            left=money_words(left, currency)))
+    check_ceiling(contract, subtotal_cents, currency)
     return {"framework_contract_id": contract.id,
             "service_code": clean_service_code(service_code)}

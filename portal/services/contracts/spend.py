@@ -22,15 +22,19 @@ WARNING_BP = 8000  # 80 % of the ceiling
 NOT_COMMITTED = (OrderStatus.REJECTED, OrderStatus.CANCELLED)
 
 
-def spent_by_contract(contract_ids) -> dict[int, int]:
-    """Cents excl. VAT committed on each contract (one statement)."""
+def spent_by_contract(contract_ids, without: int | None = None) -> dict[int, int]:
+    """Cents excl. VAT committed on each contract (one statement), leaving out the order
+    `without` (the one being approved)."""
     ids = list(contract_ids)
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(Order.framework_contract_id, func.coalesce(func.sum(Order.subtotal_cents), 0))
-        .where(Order.framework_contract_id.in_(ids), Order.status.not_in(NOT_COMMITTED))
-        .group_by(Order.framework_contract_id)).all()
+    query = (select(Order.framework_contract_id,
+                    func.coalesce(func.sum(Order.subtotal_cents), 0))
+             .where(Order.framework_contract_id.in_(ids), Order.status.not_in(NOT_COMMITTED))
+             .group_by(Order.framework_contract_id))
+    if without is not None:
+        query = query.where(Order.id != without)
+    rows = db.session.execute(query).all()
     return {int(cid): int(cents) for cid, cents in rows}
 
 
