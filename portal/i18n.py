@@ -107,7 +107,7 @@ def init_app(app):
     from portal.services.ordering import place_words
     from portal.services.orders import event_text, line_name
     from portal.services.selling import (
-        mention,
+        legal_mention,
         order_rates,
         rate_label,
         storefront_country,
@@ -119,5 +119,5 @@ def init_app(app):
                                  event_text=event_text, case_label=case_label,
                                  place_words=place_words, pack_kinds=kind_choices,
                                  vat_rates=order_rates, rate_label=rate_label,
-                                 tax_mention=mention, payment_details=payment_details,
+                                 tax_mention=legal_mention, payment_details=payment_details,
                                  tax_classes=lambda: tax_class_choices(storefront_country()))

@@ -127,6 +127,23 @@ def test_a_swiss_buyer_pays_chf_at_swiss_vat_down_to_the_invoice(app, client, wo
                                                     namespaces=NS)]
 
 
+def test_a_french_company_on_the_swiss_storefront_buys_without_swiss_vat(client, world,
+                                                                        swiss):
+    # Established in France: outside Switzerland's VAT territory, an export from there.
+    swiss["company"].country, swiss["company"].legal_id = "FR", "FR40123456789"
+    db.session.commit()
+    _sign_in(client, swiss["buyer"])
+    f.cart_with(swiss["buyer"], (world.products["cement"], 10))
+    cart = _plain(client.get("/cart/", base_url=SWISS).text)
+    assert "92,00 CHF" in cart and "8,1 %" not in cart and "7,45" not in cart
+    # A neutral mention: the Swiss storefront cites no French law.
+    assert "Exonération de TVA : exportation de biens." in cart and "CGI" not in cart
+    _page, order = _place(client, swiss)
+    assert (order.tax_scheme, order.tax_cents, order.total_cents) == ("export", 0, 9_200)
+    detail = _plain(client.get(f"/orders/{order.id}", base_url=SWISS).text)
+    assert "Exonération de TVA : exportation de biens." in detail and "CGI" not in detail
+
+
 def test_the_dashboard_reports_each_currency_apart(app, client, world, swiss):
     now = datetime.now(UTC)
     f.order(world.a.buyer, [(world.products["cement"], 2, 850)], placed_at=now)

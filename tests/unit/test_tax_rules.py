@@ -9,6 +9,7 @@ from portal.services import DomainError
 from portal.services.selling import (
     RateTotal,
     UnknownTaxClass,
+    mention,
     parse_tax_class,
     rate_of,
     rule_for,
@@ -63,6 +64,23 @@ def test_half_a_cent_rounds_up():
 ])
 def test_scheme_from_country_and_vat_number(country, vat, expected):
     assert scheme_for(country, vat, "FR") == expected
+
+
+@pytest.mark.parametrize("country, vat, expected", [
+    ("CH", "CHE-286.514.903", TaxScheme.DOMESTIC),
+    ("LI", "", TaxScheme.DOMESTIC),  # Liechtenstein shares Switzerland's VAT territory
+    ("FR", "FR40123456789", TaxScheme.EXPORT),  # a French company buys from Switzerland
+    ("DE", "", TaxScheme.EXPORT),
+])
+def test_the_swiss_storefront_exports_outside_its_vat_area(country, vat, expected):
+    assert scheme_for(country, vat, "CH") == expected
+
+
+def test_the_export_mention_cites_french_law_on_a_french_storefront_only():
+    assert "262 I" in mention(TaxScheme.EXPORT, "FR")
+    assert mention(TaxScheme.EXPORT, "CH") == "VAT exempt: export of goods."
+    assert "French" not in mention(TaxScheme.REVERSE_CHARGE, "BE")
+    assert mention(TaxScheme.DOMESTIC, "CH") == ""
 
 
 def test_no_vat_outside_the_domestic_scheme():

@@ -18,7 +18,7 @@ from lxml import etree
 
 from portal.models import Invoice, InvoiceKind
 from portal.models.orders import TaxScheme
-from portal.services.selling import mention, totals_by_rate
+from portal.services.selling import legal_mention, totals_by_rate
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -112,13 +112,17 @@ def legal_notes(invoice: Invoice, who: Seller) -> list[tuple[str, str | None]]:
          "PMT"),
         ("Pas d'escompte pour paiement anticipé.", "AAB"),
     ]
-    text = mention(invoice.tax_scheme)
+    text = legal_mention(invoice.tax_scheme, _storefront_id(invoice))
     if text:
         notes.append((text, "TXD"))
     local = storefront_mentions(invoice)
     if local:
         notes.append((local, "REG"))
     return notes
+
+
+def _storefront_id(invoice: Invoice) -> int | None:
+    return invoice.order.storefront_id if invoice.order is not None else None
 
 
 def storefront_mentions(invoice: Invoice) -> str:
@@ -217,13 +221,14 @@ def _settlement(transaction, invoice: Invoice, who: Seller) -> None:
         _el(_el(means, "ram:PayeePartyCreditorFinancialAccount"), "ram:IBANID",
             who.iban.replace(" ", ""))
     rows = totals_by_rate((line.tax_rate_bp, line.line_total_cents) for line in invoice.lines)
+    reason = legal_mention(invoice.tax_scheme, _storefront_id(invoice))
     for row in rows:
         code, exemption = category(invoice.tax_scheme, row.rate_bp)
         tax = _el(settlement, "ram:ApplicableTradeTax")
         _el(tax, "ram:CalculatedAmount", amount(row.tax_cents))
         _el(tax, "ram:TypeCode", "VAT")
         if exemption:
-            _el(tax, "ram:ExemptionReason", mention(invoice.tax_scheme))
+            _el(tax, "ram:ExemptionReason", reason)
         _el(tax, "ram:BasisAmount", amount(row.base_cents))
         _el(tax, "ram:CategoryCode", code)
         if exemption:

@@ -11,7 +11,8 @@ with what tax, and what do we suggest. Every ordering path calls this front door
   price, a contract price first), read for a batch with the tiers in one statement
   (`pricing`); `local_today` is the day they are judged at.
 - VAT (`tax`): the rate of a tax class at the storefront (`rule_for`, `RATES_BP`), domestic /
-  reverse charge / export (`scheme_for`), the one rounding rule (`totals_by_rate`: per rate).
+  reverse charge / export (`scheme_for`), its legal mention in the words of the storefront's
+  country (`legal_mention`, `market`), the one rounding rule (`totals_by_rate`: per rate).
 - Framework contracts of public-sector buyers (`framework`): the contract in force is their
   whole assortment and price book (`standing`, `is_public`).
 - Who may see and order what: `visible_products`, `can_order`, `visible_category_ids`
@@ -25,6 +26,7 @@ from portal.services.selling.availability import (
     stock_by_warehouse,
 )
 from portal.services.selling.framework import Framework, Standing, is_public, standing
+from portal.services.selling.market import legal_mention
 from portal.services.selling.memo import forget, per_request
 from portal.services.selling.offers import (
     Offer,
@@ -105,7 +107,8 @@ __all__ = [
     "quote", "require_quantity", "resolve_tiers", "round_up_hint", "saving_at", "scaled_tax",
     "snap_quantity", "step_quantity", "suggested_case", "vat_cents",
     "EU_COUNTRIES", "RATES_BP", "STOREFRONT_COUNTRY", "TAX_CLASS_LABELS", "RateTotal",
-    "UnknownTaxClass", "mention", "normalize_vat_number", "order_rates", "parse_tax_class",
+    "UnknownTaxClass", "legal_mention", "mention", "normalize_vat_number", "order_rates",
+    "parse_tax_class",
     "rate_label", "rate_of", "rule_for", "scheme_for", "tax_total", "totals_by_rate",
     "vat_number_problem", "storefront_country", "tax_class_choices", "retaxed", "local_today",
     "Framework", "Standing", "is_public", "standing",

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal.services.selling.memo import per_request
+from portal.services.selling.tax import mention
 
 TRADE_ID = 1
 
@@ -34,8 +35,17 @@ def storefront_id_of(buyer) -> int:
 def market_of(buyer) -> Market:
     """The country and currency `buyer` buys in (a user, a visitor or staff: the trade
     portal's)."""
-    storefront_id = storefront_id_of(buyer)
+    return market_at(storefront_id_of(buyer))
+
+
+def market_at(storefront_id: int) -> Market:
     return per_request(("market", storefront_id), lambda: _market(storefront_id))
+
+
+def legal_mention(scheme, storefront_id: int | None) -> str:
+    """The VAT mention of an order under `scheme` on that storefront, in its country's words
+    (no French law cited on the Swiss storefront); None: the trade portal."""
+    return mention(scheme, market_at(storefront_id or TRADE_ID).country)
 
 
 def _market(storefront_id: int) -> Market:

@@ -8,12 +8,18 @@ does not know for that country has no rate: the product cannot be sold there
 (`UnknownTaxClass`), never taxed at a guess. The trade portal's country is the seller's
 (SELLER_COUNTRY); another storefront's is its own (`market`).
 
-Treatment (`scheme_for`), decided by the customer company's country and VAT number:
-- same country as the storefront, or an EU business without a valid VAT number: the
+Treatment (`scheme_for`), decided by the customer company's country and VAT number against
+the storefront's country and its VAT area (`vat_area`: the EU for a member state;
+Switzerland with Liechtenstein):
+- same country as the storefront, or in its VAT area without a valid EU VAT number: the
   storefront's rates (`DOMESTIC`);
-- another EU country with a VAT number in that country's format: no VAT, the customer
-  accounts for it (`REVERSE_CHARGE`, "autoliquidation"), with its legal mention;
-- outside the EU: no VAT, export (`EXPORT`), with its legal mention.
+- another EU country, on an EU storefront, with a VAT number in that country's format: no
+  VAT, the customer accounts for it (`REVERSE_CHARGE`, "autoliquidation");
+- outside the storefront's VAT area (a French company on the Swiss storefront, a Swiss one on
+  the French): no VAT, export (`EXPORT`).
+Outside domestic VAT an order carries a legal mention in the words of its storefront's
+country (`mention`): the French tax code's articles on a French storefront, a neutral
+wording naming no law elsewhere.
 
 Rounding, the same everywhere totals appear (cart, checkout, order page, e-mails): VAT is
 computed per rate, not per line. The line totals excl. VAT (integer cents) at one rate are
@@ -67,16 +73,23 @@ VAT_FORMATS: dict[str, tuple[str, str]] = {
     "SI": ("SI", r"\d{8}"), "SK": ("SK", r"\d{10}"),
 }
 EU_COUNTRIES = frozenset(VAT_FORMATS)
+# Countries outside the EU that share one VAT territory.
+VAT_AREAS = {"CH": frozenset({"CH", "LI"})}
 
 _SEPARATORS = re.compile(r"[\s.\-]")
 
-MENTIONS = {
+# The mentions by storefront country; a country not listed gets the neutral ones.
+MENTIONS = {"FR": {
     TaxScheme.REVERSE_CHARGE: _l(
         "Reverse charge: VAT-exempt intra-Community supply (article 262 ter I of the French "
         "tax code, article 138 of directive 2006/112/EC); VAT is due by the customer."),
     TaxScheme.EXPORT: _l(
         "VAT exempt: export outside the European Union (article 262 I of the French tax "
         "code)."),
+}}
+NEUTRAL_MENTIONS = {
+    TaxScheme.REVERSE_CHARGE: _l("Reverse charge: VAT is due by the customer."),
+    TaxScheme.EXPORT: _l("VAT exempt: export of goods."),
 }
 
 TAX_CLASS_LABELS = {
@@ -140,11 +153,17 @@ def scheme_for(country: str | None, vat_number: str | None,
     country = (country or storefront).upper()
     if country == storefront:
         return TaxScheme.DOMESTIC
-    if country in EU_COUNTRIES:
-        if storefront in EU_COUNTRIES and vat_number_problem(vat_number, country) is None:
-            return TaxScheme.REVERSE_CHARGE
-        return TaxScheme.DOMESTIC
-    return TaxScheme.EXPORT
+    if country not in vat_area(storefront):
+        return TaxScheme.EXPORT
+    if storefront in EU_COUNTRIES and vat_number_problem(vat_number, country) is None:
+        return TaxScheme.REVERSE_CHARGE
+    return TaxScheme.DOMESTIC
+
+
+def vat_area(country: str) -> frozenset[str]:
+    """The countries sharing `country`'s VAT territory (the EU's member states)."""
+    return EU_COUNTRIES if country in EU_COUNTRIES else VAT_AREAS.get(country,
+                                                                      frozenset({country}))
 
 
 @dataclass(frozen=True)
@@ -225,7 +244,8 @@ def tax_class_choices(storefront: str = STOREFRONT_COUNTRY) -> list[tuple[str, s
             for cls, label in TAX_CLASS_LABELS.items() if cls in rates]
 
 
-def mention(scheme: TaxScheme | str | None) -> str:
-    """The legal mention an order under `scheme` carries ("" for domestic VAT)."""
-    text = MENTIONS.get(TaxScheme(scheme)) if scheme else None
+def mention(scheme: TaxScheme | str | None, country: str = STOREFRONT_COUNTRY) -> str:
+    """The legal mention an order under `scheme` carries on a storefront of `country` (""
+    for domestic VAT)."""
+    text = MENTIONS.get(country, NEUTRAL_MENTIONS).get(TaxScheme(scheme)) if scheme else None
     return str(text) if text else ""
