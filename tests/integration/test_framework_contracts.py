@@ -224,6 +224,10 @@ def test_the_invoice_carries_the_commitment_number_and_service_code_for_chorus_p
     browser = _browser(app, public.buyer)
     assert _checkout(browser, public, po_number="EJ-2026-00042",
                      service_code="RESTO-SCOL").status_code == 303
+    # Her order history names the number as checkout asked for it, not as a trade "PO".
+    history = browser.get("/orders/", base_url=SHOP).get_data(as_text=True)
+    assert "Commitment no. EJ-2026-00042" in history and "PO EJ-" not in history
+    assert "Commitment number or text" in history
     [order] = _orders(public.company)
     order.status = OrderStatus.CONFIRMED
     db.session.commit()
