@@ -100,6 +100,30 @@ def test_the_admin_invites_a_crew_member_who_signs_in_on_the_store_only(client, 
     assert "Inès Morel" in listed and "300" in listed
 
 
+def test_an_allowance_on_a_store_in_francs_is_asked_and_shown_in_francs(client, world):
+    front = Storefront(code="equipe-ch", kind=StorefrontKind.EMPLOYEE, name="Équipe Genève",
+                       hosts="equipe-ch.example.test", country="CH", currency="CHF",
+                       brand_colour="#a3141d")
+    db.session.add(front)
+    db.session.flush()
+    db.session.add(CrewStore(company_id=world.a.company.id, storefront_id=front.id))
+    db.session.commit()
+    login(client, world.a.admin)
+    form = client.get(f"/company/crew/stores/{front.id}/invite",
+                      headers={"Accept-Language": "en"}).text
+    assert "(CHF, " in form and "(EUR, " not in form
+    assert client.post(f"/company/crew/stores/{front.id}/invite", data={
+        "name": "Inès Morel", "email": "ines.morel@crew.test", "unit": "",
+        "yearly_allowance": "300"}).status_code == 303
+    ines = db.session.scalars(select(User).where(User.email == "ines.morel@crew.test")).one()
+    for page in (f"/company/crew/stores/{front.id}", "/company/crew",
+                 f"/company/crew/{ines.id}"):
+        text = client.get(page).text.replace("\u202f", " ").replace("\xa0", " ")
+        assert "300,00 CHF" in text and "300,00 €" not in text, page
+    edit = client.get(f"/company/users/{ines.id}").text.replace("\u202f", " ")
+    assert "Allocation annuelle (CHF, vide : aucune)" in edit and "annuelle (EUR" not in edit
+
+
 @pytest.mark.parametrize("overrides, field", [
     ({"email": "admin-b@test.example"}, "email"),      # has an account elsewhere
     ({"email": "pas-une-adresse"}, "email"),

@@ -13,10 +13,15 @@ from flask_login import current_user
 from portal.access import allow, scoped_or_404
 from portal.blueprints.company import bp
 from portal.blueprints.company.common import confirm_then_do, save_or_render, unit_choices
-from portal.blueprints.company.forms import CrewInviteForm, CrewMoveForm, int_or_none
+from portal.blueprints.company.forms import (
+    CrewInviteForm,
+    CrewMoveForm,
+    allowance_in,
+    int_or_none,
+)
 from portal.models import Role, User
 from portal.rendering import render
-from portal.services import accounts, storefronts
+from portal.services import accounts, selling, storefronts
 from portal.usecases import moved_on, run
 
 
@@ -26,7 +31,12 @@ def crew_index():
     company_id = current_user.company_id
     return render("company/crew.html", members=accounts.crew_spending(
         company_id, datetime.now(UTC)), stores=storefronts.stores_of(company_id),
-        counts=storefronts.crew_counts(company_id))
+        counts=storefronts.crew_counts(company_id), currency_of=_currency_of)
+
+
+def _currency_of(person: User) -> str:
+    """The currency a person's allowance is spent in: their store's."""
+    return selling.market_of(person).currency
 
 
 @bp.get("/crew/<int:user_id>")
@@ -34,7 +44,8 @@ def crew_index():
 def crew_member(user_id: int):
     person = scoped_or_404(User, user_id)
     return render("company/crew_member.html",
-                  member=accounts.member_spending(person, datetime.now(UTC)))
+                  member=accounts.member_spending(person, datetime.now(UTC)),
+                  currency=_currency_of(person))
 
 
 def _store_or_404(storefront_id: int):
@@ -61,6 +72,7 @@ def _to_store(store) -> str:
 def crew_invite(storefront_id: int):
     store = _store_or_404(storefront_id)
     form = CrewInviteForm()
+    allowance_in(form.yearly_allowance, store.currency)
     form.unit.choices = unit_choices(current_user.company_id, _("No unit (whole company)"))
     return save_or_render(
         form, "company/crew_invite.html",
@@ -77,6 +89,7 @@ def crew_invite(storefront_id: int):
 def crew_move(storefront_id: int):
     store = _store_or_404(storefront_id)
     form = CrewMoveForm()
+    allowance_in(form.yearly_allowance, store.currency)
     form.person.choices = [("", _("Choose a buyer"))] + [
         (str(p.id), f"{p.name} ({p.email})")
         for p in storefronts.movable(current_user.company_id)]

@@ -1,5 +1,6 @@
 """Company administration forms. Amounts are text fields parsed strictly to cents."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
@@ -30,6 +31,11 @@ class AmountField(StringField):
 def int_or_none(value) -> int | None:
     text = value if isinstance(value, str) else ""
     return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
+
+
+def allowance_in(field: AmountField, currency: str) -> None:
+    """Label a yearly allowance with the currency of the store it is spent on."""
+    field.label.text = _("Yearly allowance (%(currency)s, empty: none)", currency=currency)
 
 
 class UserForm(FlaskForm):

@@ -16,11 +16,11 @@ from portal.blueprints.company.common import (
     save_or_render,
     unit_choices,
 )
-from portal.blueprints.company.forms import UserForm, int_or_none
+from portal.blueprints.company.forms import UserForm, allowance_in, int_or_none
 from portal.models import CUSTOMER_ROLES, Role, User
 from portal.models.labels import role_label
 from portal.rendering import render
-from portal.services import accounts
+from portal.services import accounts, selling
 from portal.services.accounts import UserData
 
 
@@ -31,6 +31,8 @@ def _user_form(user: User | None = None) -> UserForm:
     form.role.choices = [(r.value, role_label(r)) for r in order
                          if r in CUSTOMER_ROLES]
     form.unit.choices = unit_choices(current_user.company_id, _("No unit (whole company)"))
+    # A crew member's allowance is spent on their store, in its currency.
+    allowance_in(form.yearly_allowance, selling.market_of(user or current_user).currency)
     if user is not None and request.method != "POST":
         form.name.data, form.role.data = user.name, user.role.value
         form.unit.data = str(user.unit_id or "")

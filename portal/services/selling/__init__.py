@@ -26,7 +26,7 @@ from portal.services.selling.availability import (
     stock_by_warehouse,
 )
 from portal.services.selling.framework import Framework, Standing, is_public, standing
-from portal.services.selling.market import legal_mention
+from portal.services.selling.market import legal_mention, market_of
 from portal.services.selling.memo import forget, per_request
 from portal.services.selling.offers import (
     Offer,
@@ -107,8 +107,8 @@ __all__ = [
     "quote", "require_quantity", "resolve_tiers", "round_up_hint", "saving_at", "scaled_tax",
     "snap_quantity", "step_quantity", "suggested_case", "vat_cents",
     "EU_COUNTRIES", "RATES_BP", "STOREFRONT_COUNTRY", "TAX_CLASS_LABELS", "RateTotal",
-    "UnknownTaxClass", "legal_mention", "mention", "normalize_vat_number", "order_rates",
-    "parse_tax_class",
+    "UnknownTaxClass", "legal_mention", "market_of", "mention", "normalize_vat_number",
+    "order_rates", "parse_tax_class",
     "rate_label", "rate_of", "rule_for", "scheme_for", "tax_total", "totals_by_rate",
     "vat_number_problem", "storefront_country", "tax_class_choices", "retaxed", "local_today",
     "Framework", "Standing", "is_public", "standing",
