@@ -99,6 +99,20 @@ def test_a_staff_admin_uploads_a_logo_its_header_shows_it_sized_and_named(app, c
     assert not [s for s in seen if "storefronts" in s]
 
 
+def test_the_logo_is_on_the_storefronts_own_origin_whoever_read_the_storefronts(app, client,
+                                                                                media):
+    """Read into memory outside a request (the worker, the paths' middleware), the logo's
+    address must still be the page's own origin: its CSP allows images from 'self' only."""
+    direct, _equipe = _fronts()
+    _staff_admin(client)
+    assert _upload(client, direct, files.png(300, 100, transparent=False)).status_code == 303
+    storefronts.forget()
+    assert storefronts.all_fronts()  # no request here: BASE_URL is the only host known
+    img = _header_img(client.get("/login", base_url=DIRECT).get_data(as_text=True))
+    assert img["src"].startswith("/media/storefront-logo/"), img["src"]
+    assert all(part.strip().startswith("/media/") for part in img["srcset"].split(","))
+
+
 BAD = [
     ("an SVG with a script", files.SVG_WITH_SCRIPT, "logo.svg", "image/svg+xml",
      "Les logos SVG ne sont pas acceptés", 422),

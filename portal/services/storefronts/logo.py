@@ -10,7 +10,7 @@ loses nothing at 32 px high, and nothing a seller uploads is ever served as mark
 
 The header shows it 32 px high (a 360 px phone's header), so it is stored at widths that cover
 1x to 3x of a logo up to MAX_RATIO times as wide as high; `Logo` is what the header needs
-(URLs and the rendered size), made once when the storefronts are read into memory.
+(its stored keys, URLs and rendered size), made once when the storefronts are read into memory.
 """
 
 from __future__ import annotations
@@ -32,13 +32,27 @@ FIELD = "logo"
 
 @dataclass(frozen=True)
 class Logo:
-    """The header's <picture>: a JPEG fallback, both srcsets and its size at 32 px high."""
+    """The header's <picture>: the stored image and its size at 32 px high. Its URLs are made
+    when a page is rendered (no query: the keys are here), not when the storefronts are read
+    into memory: that may happen outside any request (the worker, the paths' middleware),
+    where a URL would name BASE_URL's host, another origin than the storefront's own, which
+    its pages' CSP (img-src 'self') refuses."""
 
-    src: str
-    srcset_webp: str
-    srcset_jpeg: str
+    image: storage.StoredImage
     width: int
     height: int = HEADER_HEIGHT
+
+    @property
+    def src(self) -> str:
+        return self.image.src("jpeg", 2 * self.width)  # the JPEG fallback at 2x
+
+    @property
+    def srcset_webp(self) -> str:
+        return self.image.srcset("webp")
+
+    @property
+    def srcset_jpeg(self) -> str:
+        return self.image.srcset("jpeg")
 
 
 def header_logo(value: dict | None) -> Logo | None:
@@ -46,8 +60,7 @@ def header_logo(value: dict | None) -> Logo | None:
     if not value:
         return None
     image = storage.StoredImage.from_json(value)
-    width = max(1, round(HEADER_HEIGHT * image.width / image.height))
-    return Logo(image.src("jpeg", 2 * width), image.srcset("webp"), image.srcset("jpeg"), width)
+    return Logo(image, max(1, round(HEADER_HEIGHT * image.width / image.height)))
 
 
 def _looks_like_svg(data: bytes, content_type: str) -> bool:
