@@ -241,8 +241,36 @@ def test_order_history_covers_every_status(demo):
         assert order.subtotal_cents == line_sums[order.id]
         assert order.tax_cents == tax_total(by_order[order.id])
         assert order.total_cents == order.subtotal_cents + order.tax_cents
-    numbers = db.session.scalars(select(Order.number).order_by(Order.placed_at, Order.id)).all()
-    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+    # Unique, and in the order placed on each storefront (the public storefront's history is
+    # seeded after the trade portal's: portal/demo/public.py).
+    for storefront_id in set(db.session.scalars(select(Order.storefront_id))):
+        numbers = db.session.scalars(select(Order.number).where(
+            Order.storefront_id == storefront_id).order_by(Order.placed_at, Order.id)).all()
+        assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+    assert db.session.scalar(select(func.count(func.distinct(Order.number)))) == \
+        db.session.scalar(select(func.count(Order.id)))
+
+
+def test_the_canteen_has_spent_part_of_its_contract_with_its_numbers_and_invoices(demo):
+    from portal.models import FrameworkContract, Invoice
+    from portal.services.contracts import WARNING_BP, spent_by_contract
+
+    contract = db.session.scalar(select(FrameworkContract))
+    orders = db.session.scalars(select(Order).where(
+        Order.framework_contract_id == contract.id).order_by(Order.placed_at)).all()
+    assert len(orders) == 4
+    assert all(o.po_number.startswith("EJ-") and o.service_code == "RESTO-SCOL" for o in orders)
+    assert contract.starts_on < orders[0].placed_at.date() and \
+        orders[-1].placed_at < SEEDED_AT
+    spent = spent_by_contract([contract.id])[contract.id]
+    # Real spend on her gauge, well below the 80 % warning.
+    assert contract.ceiling_cents * 15 // 100 < spent < contract.ceiling_cents * WARNING_BP \
+        // 10_000
+    delivered = [o for o in orders if o.status == OrderStatus.DELIVERED]
+    assert len(delivered) == 3
+    invoices = db.session.scalars(select(Invoice).where(
+        Invoice.order_id.in_([o.id for o in delivered]))).all()
+    assert {i.po_number for i in invoices} == {o.po_number for o in delivered}
 
 
 def test_manager_inbox_and_dealer_shipments(demo):

@@ -44,6 +44,7 @@ from portal.services.ordering.checkout import (
     local_today,
     new_order,
     new_submit_token,
+    order_number,
     payment_terms_label,
     place_order,
 )
@@ -98,6 +99,7 @@ from portal.services.ordering.service_due import ServiceItem, service_due_for
 from portal.services.ordering.sku_lookup import suggest
 
 __all__ = [
+    "order_number",
     "DueItem", "add_due_to_cart", "due_for", "ServiceItem", "service_due_for",
     "first_time_change", "forget_replay_keys", "valid_replay_key",
     "digest_user", "send_due_digests", "set_due_digest",
