@@ -34,9 +34,19 @@ def test_the_canteen_orders_from_its_contract_with_its_numbers_and_gets_the_e_in
         sign_in(page, shop, BUYER)
         expect(page.get_by_role("banner")).to_contain_text("Achats publics")
         gauge = page.get_by_role("region", name=re.compile("restauration scolaire"))
+        # The demo's past orders under the contract: real spend, below the 80 % warning.
         expect(gauge).to_contain_text(re.compile(
-            r"Marché 2026-RS-014\s: \d[\d\s]*€ engagés sur 20\s000\s€ \(\d+\s%\)"))
+            r"Marché 2026-RS-014\s: [1-9][\d\s]*€ engagés sur 20\s000\s€ \([1-7]?\d\s%\)"))
+        # The gauge's bar runs across the card, not a short inline bar.
+        meter = gauge.get_by_role("meter", name="Part du plafond engagée")
+        bar, card = meter.bounding_box(), gauge.bounding_box()
+        assert bar["width"] >= card["width"] - 40 and bar["height"] >= 14, (bar, card)
         snap(page, "public-home-contract")
+
+        page.goto(f"{shop}/orders/")
+        expect(page.get_by_role("main")).to_contain_text(re.compile(r"N° d'engagement EJ-\d{4}-"))
+        expect(page.get_by_role("main")).not_to_contain_text("PO EJ-")
+        snap(page, "public-orders-history")
 
         fill_cart_by_paste(page, shop, "\n".join(f"{sku} 2" for sku in skus))
         expect(page.get_by_role("region", name=re.compile("restauration scolaire"))
