@@ -72,7 +72,8 @@ LINE, TEXT = clean_line, clean_text
 FIELDS: dict[str, dict[str, object]] = {
     "ProductVideo": {"title_fr": LINE, "title_en": LINE},
     "SellerPage": {"title_fr": LINE, "title_en": LINE},
-    "Storefront": {"name": LINE},
+    "Storefront": {"name": LINE, "legal_mentions": TEXT},
+    "FrameworkContract": {"reference": LINE, "title": LINE},
     "Attribute": {"name_fr": LINE, "name_en": LINE},
     "ProductDocument": {"title": LINE},
     "ProductAttribute": {"value_fr": LINE, "value_en": LINE},
@@ -91,7 +92,8 @@ FIELDS: dict[str, dict[str, object]] = {
     "CustomerGroup": {"name": LINE},
     "ImportJob": {"filename": LINE},
     "Order": {"ship_to": TEXT, "site_contact": LINE, "delivery_window": LINE,
-              "delivery_notes": TEXT, "po_number": LINE, "notes": TEXT},
+              "delivery_notes": TEXT, "po_number": LINE, "service_code": LINE,
+              "notes": TEXT},
     "OrderEvent": {"message": TEXT},
     "OrderLine": {"name": LINE, "name_en": LINE, "note": LINE},
     "OrderReference": {"erp_number": LINE},
@@ -105,7 +107,7 @@ FIELDS: dict[str, dict[str, object]] = {
     "Unit": {"name": LINE, "project_code": LINE, "site_contact_name": LINE,
              "site_contact_phone": LINE, "delivery_window": LINE, "delivery_notes": TEXT},
     "User": {"name": LINE, "phone": LINE},
-    "Warehouse": {"name": LINE, "city": LINE},
+    "Warehouse": {"name": LINE, "city": LINE, "opening_hours": TEXT},
     "DeliveryZone": {"name": LINE},
     "BillingProfile": {"name": LINE, "line1": LINE, "line2": LINE, "postal_code": LINE,
                        "city": LINE, "service_code": LINE},
@@ -127,7 +129,8 @@ NOT_FREE_TEXT: dict[str, set[str]] = {
     "ProductVideo": {"url"},
     "ReplayedChange": {"key"},  # a phone's random key (ordering.valid_replay_key)
     # Checked words: host names, codes, a colour (services/storefronts/admin.py).
-    "Storefront": {"code", "hosts", "language", "country", "currency", "brand_colour", "kind"},
+    "Storefront": {"code", "hosts", "language", "country", "currency", "brand_colour", "kind",
+                   "path_prefix"},
     # Markdown: indentation and blank lines carry meaning; rendered by the safe subset.
     "SellerPage": {"slug", "body_fr", "body_en"},
     "TermsVersion": {"body_fr", "body_en"},
