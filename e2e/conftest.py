@@ -18,6 +18,8 @@ from portal.devmail import start as start_smtp
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+# The instance folder of each demo portal this session started, by its URL (its database).
+INSTANCES: dict[str, Path] = {}
 PHONE = {
     "viewport": {"width": 360, "height": 640},
     "device_scale_factor": 2,
@@ -100,6 +102,7 @@ def demo_portal(tmp_path_factory, mail_port: int, port: int | None = None, **var
         subprocess.Popen([*portal, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT),
     ]
     url = f"http://127.0.0.1:{port}"
+    INSTANCES[url] = instance
     try:
         _wait_for(url + "/healthz")
         yield url

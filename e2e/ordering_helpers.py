@@ -7,18 +7,17 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import PHONE, sign_in
+from e2e.conftest import INSTANCES, PHONE, sign_in
 
 REMOVE = re.compile(r"^Retirer ")
 
 
 @pytest.fixture(scope="session")
-def demo_db(live_server, tmp_path_factory):
-    """The e2e instance's database, opened read-only (the server is the only writer)."""
-    found = sorted(tmp_path_factory.getbasetemp().glob("instance*/portal.sqlite3"))
-    assert found, "the live server's database was not found"
-    connection = sqlite3.connect(f"file:{found[-1]}?mode=ro", uri=True,
-                                 check_same_thread=False)
+def demo_db(live_server):
+    """The e2e instance's database, opened read-only (the server is the only writer). Found
+    by the live server's URL: a test may start a demo portal of its own beside it."""
+    connection = sqlite3.connect(f"file:{INSTANCES[live_server] / 'portal.sqlite3'}?mode=ro",
+                                 uri=True, check_same_thread=False)
     connection.row_factory = sqlite3.Row
     yield connection
     connection.close()
