@@ -15,7 +15,7 @@ import os
 import threading
 from pathlib import Path
 
-from flask import Blueprint, Config, Response, abort, current_app, request
+from flask import Blueprint, Config, Response, abort, current_app, has_request_context, request
 
 from portal import bundler
 from portal import config as config_module
@@ -95,6 +95,19 @@ def bundle(filename: str):
     return response
 
 
+BUNDLE_NAMES = ("bundle_css", "bundle_js", "bundle_scan_js", "bundle_scan_wasm")
+
+
+def _under_the_mount() -> dict:
+    """The bundles' URLs under the path the portal is mounted at (a storefront's prefix,
+    portal/mounts.py), as url_for's are; the globals hold them from the root."""
+    root = request.script_root if has_request_context() else ""
+    if not root:
+        return {}
+    env = current_app.jinja_env.globals
+    return {name: root + env[name] for name in BUNDLE_NAMES}
+
+
 def require_built(app) -> None:
     """For servers: refuse to start without bundles rather than serve pages without styles."""
     if app.extensions["bundles"].manifest is None:
@@ -117,6 +130,7 @@ def init_app(app):
     app.jinja_env.globals["bundle_scan_wasm"] = \
         f"/static/b/{current.get('zxing_reader.wasm', 'missing.wasm')}"
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 31536000)
+    app.context_processor(_under_the_mount)
     app.register_blueprint(bp)
     if bundles.manifest is None:
         message = MISSING.format(path=directory / bundler.MANIFEST)

@@ -173,7 +173,10 @@ def init_app(app):
     from portal.services.text import watch_free_text_fields
 
     watch_free_text_fields()
-    app.wsgi_app = HeadAsGet(app.wsgi_app)
+    from portal.mounts import Mounts
+
+    # Storefronts on a path of a host (inside ProxyFix: it reads the forwarded host).
+    app.wsgi_app = HeadAsGet(Mounts(app, app.wsgi_app))
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

@@ -43,9 +43,12 @@ def current_front():
     if not has_request_context():
         return None  # an email rendered by the worker: no host (the trade portal's words)
     if "storefront" not in g:
+        from portal.mounts import MOUNTED
         from portal.services.storefronts import for_host
 
-        g.storefront = for_host(request.host)
+        # A storefront on a path of this host was found by portal/mounts.py.
+        g.storefront = request.environ[MOUNTED] if MOUNTED in request.environ \
+            else for_host(request.host)
     return g.storefront
 
 

@@ -74,7 +74,7 @@ def _draw_icon(size: int) -> bytes:
 @allow(PUBLIC)
 def service_worker():
     env = current_app.jinja_env.globals
-    assets = [env["bundle_css"], env["bundle_js"]]
+    assets = [request.script_root + env["bundle_css"], request.script_root + env["bundle_js"]]
     body = render_template("offline/sw.js", assets=assets,
                            version=hashlib.sha256(" ".join(assets).encode()).hexdigest()[:12])
     response = make_response(body)

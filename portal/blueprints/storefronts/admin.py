@@ -12,7 +12,7 @@ from portal.usecases import moved_on, run
 
 ADMIN = (Role.STAFF_ADMIN,)
 FIELDS = ("code", "kind", "name", "hosts", "language", "country", "currency", "brand_colour",
-          "price_list_id", "prices_with_vat", "active", "legal_mentions")
+          "price_list_id", "prices_with_vat", "active", "legal_mentions", "path_prefix")
 
 
 @bp.app_template_global("storefront_kind_label")

@@ -44,6 +44,7 @@ class Front:
     active: bool
     legal_mentions: str = ""  # its footer's and its invoices' (the seller in that country)
     logo: Logo | None = None  # its header's (storefronts/logo.py): URLs and size, no query
+    path_prefix: str = ""  # "/direct": its path on a shared host (storefronts/paths.py)
 
     @property
     def is_trade(self) -> bool:
@@ -70,10 +71,13 @@ def normal_host(raw: str) -> str:
 
 def choose(host: str, fronts: tuple[Front, ...]) -> Front | None:
     """The storefront that names this host (None when it is closed: its host never shows
-    another storefront); else the trade portal if it names no host."""
+    another storefront); else the trade portal if it names no host. Storefronts on a path
+    of their own (`paths.mounted`) answer only under it."""
     host = normal_host(host)
     fallback = None
     for front in fronts:
+        if front.path_prefix:
+            continue
         if host in front.hosts:
             return front if front.active else None
         if front.is_trade and not front.hosts:
@@ -85,29 +89,49 @@ def _front(row: Storefront) -> Front:
     return Front(row.id, row.code, StorefrontKind(row.kind), row.name,
                  tuple(normal_host(h) for h in row.host_names()), row.language, row.country,
                  row.currency, row.prices_with_vat, row.brand_colour, row.price_list_id,
-                 row.active, row.legal_mentions or "", logo=header_logo(row.logo))
+                 row.active, row.legal_mentions or "", logo=header_logo(row.logo),
+                 path_prefix=row.path_prefix or "")
 
 
-def _stamp() -> Path:
-    named = current_app.config.get("STOREFRONTS_STAMP_FILE")
-    return Path(named) if named else Path(current_app.instance_path) / "storefronts.stamp"
+def _stamp(app=None) -> Path:
+    app = app or current_app
+    named = app.config.get("STOREFRONTS_STAMP_FILE")
+    return Path(named) if named else Path(app.instance_path) / "storefronts.stamp"
 
 
-def _stamp_time() -> int:
+def _stamp_time(app=None) -> int:
     try:
-        return _stamp().stat().st_mtime_ns
+        return _stamp(app).stat().st_mtime_ns
     except OSError:
         return 0
 
 
-def all_fronts() -> tuple[Front, ...]:
-    """Every storefront, from this process's memory (read again when it is stale)."""
-    cached = current_app.extensions.get(_CACHE_KEY)
-    refresh = current_app.config.get("STOREFRONTS_REFRESH_SECONDS", 60)
-    stamp = _stamp_time()
+def _remembered(app) -> tuple[tuple[Front, ...] | None, int]:
+    """This process's copy if it is fresh (else None), and the stamp's time."""
+    cached = app.extensions.get(_CACHE_KEY)
+    refresh = app.config.get("STOREFRONTS_REFRESH_SECONDS", 60)
+    stamp = _stamp_time(app)
     if cached is not None and cached[1] == stamp and (
             not refresh or time.monotonic() - cached[0] < refresh):
-        return cached[2]
+        return cached[2], stamp
+    return None, stamp
+
+
+def fronts_of(app) -> tuple[Front, ...]:
+    """`all_fronts` for code outside any app context (the WSGI middleware that mounts the
+    storefronts on their paths): from memory, one stat; a context only to read them again."""
+    fronts, _stamp_ns = _remembered(app)
+    if fronts is not None:
+        return fronts
+    with app.app_context():
+        return all_fronts()
+
+
+def all_fronts() -> tuple[Front, ...]:
+    """Every storefront, from this process's memory (read again when it is stale)."""
+    fronts, stamp = _remembered(current_app)
+    if fronts is not None:
+        return fronts
     rows = db.session.scalars(select(Storefront).order_by(Storefront.id)).all()
     fronts = tuple(_front(row) for row in rows) or (TRADE,)
     current_app.extensions[_CACHE_KEY] = (time.monotonic(), stamp, fronts)
@@ -226,6 +250,7 @@ from portal.services.storefronts.logo import (  # noqa: E402
     remove_logo,
     set_logo,
 )
+from portal.services.storefronts.paths import mounted  # noqa: E402
 
 __all__ = ["CURRENCIES", "TRADE", "Details", "DetailsInvalid", "Front", "Logo", "Row",
            "assortment_choices", "assortment_of", "crew_counts", "crew_of",
@@ -236,7 +261,7 @@ __all__ = ["CURRENCIES", "TRADE", "Details", "DetailsInvalid", "Front", "Logo", 
            "details_of", "find", "for_host", "forget", "forget_abandoned_guests", "header_logo",
            "is_guest",
            "list_currency_problem",
-           "may_sign_in", "normal_host",
+           "fronts_of", "may_sign_in", "mounted", "normal_host",
            "price_list_choices", "remove_logo", "rows", "save", "save_details",
            "sells_to_visitors", "set_logo",
            "storefront_of", "visitor_terms", "white_text_contrast"]

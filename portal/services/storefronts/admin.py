@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.models import Company, Order, PriceList, Storefront, StorefrontKind
 from portal.services import DomainError, selling
 from portal.services.storefronts import normal_host
+from portal.services.storefronts.paths import clean_prefix
 
 HEX_COLOUR = re.compile(r"^#[0-9a-f]{6}$")
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -64,7 +65,7 @@ def white_text_contrast(colour: str) -> float:
     return 1.05 / (_luminance(colour) + 0.05)
 
 
-def _hosts(raw: str, storefront_id: int | None) -> str:
+def _hosts(raw: str, storefront_id: int | None, prefix: str = "") -> str:
     hosts = []
     for word in raw.replace(",", " ").split():
         host = normal_host(word)
@@ -75,7 +76,12 @@ def _hosts(raw: str, storefront_id: int | None) -> str:
             hosts.append(host)
     others = select(Storefront).where(Storefront.id != (storefront_id or 0))
     for other in db.session.scalars(others):
+        if (other.path_prefix or "") != prefix:
+            continue  # one host, several paths: each storefront its own
         taken = set(hosts) & {normal_host(h) for h in other.host_names()}
+        if prefix and not hosts and not other.host_names():
+            raise StorefrontInvalid(_("%(name)s already answers %(path)s on the trade portal's "
+                                      "hosts.", name=other.name, path=prefix), field="path_prefix")
         if taken:
             raise StorefrontInvalid(_("%(host)s already belongs to %(name)s.",
                                       host=sorted(taken)[0], name=other.name), field="hosts")
@@ -132,7 +138,13 @@ def save(storefront_id: int | None, form: dict[str, str], used_host: str = "") -
                                       "%(front)s.", list=found.currency, front=currency),
                                     field="price_list_id")
         price_list_id = found.id
-    hosts = _hosts(form.get("hosts", ""), storefront_id)
+    try:
+        prefix = clean_prefix(form.get("path_prefix", ""), is_trade=storefront_id == 1)
+    except ValueError as problem:
+        # The trade portal's form has no such field: said above the form.
+        raise StorefrontInvalid(str(problem), field="path_prefix" if storefront_id != 1
+                                else None) from None
+    hosts = _hosts(form.get("hosts", ""), storefront_id, prefix)
     if storefront_id == 1 and hosts and used_host and normal_host(used_host) not in \
             hosts.split():
         raise StorefrontInvalid(_("Add %(host)s, the address you are using: without it the "
@@ -158,6 +170,7 @@ def save(storefront_id: int | None, form: dict[str, str], used_host: str = "") -
     front.name, front.brand_colour, front.currency = name, colour, currency
     front.language, front.country, front.price_list_id = language, country, price_list_id
     front.hosts, front.legal_mentions = hosts, legal
+    front.path_prefix = prefix
     front.prices_with_vat = form.get("prices_with_vat") == "1"
     # The trade portal stays open: it serves the back office.
     front.active = front.id == 1 or form.get("active") == "1"

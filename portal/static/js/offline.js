@@ -14,7 +14,9 @@
   var words = box ? box.dataset : {};
 
   if (body.dataset.sw && "serviceWorker" in navigator) {
-    navigator.serviceWorker.register(body.dataset.sw, { scope: "/" }).catch(function () {});
+    // Its scope is the folder it is served from: "/", or a storefront's path ("/direct/").
+    var scope = new URL(".", new URL(body.dataset.sw, location.href)).pathname;
+    navigator.serviceWorker.register(body.dataset.sw, { scope: scope }).catch(function () {});
   }
   // Another user signed in on this phone: the pages kept for the last one go.
   try {
