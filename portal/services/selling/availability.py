@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.extensions import db
 from portal.models import Stock, Warehouse
@@ -75,18 +75,20 @@ def presence_only(stock: Availability) -> Availability:
     return Availability(status, 0, stock.lead_time_days, (), exact=False)
 
 
+# Built once (every priced page asks): keying a new statement costs more than running it.
+_FREE = Stock.quantity - Stock.reserved
+_HOLDINGS = (select(Stock.product_id, Stock.warehouse_id, _FREE)
+             .where(Stock.product_id.in_(bindparam("ids", expanding=True)), _FREE > 0)
+             .order_by(Stock.product_id, Stock.warehouse_id))
+
+
 def stock_holdings(product_ids) -> dict[int, tuple[tuple[int, int], ...]]:
     """What each product has available to promise (on hand - reserved) in each warehouse
     that has any, as ((warehouse id, units), ...) by warehouse id, in one query."""
     ids = list(set(product_ids))
     if not ids:
         return {}
-    free = Stock.quantity - Stock.reserved
-    rows = db.session.execute(
-        select(Stock.product_id, Stock.warehouse_id, free)
-        .where(Stock.product_id.in_(ids), free > 0)
-        .order_by(Stock.product_id, Stock.warehouse_id)
-    ).all()
+    rows = db.session.execute(_HOLDINGS, {"ids": ids}).all()
     out: dict[int, list[tuple[int, int]]] = {}
     for pid, wid, units in rows:
         out.setdefault(pid, []).append((wid, int(units)))

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from sqlalchemy import Date, Integer, cast, literal, or_, select, union_all
+from sqlalchemy import Date, Integer, bindparam, cast, literal, or_, select, union_all
 
 from portal.extensions import db
 from portal.models import ContractPrice, FrameworkContractLine, PriceTier, Promotion
@@ -41,12 +41,12 @@ class BatchPrices:
     framework: dict[int, int] = field(default_factory=dict)  # product id: fixed unit price
 
 
-def read_prices(chain: list[int], ids: set[int], company_id: int | None,
-                group_id: int | None, today: date, framework_id: int | None = None
-                ) -> BatchPrices:
-    """Tiers by product and list, contract prices and promotions by product (one statement);
-    with `framework_id`, that framework contract's fixed prices only."""
+def _batch_statement():
+    """The three reads as one UNION ALL, built once with parameters: building and keying a
+    statement of this size costs more than running it on a product page."""
     no_int, no_date = cast(None, Integer), cast(None, Date)
+    ids, chain = bindparam("ids", expanding=True), bindparam("chain", expanding=True)
+    today = bindparam("today", type_=Date)
     tiers = select(literal(_TIER).label("kind"), PriceTier.product_id,
                    PriceTier.price_list_id.label("ref"), PriceTier.min_qty,
                    PriceTier.unit_price_cents.label("cents"), no_int.label("pct"),
@@ -55,27 +55,45 @@ def read_prices(chain: list[int], ids: set[int], company_id: int | None,
     contracts = select(literal(_CONTRACT), ContractPrice.product_id, no_int, no_int,
                        ContractPrice.unit_price_cents, no_int, no_date,
                        ContractPrice.valid_until).where(
-        ContractPrice.company_id == (company_id or -1), ContractPrice.product_id.in_(ids),
-        ContractPrice.valid_until >= today)
+        ContractPrice.company_id == bindparam("company_id"),
+        ContractPrice.product_id.in_(ids), ContractPrice.valid_until >= today)
     promos = select(literal(_PROMO), Promotion.product_id, no_int, no_int,
                     Promotion.unit_price_cents, Promotion.percent_off_bp, Promotion.starts_on,
                     Promotion.ends_on).where(
         Promotion.product_id.in_(ids), Promotion.starts_on <= today,
         Promotion.ends_on >= today,
         or_(Promotion.customer_group_id.is_(None),
-            Promotion.customer_group_id == (group_id or -1)))
-    out = BatchPrices()
-    parts = (tiers, contracts, promos)
+            Promotion.customer_group_id == bindparam("group_id")))
+    return union_all(tiers, contracts, promos)
+
+
+_BATCH = _batch_statement()
+
+
+# A framework contract's fixed prices (public-sector buyers), instead of the three above.
+_FRAMEWORK_PRICES = select(
+    literal(_FRAMEWORK).label("kind"), FrameworkContractLine.product_id,
+    cast(None, Integer).label("ref"), cast(None, Integer).label("min_qty"),
+    FrameworkContractLine.unit_price_cents.label("cents"), cast(None, Integer).label("pct"),
+    cast(None, Date).label("starts_on"), cast(None, Date).label("ends_on")).where(
+    FrameworkContractLine.contract_id == bindparam("framework_id"),
+    FrameworkContractLine.product_id.in_(bindparam("ids", expanding=True)))
+
+
+def read_prices(chain: list[int], ids: set[int], company_id: int | None,
+                group_id: int | None, today: date, framework_id: int | None = None
+                ) -> BatchPrices:
+    """Tiers by product and list, contract prices and promotions by product (one statement);
+    with `framework_id`, that framework contract's fixed prices only."""
     if framework_id is not None:
-        parts = (select(literal(_FRAMEWORK).label("kind"), FrameworkContractLine.product_id,
-                        no_int.label("ref"), no_int.label("min_qty"),
-                        FrameworkContractLine.unit_price_cents.label("cents"),
-                        no_int.label("pct"), no_date.label("starts_on"),
-                        no_date.label("ends_on"))
-                 .where(FrameworkContractLine.contract_id == framework_id,
-                        FrameworkContractLine.product_id.in_(ids)),)
-    for kind, pid, ref, min_qty, cents, pct, starts, ends in db.session.execute(
-            union_all(*parts) if len(parts) > 1 else parts[0]):
+        statement, params = _FRAMEWORK_PRICES, {"framework_id": framework_id, "ids": list(ids)}
+    else:
+        statement = _BATCH
+        params = {"ids": list(ids), "chain": list(chain), "today": today,
+                  "company_id": company_id or -1, "group_id": group_id or -1}
+    out = BatchPrices()
+    for kind, pid, ref, min_qty, cents, pct, starts, ends in db.session.execute(statement,
+                                                                                params):
         if kind == _FRAMEWORK:
             out.framework[pid] = cents
         elif kind == _TIER:
