@@ -14,6 +14,7 @@ from flask import current_app, g, request, session
 from flask_babel import Domain, get_locale
 from flask_login import current_user
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from portal.extensions import babel
 
@@ -66,18 +67,28 @@ class PoDomain(Domain):
         return current_catalog()
 
 
-# Templates call gettext ten times per cart line: Flask-Babel's callables look the domain,
-# the locale and its name up on every call (about 25 us). A render finds its catalog once
-# (`translations` in the template context, see portal.web); macros imported without context
-# look it up.
+# What `{{ _("...") }}` and `{% trans %}` call: Jinja's newstyle gettext (autoescaped, always
+# %-formatted) in one call, where Jinja nests three (its alias, its newstyle wrapper, the
+# catalog's) and Flask-Babel looks the domain and locale up each time: a 100-line cart makes
+# 1,300 of them. A render finds its catalog once (`translations` in the template context, see
+# portal.web); macros imported without context look it up.
 @pass_context
-def _gettext(context, string):
-    return (context.get("translations") or current_catalog()).ugettext(string)
+def _template_gettext(context, string, **variables):
+    rv = (context.get("translations") or current_catalog()).ugettext(string)
+    if context.eval_ctx.autoescape:
+        rv = Markup(rv)  # noqa: S704 -- our own catalog's text, as Jinja marks it
+    if not variables and "%" not in rv:
+        return rv  # what `rv % {}` gives when there is nothing to format or unescape
+    return rv % variables
 
 
 @pass_context
-def _ngettext(context, singular, plural, n):
-    return (context.get("translations") or current_catalog()).ungettext(singular, plural, n)
+def _template_ngettext(context, singular, plural, num, **variables):
+    variables.setdefault("num", num)
+    rv = (context.get("translations") or current_catalog()).ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        rv = Markup(rv)  # noqa: S704 -- our own catalog's text, as Jinja marks it
+    return rv % variables
 
 
 def select_locale() -> str:
@@ -99,8 +110,9 @@ def select_locale() -> str:
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
     babel.domain_instance = PoDomain()
-    app.jinja_env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext,
-                                            newstyle=True)
+    app.jinja_env.newstyle_gettext = True
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext,
+                                 ngettext=_template_ngettext)
     from portal.services.approvals import request_reason
     from portal.services.catalog import case_label, kind_choices
     from portal.services.credit import payment_details
