@@ -29,6 +29,10 @@ from tests.conftest import _make_app, base_config
 from tests.faults.live_pg import scratch_database
 from tests.integration.smtp_servers import SmtpServer, wait_for
 
+# Generous: on a loaded CI machine a worker's start (imports, first sweep) alone has taken
+# most of a minute; every wait on it ends at the first success.
+STARTUP = 180
+
 HEADER = ("company_name;legal_id;trade;customer_group;payment_terms;credit_limit;po_required;"
           "address_line;postal_code;city;user_email;user_name;user_role")
 
@@ -200,10 +204,8 @@ def test_a_worker_stopped_mid_import_leaves_it_to_be_written_once(tmp_path, back
         started = datetime.now(UTC)
         first = _worker(app, tmp_path, "w1", WORKER_LEASE_SECONDS=3)
         try:
-            # Generous: on a loaded CI machine the worker's start (imports, first sweep)
-            # alone has taken most of a minute; the wait ends as soon as the job is claimed.
             assert wait_for(lambda: _fresh(
-                lambda: db.session.get(ImportJob, job_id).claimed_by), timeout=180), \
+                lambda: db.session.get(ImportJob, job_id).claimed_by), timeout=STARTUP), \
                 first.log_path.read_text()[-3000:]
             wait_for(lambda: False, timeout=0.5)  # well into the commit
             assert _fresh(lambda: db.session.get(ImportJob, job_id).status) \
@@ -237,9 +239,9 @@ def test_a_second_worker_on_sqlite_is_refused_with_the_reason(tmp_path):
     with _database("sqlite", tmp_path) as app:
         first = _worker(app, tmp_path, "w1")
         try:
-            assert wait_for(lambda: "starting" in first.log_path.read_text(), timeout=180)
+            assert wait_for(lambda: "starting" in first.log_path.read_text(), timeout=STARTUP)
             second = _worker(app, tmp_path, "w2")
-            assert second.wait(timeout=60) != 0
+            assert second.wait(timeout=STARTUP) != 0
             text = second.log_path.read_text()
             assert "A worker is already running on this SQLite database" in text
             assert f"pid {first.pid}" in text
@@ -263,7 +265,7 @@ def test_a_worker_survives_a_database_outage(tmp_path):
                           DATABASE_URL=through_proxy.render_as_string(hide_password=False))
         try:
             assert wait_for(lambda: _fresh(lambda: db.session.scalar(
-                select(func.count()).select_from(WorkerHeartbeat))) == 1, timeout=180)
+                select(func.count()).select_from(WorkerHeartbeat))) == 1, timeout=STARTUP)
             proxy.cut()
             wait_for(lambda: False, timeout=4)  # the worker's polls fail meanwhile
             proxy.restore()
