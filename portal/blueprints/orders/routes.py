@@ -15,14 +15,17 @@ from portal.services.selling import can_order
 @bp.get("/")
 @allow(CUSTOMERS)
 def index():
-    jobsites = orders.visible_jobsites(current_user)
+    user = current_user._get_current_object()  # read many times: the proxy once
+    jobsites = orders.visible_jobsites(user)
     filters = orders.parse_filters(request.args, [j.id for j in jobsites])
     cursor = request.args.get("cursor") or None
-    page = orders.history_page(current_user, filters, cursor)
+    page = orders.history_page(user, filters, cursor)
     # "Load more" swaps the link's own row for the next rows; filters swap the results.
     block = "load_more" if cursor else "order_results"
+    # Each label once for the status filter and the rows (an order's status is one of these).
+    labels = {status: orders.status_label(status) for status in orders.STATUS_LABELS}
     return render("orders/index.html", block=block, page=page, filters=filters,
-                  jobsites=jobsites, statuses=list(orders.STATUS_LABELS),
+                  jobsites=jobsites, statuses=list(labels), status_labels=labels,
                   paged=bool(cursor))
 
 

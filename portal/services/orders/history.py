@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, exists, false, func, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from portal.extensions import db
@@ -66,25 +67,48 @@ def unit_subtree(company_id: int, unit_id: int) -> set[int]:
     return found
 
 
-def _scope_clause(user):
+# Which orders a user sees is one of these scopes: `_scope` says which and with what values,
+# `_scope_condition` writes it, with those values (visible_orders) or with bound parameters
+# named like them (the history's statements, built once per shape and reused).
+_NOTHING, _COMPANY, _OWN, _BRANCH = "nothing", "company", "own", "branch"
+_SCOPE_PARAMS = {"company_id": bindparam("company_id"), "user_id": bindparam("user_id"),
+                 "units": bindparam("units", expanding=True)}
+
+
+def _scope(user) -> tuple[str, dict]:
     if not getattr(user, "is_authenticated", False) or user.company_id is None:
+        return _NOTHING, {}
+    role, company_id = user.role, user.company_id
+    if role in (Role.COMPANY_ADMIN, Role.VIEWER) or (role == Role.APPROVER
+                                                      and user.unit_id is None):
+        return _COMPANY, {"company_id": company_id}
+    if role == Role.BUYER:
+        return _OWN, {"company_id": company_id, "user_id": user.id}
+    if role == Role.APPROVER:
+        return _BRANCH, {"company_id": company_id, "user_id": user.id,
+                         "units": sorted(unit_subtree(company_id, user.unit_id))}
+    return _NOTHING, {}
+
+
+def _scope_condition(kind: str, company_id=None, user_id=None, units=()):
+    if kind == _NOTHING:
         return false()
-    in_company = Order.company_id == user.company_id
-    own = Order.placed_by_id == user.id
-    if user.role in (Role.COMPANY_ADMIN, Role.VIEWER):
+    in_company = Order.company_id == company_id
+    if kind == _COMPANY:
         return in_company
-    if user.role == Role.BUYER:
+    own = Order.placed_by_id == user_id
+    if kind == _OWN:
         return and_(in_company, own)
-    if user.role == Role.APPROVER:
-        if user.unit_id is None:
-            return in_company
-        units = unit_subtree(user.company_id, user.unit_id)
-        waits_for_me = exists().where(
-            ApprovalRequest.order_id == Order.id, ApprovalRequest.approver_user_id == user.id
-        )
-        return and_(in_company, or_(own, Order.unit_id.in_(units), Order.jobsite_id.in_(units),
-                                    waits_for_me))
-    return false()
+    waits_for_me = exists().where(
+        ApprovalRequest.order_id == Order.id, ApprovalRequest.approver_user_id == user_id
+    )
+    return and_(in_company, or_(own, Order.unit_id.in_(units), Order.jobsite_id.in_(units),
+                                waits_for_me))
+
+
+def _scope_clause(user):
+    kind, values = _scope(user)
+    return _scope_condition(kind, **values)
 
 
 def visible_orders(user) -> Select:
@@ -99,15 +123,23 @@ def find_order(user, order_id) -> Order | None:
     return db.session.scalar(visible_orders(user).where(Order.id == order_id))
 
 
-def visible_jobsites(user) -> list[Unit]:
-    """Jobsites offered in the history filter: the company's, or the approver's unit tree."""
+_JOBSITES = (select(Unit.id, Unit.name)
+             .where(Unit.company_id == bindparam("company_id"), Unit.kind == UnitKind.JOBSITE,
+                    Unit.archived.is_(False))
+             .order_by(Unit.name, Unit.id))
+_JOBSITES_IN = _JOBSITES.where(Unit.id.in_(bindparam("units", expanding=True)))
+
+
+def visible_jobsites(user) -> list:
+    """Jobsites offered in the history filter (rows of id and name): the company's, or the
+    approver's unit tree."""
     if user.company_id is None:
         return []
-    stmt = select(Unit).where(Unit.company_id == user.company_id,
-                              Unit.kind == UnitKind.JOBSITE, Unit.archived.is_(False))
+    params = {"company_id": user.company_id}
     if user.role == Role.APPROVER and user.unit_id is not None:
-        stmt = stmt.where(Unit.id.in_(unit_subtree(user.company_id, user.unit_id)))
-    return list(db.session.scalars(stmt.order_by(Unit.name, Unit.id)))
+        params["units"] = sorted(unit_subtree(user.company_id, user.unit_id))
+        return db.session.execute(_JOBSITES_IN, params).all()
+    return db.session.execute(_JOBSITES, params).all()
 
 
 # -- History ---------------------------------------------------------------------------------
@@ -187,6 +219,37 @@ def decode_cursor(raw: str | None) -> tuple[datetime, int] | None:
         return None
 
 
+_JOBSITE = aliased(Unit)
+_LINE_COUNT = (select(func.count(OrderLine.id)).where(OrderLine.order_id == Order.id)
+               .correlate(Order).scalar_subquery())
+
+
+@cache
+def _history_statement(scope: str, status: bool, jobsite: bool, text: bool, after: bool,
+                       limit: int):
+    """The history's SELECT for one shape of request, built once: its values are bound
+    parameters (the scope's, "status", "jobsite_id", "order_text", "at" and "last_id")."""
+    stmt = (
+        select(Order.id, Order.number, Order.placed_at, Order.po_number, Order.status,
+               Order.total_cents, Order.currency, _JOBSITE.name,
+               _LINE_COUNT.label("line_count"))
+        .select_from(Order)
+        .outerjoin(_JOBSITE, _JOBSITE.id == Order.jobsite_id)
+        .where(_scope_condition(scope, **_SCOPE_PARAMS))
+    )
+    if status:
+        stmt = stmt.where(Order.status == bindparam("status"))
+    if jobsite:
+        stmt = stmt.where(Order.jobsite_id == bindparam("jobsite_id"))
+    if text:
+        stmt = stmt.where(order_search.MATCHING)
+    if after:
+        at, last_id = bindparam("at", type_=Order.placed_at.type), bindparam("last_id")
+        stmt = stmt.where(or_(Order.placed_at < at,
+                              and_(Order.placed_at == at, Order.id < last_id)))
+    return stmt.order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit + 1)
+
+
 def history_page(user, filters: HistoryFilters, cursor: str | None = None,
                  limit: int = PAGE_SIZE) -> HistoryPage:
     """One page of the user's orders, newest first, in one statement (line counts included).
@@ -194,31 +257,19 @@ def history_page(user, filters: HistoryFilters, cursor: str | None = None,
     Keyset paging on (placed_at, id) walks the (company_id, placed_at) index backwards, so
     the 50th page costs what the first does, even with tens of thousands of orders.
     """
-    jobsite = aliased(Unit)
-    line_count = (
-        select(func.count(OrderLine.id)).where(OrderLine.order_id == Order.id)
-        .correlate(Order).scalar_subquery()
-    )
-    stmt = (
-        visible_orders(user)
-        .with_only_columns(Order.id, Order.number, Order.placed_at, Order.po_number,
-                           Order.status, Order.total_cents, Order.currency, jobsite.name,
-                           line_count.label("line_count"), maintain_column_froms=True)
-        .outerjoin(jobsite, jobsite.id == Order.jobsite_id)
-    )
-    if filters.status:
-        stmt = stmt.where(Order.status == OrderStatus(filters.status))
-    if filters.jobsite_id:
-        stmt = stmt.where(Order.jobsite_id == filters.jobsite_id)
-    if filters.q:
-        stmt = stmt.where(order_search.matching(filters.q))
+    scope, params = _scope(user)
     after = decode_cursor(cursor)
+    if filters.status:
+        params["status"] = OrderStatus(filters.status)
+    if filters.jobsite_id:
+        params["jobsite_id"] = filters.jobsite_id
+    if filters.q:
+        params["order_text"] = order_search.pattern(filters.q)
     if after is not None:
-        at, last_id = after
-        stmt = stmt.where(or_(Order.placed_at < at, and_(Order.placed_at == at,
-                                                         Order.id < last_id)))
-    stmt = stmt.order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit + 1)
-    rows = [HistoryRow(*row) for row in db.session.execute(stmt).all()]
+        params["at"], params["last_id"] = after
+    stmt = _history_statement(scope, bool(filters.status), bool(filters.jobsite_id),
+                              bool(filters.q), after is not None, limit)
+    rows = [HistoryRow(*row) for row in db.session.execute(stmt, params).all()]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

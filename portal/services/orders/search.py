@@ -8,7 +8,7 @@ order or its lines rewrites that order's text); bulk loads (demo, benchmark) cal
 refresh() once at the end.
 """
 
-from sqlalchemy import event, func, inspect, literal, select, update
+from sqlalchemy import bindparam, event, func, inspect, literal, select, update
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
@@ -59,6 +59,22 @@ def _changed(obj, name: str) -> bool:
     return inspect(obj).attrs[name].history.has_changes()
 
 
+_ESCAPE = "/"
+
+
+def pattern(text: str) -> str:
+    """`text` as a LIKE pattern's middle wants it: lowercased, LIKE's wildcards escaped (a
+    typed "%" or "_" is that character)."""
+    return (text.lower().replace(_ESCAPE, _ESCAPE * 2).replace("%", _ESCAPE + "%")
+            .replace("_", _ESCAPE + "_"))
+
+
+# Orders whose number, PO, notes or lines contain the text bound as "order_text" (given as
+# pattern(text)): for statements built once.
+MATCHING = Order.search_text.contains(bindparam("order_text", type_=Order.search_text.type),
+                                      escape=_ESCAPE)
+
+
 def matching(text: str):
     """The condition for orders whose number, PO, notes or lines contain `text`."""
-    return Order.search_text.contains(text.lower(), autoescape=True)
+    return Order.search_text.contains(pattern(text), escape=_ESCAPE)
