@@ -5,6 +5,8 @@ alone, with the totals and the bottom bar's badge swapped out of band.
 """
 
 
+from functools import cache
+
 from flask import abort, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -13,12 +15,19 @@ from flask_login import current_user
 from portal.access import BUYERS, allow
 from portal.blueprints.cart import bp
 from portal.extensions import db
+from portal.formatting import format_date
 from portal.rendering import render, wants_fragment
 from portal.services import delivery, ordering
 from portal.services.selling import can_order
 from portal.usecases import run
 
 UNDO_KEY = "cart_undo"  # the last removed line, for "Undo" without JavaScript
+
+
+def _render(template: str, **context):
+    """A cart page or fragment. Its lines tell the same few delivery dates over and over (a
+    100-line cart: 100 dates, 3 or 4 different ones): each is put in words once per page."""
+    return render(template, format_date=cache(format_date), **context)
 
 
 def _line_or_404(line_id: int):
@@ -41,8 +50,8 @@ def _answer(line_id: int | None, error: str = "", notice: str = "", removed=None
     context = {"summary": summary, "error": error, "notice": notice, "error_line": line_id,
                "typed": typed, "typed_note": typed_note, "cart_count": summary.count}
     if not wants_fragment():
-        return render("cart/index.html", status_code=status, undo=None, **context)
-    return render("cart/_line_update.html", status_code=status, oob=True, removed=removed,
+        return _render("cart/index.html", status_code=status, undo=None, **context)
+    return _render("cart/_line_update.html", status_code=status, oob=True, removed=removed,
                   line_id=line_id, view=summary.view_of(line_id), **context)
 
 
@@ -50,7 +59,7 @@ def _answer(line_id: int | None, error: str = "", notice: str = "", removed=None
 @allow(BUYERS, when=can_order)
 def index():
     summary = ordering.summarize(current_user, delivery.now())
-    return render("cart/index.html", summary=summary, undo=session.pop(UNDO_KEY, None))
+    return _render("cart/index.html", summary=summary, undo=session.pop(UNDO_KEY, None))
 
 
 @bp.post("/line/<int:line_id>/qty")
