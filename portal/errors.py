@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from flask import g, make_response, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from jinja2_fragments.flask import render_block
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -29,25 +30,25 @@ from portal.services import NotAllowed, NotFound
 log = logging.getLogger("portal.errors")
 
 
-def _titles():
-    return {
-        400: _("This request could not be understood."),
-        401: _("Please sign in."),
-        403: _("You are not allowed to do this."),
-        404: _("This page does not exist, or you cannot see it."),
-        405: _("This action is not available here."),
-        409: _("This was changed by someone else. Reload and try again."),
-        413: _("What you sent is too large."),
-        422: _("Some of what you entered needs a fix."),
-        429: _("Too many attempts."),
-        500: _("Something went wrong on our side."),
-        503: _("The portal is briefly unavailable."),
-    }
+# Kept untranslated until one is shown: a page translates only its own title.
+_TITLES = {
+    400: _l("This request could not be understood."),
+    401: _l("Please sign in."),
+    403: _l("You are not allowed to do this."),
+    404: _l("This page does not exist, or you cannot see it."),
+    405: _l("This action is not available here."),
+    409: _l("This was changed by someone else. Reload and try again."),
+    413: _l("What you sent is too large."),
+    422: _l("Some of what you entered needs a fix."),
+    429: _l("Too many attempts."),
+    500: _l("Something went wrong on our side."),
+    503: _l("The portal is briefly unavailable."),
+}
 
 
 def error_response(code: int, detail: str = "", headers: dict | None = None,
                    template: str = "errors/error.html", **extra):
-    title = _titles().get(code, _titles()[500])
+    title = str(_TITLES.get(code, _TITLES[500]))
     context = {"code": code, "title": title, "detail": detail, "request_id": g.get("request_id"),
                **extra}
     # A swap of part of the page (boosted cart lines too) gets the alert; so does a boosted

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
-from sqlalchemy import String, Text, cast, func, literal, select, union_all
+from sqlalchemy import String, Text, bindparam, cast, func, literal, select, union_all
 
 from portal.extensions import db
 from portal.models import (
@@ -58,10 +58,12 @@ class Content:
     attributes: list[tuple[str, str]]  # (name, value) in the reader's language
 
 
-def for_product(product_id: int, lang: str) -> Content:
-    """Everything the product page shows of it, in one statement (a UNION ALL of the four
-    tables, as text), whatever the number of pictures, documents, videos and attributes."""
-    parts = [
+def _content_statement():
+    """The product page's UNION ALL of the four tables, as text, built once: SQLAlchemy keys
+    a statement object it has seen by identity, where building and keying this one on every
+    request cost more than running it."""
+    product_id = bindparam("product_id")
+    return union_all(
         select(literal("i").label("part"), ProductImage.id, ProductImage.position,
                cast(ProductImage.image, Text).label("a"), ProductImage.alt_fr.label("b"),
                ProductImage.alt_en.label("c"), literal("").label("d"))
@@ -77,8 +79,17 @@ def for_product(product_id: int, lang: str) -> Content:
                Attribute.name_en, ProductAttribute.value_fr, ProductAttribute.value_en)
         .join(ProductAttribute, ProductAttribute.attribute_id == Attribute.id)
         .where(ProductAttribute.product_id == product_id),
-    ]
-    rows = sorted(db.session.execute(union_all(*parts)), key=lambda r: (r.part, r.position, r.id))
+    )
+
+
+_CONTENT = _content_statement()
+
+
+def for_product(product_id: int, lang: str) -> Content:
+    """Everything the product page shows of it, in one statement (a UNION ALL of the four
+    tables, as text), whatever the number of pictures, documents, videos and attributes."""
+    rows = sorted(db.session.execute(_CONTENT, {"product_id": product_id}),
+                  key=lambda r: (r.part, r.position, r.id))
     english = lang == "en"
     pictures = [Picture(r.id, storage.StoredImage.from_json(json.loads(r.a)),
                         (r.c if english else r.b) or r.b) for r in rows if r.part == "i"]

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -128,13 +128,17 @@ def fronts_of(app) -> tuple[Front, ...]:
 
 
 def all_fronts() -> tuple[Front, ...]:
-    """Every storefront, from this process's memory (read again when it is stale)."""
+    """Every storefront, from this process's memory (read again when it is stale), checked
+    once per request or task: a page asks for them several times."""
+    checked = g.get(_CACHE_KEY)
+    if checked is not None:
+        return checked
     fronts, stamp = _remembered(current_app)
-    if fronts is not None:
-        return fronts
-    rows = db.session.scalars(select(Storefront).order_by(Storefront.id)).all()
-    fronts = tuple(_front(row) for row in rows) or (TRADE,)
-    current_app.extensions[_CACHE_KEY] = (time.monotonic(), stamp, fronts)
+    if fronts is None:
+        rows = db.session.scalars(select(Storefront).order_by(Storefront.id)).all()
+        fronts = tuple(_front(row) for row in rows) or (TRADE,)
+        current_app.extensions[_CACHE_KEY] = (time.monotonic(), stamp, fronts)
+    setattr(g, _CACHE_KEY, fronts)
     return fronts
 
 
@@ -142,6 +146,7 @@ def forget() -> None:
     """Read the storefronts again at the next request, in every process of this machine
     (after an edit is committed, or a test's reset)."""
     current_app.extensions.pop(_CACHE_KEY, None)
+    g.pop(_CACHE_KEY, None)
     try:
         _stamp().parent.mkdir(parents=True, exist_ok=True)
         _stamp().touch()
