@@ -160,6 +160,10 @@ def _empty_database(backend: str) -> None:
     from portal.services.storefronts import forget
 
     db.session.execute(text(TRADE_ROW))
+    # The reference stamp's row, with a value no process kept (models/stamps.py).
+    from portal.models.stamps import stamp_row_sql
+
+    db.session.execute(text(stamp_row_sql()))
     if backend == "postgresql":
         db.session.execute(text("SELECT setval('storefronts_id_seq', 1)"))
     forget()

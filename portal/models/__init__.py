@@ -80,10 +80,12 @@ from portal.models.orders import (
 )
 from portal.models.pricing import ContractPrice, PriceList, PriceTier, Promotion
 from portal.models.quotes import Quote, QuoteLine, QuoteMessage, QuoteStatus, QuoteVersion
+from portal.models.stamps import ReferenceStamp
 from portal.models.storefronts import Storefront, StorefrontKind
 from portal.models.worker import PeriodicRun, WorkerHeartbeat
 
 __all__ = [
+    "ReferenceStamp",
     "Storefront", "StorefrontKind",
     "CUSTOMER_ROLES", "STAFF_ROLES", "AccountApplication", "Address", "ApplicationStatus",
     "ApprovalRequest", "ApprovalRule", "ApprovalStatus", "ApprovalStep", "AuditEntry", "Cart",

@@ -29,6 +29,7 @@ from portal.services.selling import (
     Tier,
     availability,
     offers_for,
+    per_process,
     presence_only,
     require_quantity,
     restriction_clause,
@@ -41,31 +42,56 @@ from portal.services.selling import (
 # --- Categories --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CategoryNode:
+    """A category as pages show it: plain values, kept by the process (`per_process`)."""
+
+    id: int
+    parent_id: int | None
+    slug: str
+    name_fr: str
+    name_en: str
+    position: int
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_fr
+
+
+_CATEGORIES = select(Category.id, Category.parent_id, Category.slug, Category.name_fr,
+                     Category.name_en, Category.position)
+
+
+def _all_categories() -> tuple[CategoryNode, ...]:
+    # Every page of the catalog walks the tree; staff change it a few times a year.
+    return per_process(("categories",), lambda: tuple(
+        CategoryNode(*row) for row in db.session.execute(_CATEGORIES)))
+
+
 class CategoryTree:
-    """The categories a user may browse, loaded in one query and walked in memory."""
+    """The categories a user may browse, kept per process and walked in memory."""
 
     def __init__(self, user, lang: str):
         allowed = visible_category_ids(user)
-        rows = db.session.scalars(select(Category)).all()
+        rows = _all_categories()
         self.lang = lang
         self._by_id = {c.id: c for c in rows if allowed is None or c.id in allowed}
-        self._children: dict[int | None, list[Category]] = {}
+        self._children: dict[int | None, list[CategoryNode]] = {}
         for c in self._by_id.values():
             parent = c.parent_id if c.parent_id in self._by_id else None
             self._children.setdefault(parent, []).append(c)
         for siblings in self._children.values():
             siblings.sort(key=lambda c: (c.position or 0, c.name(lang).casefold()))
 
-    def get(self, category_id: int | None) -> Category | None:
+    def get(self, category_id: int | None) -> CategoryNode | None:
         return self._by_id.get(category_id) if category_id is not None else None
 
-    def top(self) -> list[Category]:
+    def top(self) -> list[CategoryNode]:
         return self._children.get(None, [])
 
-    def children(self, category_id: int) -> list[Category]:
+    def children(self, category_id: int) -> list[CategoryNode]:
         return self._children.get(category_id, [])
 
-    def path(self, category_id: int) -> list[Category]:
+    def path(self, category_id: int) -> list[CategoryNode]:
         """From the top category down to this one."""
         found, current = [], self.get(category_id)
         while current is not None and current not in found:
@@ -192,7 +218,7 @@ def describe_tiers(tiers: tuple[Tier, ...], case_pack: int) -> list[TierLine]:
 @dataclass(frozen=True)
 class ProductPage:
     row: ProductRow
-    path: list[Category]
+    path: list[CategoryNode]
     tiers: list[TierLine]
     replacement: ProductRow | None
 
@@ -244,7 +270,7 @@ def brands(user, now: float | None = None) -> list[str]:
 @dataclass(frozen=True)
 class Listing:
     tree: CategoryTree
-    category: Category | None
+    category: CategoryNode | None
     result: SearchResult
     rows: list[ProductRow]
     brands: list[str]

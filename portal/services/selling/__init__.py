@@ -27,7 +27,7 @@ from portal.services.selling.availability import (
 )
 from portal.services.selling.framework import Framework, Standing, is_public, standing
 from portal.services.selling.market import legal_mention, market_of
-from portal.services.selling.memo import forget, per_request
+from portal.services.selling.memo import forget, per_process, per_request
 from portal.services.selling.offers import (
     Offer,
     ProductPrices,
@@ -103,7 +103,8 @@ __all__ = [
     "MAX_QUANTITY", "ORDERABLE", "ROUND_UP_MAX_EXTRA_BP", "STANDARD_TAX", "VAT_RATE_BP",
     "Offer", "ProductPrices", "QuantityNotOrderable", "QuantityRule", "Quote", "Reason",
     "RoundUpHint", "Shelf", "TaxRule", "Tier", "Verdict", "best_tier", "chain_ids",
-    "default_quantity", "forget", "judge", "offers_for", "per_request", "quantity_message",
+    "default_quantity", "forget", "judge", "offers_for", "per_process", "per_request",
+    "quantity_message",
     "quote", "require_quantity", "resolve_tiers", "round_up_hint", "saving_at", "scaled_tax",
     "snap_quantity", "step_quantity", "suggested_case", "vat_cents",
     "EU_COUNTRIES", "RATES_BP", "STOREFRONT_COUNTRY", "TAX_CLASS_LABELS", "RateTotal",

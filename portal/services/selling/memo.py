@@ -1,14 +1,20 @@
-"""What the selling policy remembers for one request, and when it forgets it.
+"""What the selling policy remembers for one request or one process, and when it forgets it.
 
 `per_request(key, build)` memoises on flask.g for the current request; a flush that writes
 anything an offer is made of (products, prices, promotions, contract prices, stock,
 visibility, companies) drops the memo, so a page never reads its own stale offers.
+
+`per_process(key, build)` keeps reference data (categories, visibility rules, price lists)
+in this process while the reference stamp keeps its value: the database changes it on every
+write to those tables (models/stamps.py), so an edit made anywhere is seen by every process
+at its next request. The stamp is read once a request, and only by a request that needs
+reference data.
 """
 
 from __future__ import annotations
 
-from flask import g, has_app_context, has_request_context, request
-from sqlalchemy import event
+from flask import current_app, g, has_app_context, has_request_context, request
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
 from portal.models import (
@@ -22,6 +28,7 @@ from portal.models import (
     PriceTier,
     Product,
     Promotion,
+    ReferenceStamp,
     Stock,
     VisibilityRule,
 )
@@ -46,6 +53,43 @@ def per_request(key, build):
     return memo[1][key]
 
 
+_STAMP = select(ReferenceStamp.value).where(ReferenceStamp.id == bindparam("stamp_id"))
+_KEPT = "portal.reference"
+# Keys are few per company (its rules, its price lists): past this many, start afresh.
+MAX_KEPT = 20_000
+
+
+def _stamp() -> int | None:
+    from portal.extensions import db
+    from portal.models.stamps import STAMP_ID
+
+    return db.session.scalar(_STAMP, {"stamp_id": STAMP_ID})
+
+
+def per_process(key, build):
+    """`build()` once per process while the reference stamp stays the same; the value must be
+    immutable plain data (never ORM objects: they belong to one session).
+
+    Outside a request (the worker, the CLI), and without a stamp row, every call builds
+    afresh. The stamp is read before the data, in the same transaction: what is kept is at
+    least as new as the stamp it is kept under."""
+    if not has_request_context():
+        return build()
+    stamp = per_request(("reference stamp",), _stamp)
+    if stamp is None:
+        return build()
+    kept = current_app.extensions.get(_KEPT)
+    if kept is None or kept[0] != stamp:
+        kept = (stamp, {})
+        current_app.extensions[_KEPT] = kept
+    values = kept[1]
+    if key not in values:
+        if len(values) >= MAX_KEPT:
+            values.clear()
+        values[key] = build()
+    return values[key]
+
+
 def forget() -> None:
     """Drop what this request remembered (prices or visibility changed under it)."""
     if has_app_context():
@@ -61,4 +105,17 @@ _SELLING_MODELS = (Product, PriceTier, PriceList, CustomerGroup, Company, Stock,
 def _forget_after_flush(session, _context):
     if any(isinstance(obj, _SELLING_MODELS)
            for obj in (*session.new, *session.dirty, *session.deleted)):
+        forget()
+
+
+_REFERENCE_TABLES = {model.__table__ for model in (Category, CustomerGroup, PriceList,
+                                                   VisibilityRule)}
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_after_bulk_write(state):
+    # A bulk UPDATE or DELETE of reference data changes the stamp in this transaction: the
+    # request reads it again (a flush of objects is seen by `_forget_after_flush`).
+    if (state.is_update or state.is_delete or state.is_insert) and \
+            getattr(state.statement, "table", None) in _REFERENCE_TABLES:
         forget()

@@ -14,12 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app, has_app_context
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import (
-    CustomerGroup,
-    PriceList,
     Product,
 )
 from portal.models.orders import TaxScheme
@@ -28,7 +26,7 @@ from portal.services.selling.deals import apply_deals, in_force
 from portal.services.selling.framework import Framework, is_public, standing
 from portal.services.selling.market import market_of
 from portal.services.selling.memo import per_request
-from portal.services.selling.pricing import local_today, read_prices
+from portal.services.selling.pricing import ListTerms, chain_lists, local_today, read_prices
 from portal.services.selling.rules import (
     QuantityRule,
     Quote,
@@ -135,17 +133,6 @@ def _unknown(product: Product | None) -> Offer | None:
                  QuantityRule.of(product.case_pack, product.order_multiple))
 
 
-# The lists a company's prices may come from, in one statement built once: its contract list,
-# its group's list (flagged) and the base list.
-_GROUP_LIST = (select(CustomerGroup.price_list_id)
-               .where(CustomerGroup.id == bindparam("group_id")).scalar_subquery())
-_CHAIN_LISTS = (select(PriceList, func.coalesce(PriceList.id == _GROUP_LIST, False))
-                .where(or_(PriceList.is_base.is_(True),
-                           PriceList.id == bindparam("contract_id"),
-                           PriceList.id == _GROUP_LIST))
-                .order_by(PriceList.id))
-
-
 @dataclass
 class Shelf:
     """Offers to one buyer; `load` fills them in a fixed number of statements."""
@@ -155,7 +142,7 @@ class Shelf:
     # Looked up at each shelf (not bound once) so a test may set the day.
     today: date = field(default_factory=lambda: local_today())
     _chain: list[int] | None = None
-    _lists: dict[int, PriceList] = field(default_factory=dict)
+    _lists: dict[int, ListTerms] = field(default_factory=dict)
     _offers: dict[int, Offer | None] = field(default_factory=dict)
 
     @property
@@ -181,9 +168,7 @@ class Shelf:
                 # A public buyer's prices are their framework contract's (`framework`).
                 self._chain = []
             else:
-                rows = db.session.execute(_CHAIN_LISTS, {
-                    "contract_id": company.price_list_id,
-                    "group_id": company.customer_group_id}).all()
+                rows = chain_lists(company.price_list_id, company.customer_group_id)
                 # A list out of its dates or its storefront's currency (market.py) is skipped.
                 rows = [(pl, is_group) for pl, is_group in rows
                         if in_force(pl.valid_from, pl.valid_until, self.today)

@@ -11,14 +11,23 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from sqlalchemy import Date, Integer, bindparam, cast, literal, or_, select, union_all
+from sqlalchemy import Date, Integer, bindparam, cast, func, literal, or_, select, union_all
 
 from portal.extensions import db
-from portal.models import ContractPrice, FrameworkContractLine, PriceTier, Promotion
+from portal.models import (
+    ContractPrice,
+    CustomerGroup,
+    FrameworkContractLine,
+    PriceList,
+    PriceTier,
+    Promotion,
+)
 from portal.services.selling.deals import Promo
+from portal.services.selling.memo import per_process
 from portal.services.selling.rules import Tier
 
 _TIER, _CONTRACT, _PROMO, _FRAMEWORK = 0, 1, 2, 3
@@ -110,3 +119,35 @@ def _day(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+# The lists a company's prices may come from, in one statement built once: its contract list,
+# its group's list (flagged) and the base list.
+_GROUP_LIST = (select(CustomerGroup.price_list_id)
+               .where(CustomerGroup.id == bindparam("group_id")).scalar_subquery())
+_CHAIN_LISTS = (select(PriceList.id, PriceList.code, PriceList.currency, PriceList.is_base,
+                       PriceList.valid_from, PriceList.valid_until,
+                       func.coalesce(PriceList.id == _GROUP_LIST, False))
+                .where(or_(PriceList.is_base.is_(True),
+                           PriceList.id == bindparam("contract_id"),
+                           PriceList.id == _GROUP_LIST))
+                .order_by(PriceList.id))
+
+
+class ListTerms(NamedTuple):
+    """A price list as the chain reads it: plain values, kept by the process."""
+
+    id: int
+    code: str
+    currency: str
+    is_base: bool
+    valid_from: date | None
+    valid_until: date | None
+
+
+def chain_lists(contract_id: int | None, group_id: int | None
+                ) -> tuple[tuple[ListTerms, bool], ...]:
+    # Every priced page asks; price lists change a few times a year (per_process).
+    return per_process(("price chain", contract_id, group_id), lambda: tuple(
+        (ListTerms(*row[:6]), bool(row[6])) for row in db.session.execute(
+            _CHAIN_LISTS, {"contract_id": contract_id, "group_id": group_id})))

@@ -35,12 +35,13 @@ def can_order(user) -> bool:
         user.role in (Role.BUYER, Role.COMPANY_ADMIN, Role.APPROVER)
 
 
-def _category_rows() -> list:
-    from portal.services.selling.offers import per_request
+def _category_rows() -> tuple[tuple[int, int | None], ...]:
+    from portal.services.selling.memo import per_process
 
-    # A page asks for the tree two or three times (rules, breadcrumbs): read it once.
-    return per_request(("categories",), lambda: db.session.execute(
-        select(Category.id, Category.parent_id)).all())
+    # Read on most pages (rules, breadcrumbs), changed a few times a year: kept per process.
+    return per_process(("category parents",), lambda: tuple(
+        (cid, parent) for cid, parent in db.session.execute(
+            select(Category.id, Category.parent_id))))
 
 
 def _descendants(category_ids: set[int]) -> set[int]:
@@ -63,13 +64,13 @@ class _Rule(NamedTuple):
     product_id: int | None
 
 
-def _rules_for(company: Company, storefront_id: int | None = None) -> list[_Rule]:
-    from portal.services.selling.offers import per_request
+def _rules_for(company: Company, storefront_id: int | None = None) -> tuple[_Rule, ...]:
+    from portal.services.selling.memo import per_process
 
-    # Search, the tree and the offers of one page all ask: the rules are read once a request,
-    # kept as plain values (a commit in the request does not send them back to the database).
-    return per_request(("visibility", company.id, company.customer_group_id, storefront_id),
-                       lambda: _read_rules(company, storefront_id))
+    # Search, the tree and the offers of every page ask: the rules are kept per process as
+    # plain values, under the reference stamp (a rule's edit anywhere is seen at once).
+    return per_process(("visibility", company.id, company.customer_group_id, storefront_id),
+                       lambda: tuple(_read_rules(company, storefront_id)))
 
 
 # The company's own rules and its group's in one statement (built once); the company's win.
