@@ -47,7 +47,9 @@ def trigger_statements(dialect: str, table: str) -> list[str]:
     PostgreSQL, TRUNCATE included; one per row on SQLite, which has no other kind). `table`
     is one of REFERENCE_TABLES, never input."""
     if dialect == "postgresql":
-        return [(f"CREATE TRIGGER {table}_stamp AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+        # Before the statement: every writer of reference data locks the stamp's row before
+        # any row of those tables, so two of them never wait on each other in a circle.
+        return [(f"CREATE TRIGGER {table}_stamp BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE "
                  f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION bump_reference_stamp()")]
     return [(f"CREATE TRIGGER {table}_stamp_{op.lower()} AFTER {op} ON {table} "  # noqa: S608
              "BEGIN UPDATE reference_stamp SET value = random(); END")
