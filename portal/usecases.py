@@ -28,12 +28,18 @@ Answer = Callable[..., ResponseReturnValue]
 
 
 def run(action: Callable[[], Any], refused: Callable[[DomainError], ResponseReturnValue],
-        done: Callable[[Any], ResponseReturnValue], status: int | None = None):
+        done: Callable[[Any], ResponseReturnValue], status: int | None = None,
+        keep_loaded: bool = False):
     """Run one use case in the request's one transaction and answer for it.
 
     `status` overrides the refusal's own (e.g. 409 for a batch where any refusal is a
     conflict). A `refused` answer that is a redirect keeps its 303: the view chose to say
     it elsewhere (a flash on the previous page).
+
+    `keep_loaded`: the objects read before the commit answer `done` as they are, instead of
+    being read again (the user, the product: two statements). Only for a use case that
+    writes none of them behind the session's back (a bulk statement): the cart's add, whose
+    lines come back from its own statement.
     """
     try:
         result = action()
@@ -44,7 +50,12 @@ def run(action: Callable[[], Any], refused: Callable[[DomainError], ResponseRetu
         if not response.status_code // 100 == 3:
             response.status_code = status or problem.status
         return response
-    db.session.commit()
+    session = db.session()
+    session.expire_on_commit = not keep_loaded
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
     return done(result)
 
 

@@ -75,7 +75,7 @@ def add_to_cart(product_id: int):
     return run(action, refused=lambda problem: _refused(product, problem),
                done=lambda wanted: _added(product, wanted, _(
                    "Added: %(qty)s × %(name)s", qty=wanted, name=product.name(lang())),
-                   with_cart_count=True))
+                   with_cart_count=True), keep_loaded=True)
 
 
 def _added(product, quantity: int, message: str, with_cart_count: bool = False):

@@ -100,13 +100,14 @@ def stock_totals(product_ids) -> dict[int, int]:
     return {pid: sum(u for _w, u in held) for pid, held in stock_holdings(product_ids).items()}
 
 
+_BY_WAREHOUSE = (select(Warehouse.code, Warehouse.name, _FREE)
+                 .join(Stock, Stock.warehouse_id == Warehouse.id)
+                 .where(Stock.product_id == bindparam("product_id"))
+                 .order_by(Warehouse.code))
+
+
 def stock_by_warehouse(product_id: int) -> list[WarehouseStock]:
     """One product's available stock (on hand - reserved) in each warehouse that holds a row
     for it, by warehouse code."""
-    rows = db.session.execute(
-        select(Warehouse.code, Warehouse.name, Stock.quantity - Stock.reserved)
-        .join(Stock, Stock.warehouse_id == Warehouse.id)
-        .where(Stock.product_id == product_id)
-        .order_by(Warehouse.code)
-    ).all()
+    rows = db.session.execute(_BY_WAREHOUSE, {"product_id": product_id}).all()
     return [WarehouseStock(code, name, quantity) for code, name, quantity in rows]
