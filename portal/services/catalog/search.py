@@ -31,6 +31,7 @@ from portal.services.catalog.search_index import (
     uses_fts,
 )
 from portal.services.selling import visible_products
+from portal.services.selling.visibility import proven_visible
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
@@ -178,7 +179,11 @@ def search(user, query: SearchQuery, lang: str, category_ids: set[int] | None = 
     first on page 1 and is left out of the word results.
     """
     visible = visible_products(user)
+    # What is found through visible_products(user): the page's offers need not ask again.
+    proven = proven_visible(user)
     exact = exact_match(user, query.text, visible) if query.text else None
+    if exact is not None:
+        proven.add(exact.id)
     wanted = words(query.text)
     if query.text and not wanted:
         return SearchResult(query, exact if query.page == 1 else None)
@@ -191,6 +196,7 @@ def search(user, query: SearchQuery, lang: str, category_ids: set[int] | None = 
             raise
         # An FTS5 surprise (a damaged index...): answer with LIKE rather than a 500.
         rows = _page(visible, user, query, lang, category_ids, exact, wanted, False, conditions)
+    proven.update(p.id for p in rows)
     return SearchResult(query, exact if query.page == 1 else None, rows[: query.per_page],
                         len(rows) > query.per_page)
 

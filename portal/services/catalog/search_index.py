@@ -11,6 +11,7 @@ API) refreshes the entries of the products it wrote with `refresh_search_entries
 from __future__ import annotations
 
 import unicodedata
+import weakref
 
 from sqlalchemy import event, select, text
 from sqlalchemy.exc import OperationalError
@@ -54,10 +55,23 @@ def uses_fts() -> bool:
     return conn.dialect.name == "sqlite" and _ensure_fts(conn)
 
 
+_FTS_SEEN = "product_fts seen in"
+
+
 def _fts_exists(conn) -> bool:
-    return conn.exec_driver_sql(
+    """Whether the FTS table exists. Once seen in a transaction it is not looked up again in
+    that transaction (a search page asks twice: the view's ensure_search_index, the search);
+    the next transaction, or savepoint, looks again, as a rollback may have undone it."""
+    transaction = conn.get_nested_transaction() or conn.get_transaction()
+    seen = conn.info.get(_FTS_SEEN)
+    if transaction is not None and seen is not None and seen() is transaction:
+        return True
+    found = conn.exec_driver_sql(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'product_fts'"
     ).first() is not None
+    if found and transaction is not None:
+        conn.info[_FTS_SEEN] = weakref.ref(transaction)  # the pool keeps conn.info
+    return found
 
 
 def _ensure_fts(conn) -> bool:
