@@ -4,6 +4,7 @@ The form carries a single-use token: a double tap, a retry after a dropped conne
 second tab submits it again, and every replay lands on the one order it placed.
 """
 
+from functools import cache
 
 from flask import abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -13,11 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from portal.access import BUYERS, allow
 from portal.blueprints.checkout import bp
 from portal.extensions import db
+from portal.formatting import format_date
 from portal.models import OrderStatus
 from portal.rendering import render
 from portal.services import approvals, contracts, credit, delivery, ordering, orders, storefronts
 from portal.services.backoffice import acting_staff
-from portal.services.selling import can_order
+from portal.services.selling import can_order, rate_label
 from portal.usecases import run
 
 # Longest text shown back in each field (what is typed stays, bounded). The rules judge the
@@ -42,22 +44,30 @@ def _order_url(order) -> str:
     return url_for("orders.detail", order_id=order.id)
 
 
-def _page(form: ordering.CheckoutForm, errors: dict | None = None, status: int = 200):
+def _page(form: ordering.CheckoutForm, errors: dict | None = None, status: int = 200,
+          places=None, lines=None):
+    """The checkout page. `places` and the cart's `lines`, when the caller has them already,
+    are not read again; the lines are read once for every summary of the page."""
+    user = current_user._get_current_object()  # read a dozen times below
     now = delivery.now()  # dates and cut-off are told at the portal's clock
-    places = ordering.delivery_places(current_user)
+    places = ordering.delivery_places(user) if places is None else places
+    lines = ordering.cart_lines(user) if lines is None else lines
     chosen = next((p for p in places if p.key == form.place), None)
-    summary = ordering.summarize(current_user, now,
+    summary = ordering.summarize(user, now,
                                  jobsite_id=chosen.jobsite_id if chosen else None,
+                                 lines=lines,
                                  collect_at=chosen.warehouse_id if chosen else None)
+    # Each line's VAT rate and delivery dates are put in words once per page, not per line.
     return render("checkout/index.html", status_code=status, form=form, errors=errors or {},
-                  places=places, summary=summary, company=current_user.company,
-                  collects=ordering.collects(current_user),
-                  ready={p.key: ordering.summarize(current_user, now, collect_at=p.warehouse_id
-                                                   ).ready_on
+                  places=places, summary=summary, company=user.company,
+                  collects=ordering.collects(user),
+                  ready={p.key: ordering.summarize(user, now, lines=lines,
+                                                   collect_at=p.warehouse_id).ready_on
                          for p in places if p.warehouse_id is not None},
-                  credit=credit.preview(current_user.company, summary.total_cents),
-                  terms=ordering.payment_terms_label(current_user.company.payment_terms),
-                  earliest=ordering.earliest_date(ordering.local_today(now)))
+                  credit=credit.preview(user.company, summary.total_cents),
+                  terms=ordering.payment_terms_label(user.company.payment_terms),
+                  earliest=ordering.earliest_date(ordering.local_today(now)),
+                  format_date=cache(format_date), rate_label=cache(rate_label))
 
 
 def _confirmation(order, needs) -> str:
@@ -89,7 +99,8 @@ def _placed(order, needs=(), replay: bool = False):
 @allow(BUYERS)
 def index():
     _require_ordering()
-    if not ordering.cart_lines(current_user):
+    lines = ordering.cart_lines(current_user)
+    if not lines:
         flash(_("Your cart is empty."), "info")
         return redirect(url_for("cart.index"), 303)
     places = ordering.delivery_places(current_user)
@@ -97,7 +108,7 @@ def index():
     place, po = ordering.checkout_defaults(current_user, places, delivery.now(), repeated)
     form = ordering.CheckoutForm(place=place or ordering.default_place(current_user, places),
                                  po_number=po, token=ordering.new_submit_token())
-    return _page(form)
+    return _page(form, places=places, lines=lines)
 
 
 def _repeated_order():
