@@ -52,14 +52,19 @@ def catalog_for(locale: str) -> NullTranslations:
     return merged
 
 
-@cache
-def _catalog_of(locale) -> NullTranslations:
-    return catalog_for(str(locale))
-
-
 def current_catalog() -> NullTranslations:
-    """The catalog of the locale in force (the request's, or one forced for an email)."""
-    return _catalog_of(get_locale())
+    """The catalog of the locale in force (the request's, or one forced for an email).
+
+    A page asks a dozen times: the answer is kept for the locale object in force (the same
+    object all along a request; an email's forced locale is another one)."""
+    locale = get_locale()
+    kept = g.get("_po_catalog") if locale is not None else None
+    if kept is not None and kept[0] is locale:
+        return kept[1]
+    found = catalog_for(str(locale))
+    if locale is not None:
+        g._po_catalog = (locale, found)
+    return found
 
 
 class PoDomain(Domain):
