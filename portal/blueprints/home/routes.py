@@ -14,5 +14,6 @@ from portal.rendering import render
 def index():
     if not current_user.is_authenticated:
         return render("home/welcome.html", public_catalog=current_app.config["PUBLIC_CATALOG"])
-    return render("home/index.html", cards=cards_for(current_user))
+    # The cards read the user many times: the object, not the proxy in front of it.
+    return render("home/index.html", cards=cards_for(current_user._get_current_object()))
 

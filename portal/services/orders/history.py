@@ -279,6 +279,18 @@ def history_page(user, filters: HistoryFilters, cursor: str | None = None,
 
 # -- Home card -------------------------------------------------------------------------------
 
+@cache
+def _latest_statement(scope: str, mine: bool, jobsite: bool):
+    """The newest order of a scope, built once: the reader's own ("user_id") when `mine`, to
+    their jobsite ("jobsite_id") when `jobsite`."""
+    stmt = select(Order).where(_scope_condition(scope, **_SCOPE_PARAMS))
+    if mine:
+        stmt = stmt.where(Order.placed_by_id == bindparam("user_id"))
+    if jobsite:
+        stmt = stmt.where(Order.jobsite_id == bindparam("jobsite_id"))
+    return stmt.order_by(Order.placed_at.desc(), Order.id.desc()).limit(1)
+
+
 def latest_orders_for_card(user) -> tuple[Order | None, Order | None]:
     """(the order the home card is about, the same order when the user may repeat it).
 
@@ -287,16 +299,14 @@ def latest_orders_for_card(user) -> tuple[Order | None, Order | None]:
     viewer, an admin) sees the company's newest order and no repeat button. The card says
     whose order it is.
     """
-    mine = visible_orders(user).where(Order.placed_by_id == user.id).order_by(
-        Order.placed_at.desc(), Order.id.desc()).limit(1)
+    scope, params = _scope(user)
+    params["user_id"] = user.id
     own = None
     if user.last_jobsite_id:
-        own = db.session.scalar(mine.where(Order.jobsite_id == user.last_jobsite_id))
+        own = db.session.scalar(_latest_statement(scope, True, True),
+                                {**params, "jobsite_id": user.last_jobsite_id})
     if own is None:
-        own = db.session.scalar(mine)
+        own = db.session.scalar(_latest_statement(scope, True, False), params)
     if own is not None:
         return own, own
-    newest = db.session.scalar(
-        visible_orders(user).order_by(Order.placed_at.desc(), Order.id.desc()).limit(1))
-    return newest, None
-
+    return db.session.scalar(_latest_statement(scope, False, False), params), None
