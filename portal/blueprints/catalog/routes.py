@@ -45,7 +45,9 @@ def search():
     query = SearchQuery.from_args(request.args, per_page=page_size())
     if ensure_search_index():
         db.session.commit()  # built on the fly once (a migrated database never rebuilt)
-    found = catalog.listing(current_user, query, lang(), with_brands=not wants_fragment())
+    # The listing reads the user many times: the object, not the proxy in front of it.
+    found = catalog.listing(current_user._get_current_object(), query, lang(),
+                            with_brands=not wants_fragment())
     if found is None:
         abort(404)
     exact = found.result.exact
