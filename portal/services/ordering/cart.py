@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 
 from portal.extensions import db
 from portal.models import Cart, CartLine, Product, User
@@ -126,13 +126,20 @@ def find_line(user: User, line_id: int) -> CartLine | None:
     )
 
 
+# Built once: the cart page, checkout and place_order read the cart's lines on every request
+# (building the statement and its cache key each time cost more than running it). The
+# products come in the same rows (one statement, not a second one for 100 ids).
+_CART_LINES = (
+    select(CartLine).join(Cart).join(CartLine.product)
+    .where(Cart.user_id == bindparam("user_id"))
+    .options(contains_eager(CartLine.product))
+    .order_by(CartLine.position, CartLine.id)
+)
+
+
 def cart_lines(user: User) -> list[CartLine]:
-    """The cart's lines with their products (two queries, however many lines)."""
-    return list(db.session.scalars(
-        select(CartLine).join(Cart).where(Cart.user_id == user.id)
-        .options(selectinload(CartLine.product))
-        .order_by(CartLine.position, CartLine.id)
-    ))
+    """The cart's lines with their products (one query, however many lines)."""
+    return list(db.session.scalars(_CART_LINES, {"user_id": user.id}))
 
 
 def add_many(user: User, items: Iterable[tuple[Product, int, str]]) -> int:
