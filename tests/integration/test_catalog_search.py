@@ -1,5 +1,6 @@
 """Search: exact SKU/GTIN first, words in any case and accent, filters, sort and paging."""
 
+import pytest
 from sqlalchemy import text
 
 from portal.extensions import db
@@ -159,3 +160,23 @@ def test_inactive_products_are_never_found(client, world):
     db.session.commit()
     assert _ids(client, "/catalog/search?q=CIM-35") == []
     assert client.get(f"/catalog/p/{world.products['cement'].id}").status_code == 404
+
+
+def test_a_full_text_table_made_before_its_prefix_indexes_is_made_again_by_a_search(
+        client, world):
+    """SQLite: a table made by an earlier version (no prefix indexes) is replaced and filled by
+    the first search, which finds the same products; the next search leaves it alone."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL searches search_text with LIKE: no FTS table")
+    login(client, world.a.buyer)
+    before = _ids(client, "/catalog/search?q=vis 4")
+    db.session.execute(text("DROP TABLE product_fts"))
+    db.session.execute(text("CREATE VIRTUAL TABLE product_fts USING fts5(search_text, "
+                            "tokenize = 'unicode61 remove_diacritics 2')"))
+    db.session.commit()
+    assert before and _ids(client, "/catalog/search?q=vis 4") == before
+    definition = db.session.execute(text(
+        "SELECT sql FROM sqlite_master WHERE name = 'product_fts'")).scalar()
+    assert "prefix = '1 2 3'" in definition
+    db.session.commit()
+    assert _ids(client, "/catalog/search?q=vis 4") == before

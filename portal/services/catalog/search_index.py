@@ -21,10 +21,15 @@ from portal.extensions import db
 from portal.models import Product
 
 _FTS_TABLE = "product_fts"
+# Every typed word is a prefix query ("vis"* AND "4"*): prefix indexes of 1 to 3 characters
+# answer it from the index instead of reading every token that starts with it ("vis 4": 0.36
+# ms of SQLite time without them, 0.06 ms with them, at 2,500 products). A table made before
+# them is made again by the first search (see _ensure_fts).
 _FTS_CREATE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS product_fts USING fts5("
-    "search_text, tokenize = 'unicode61 remove_diacritics 2')"
+    "search_text, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')"
 )
+_FTS_CURRENT = "prefix = '1 2 3'"  # in the table's definition when it is made as above
 _TEXT_FIELDS = ("sku", "gtin", "name_fr", "name_en", "brand", "description_fr",
                 "description_en")
 
@@ -58,34 +63,47 @@ def uses_fts() -> bool:
 _FTS_SEEN = "product_fts seen in"
 
 
-def _fts_exists(conn) -> bool:
-    """Whether the FTS table exists. Once seen in a transaction it is not looked up again in
-    that transaction (a search page asks twice: the view's ensure_search_index, the search);
-    the next transaction, or savepoint, looks again, as a rollback may have undone it."""
+def _fts_definition(conn) -> str | None:
+    """The FTS table's CREATE statement, None when it does not exist. Once seen in a
+    transaction it is not looked up again in that transaction (a search page asks twice: the
+    view's ensure_search_index, the search); the next transaction, or savepoint, looks again,
+    as a rollback may have undone it."""
     transaction = conn.get_nested_transaction() or conn.get_transaction()
     seen = conn.info.get(_FTS_SEEN)
-    if transaction is not None and seen is not None and seen() is transaction:
-        return True
-    found = conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'product_fts'"
-    ).first() is not None
-    if found and transaction is not None:
-        conn.info[_FTS_SEEN] = weakref.ref(transaction)  # the pool keeps conn.info
-    return found
+    if transaction is not None and seen is not None and seen[0]() is transaction:
+        return seen[1]
+    row = conn.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'product_fts'"
+    ).first()
+    if row is not None and transaction is not None:
+        conn.info[_FTS_SEEN] = (weakref.ref(transaction), row[0])  # the pool keeps conn.info
+    return row[0] if row is not None else None
+
+
+def _fts_exists(conn) -> bool:
+    return _fts_definition(conn) is not None
+
+
+def _fts_current(conn) -> bool:
+    definition = _fts_definition(conn)
+    return definition is not None and _FTS_CURRENT in definition
 
 
 def _ensure_fts(conn) -> bool:
-    """Whether the FTS table can be used; creates and fills it when missing.
+    """Whether the FTS table can be used; creates and fills it when missing, or made before
+    its prefix indexes.
 
     Only "this SQLite has no FTS5" is remembered (per DBAPI connection): the table itself is
-    looked up each time (a cheap catalog read), since a transaction that created it may have
-    been rolled back since.
+    looked up once a transaction (a cheap catalog read), since a transaction that created it
+    may have been rolled back since.
     """
     if conn.info.get(_FTS_TABLE) is False:
         return False
     try:
-        if _fts_exists(conn):
+        if _fts_current(conn):
             return True
+        conn.info.pop(_FTS_SEEN, None)  # its definition changes here
+        conn.exec_driver_sql("DROP TABLE IF EXISTS product_fts")
         conn.exec_driver_sql(_FTS_CREATE)
     except OperationalError:
         conn.info[_FTS_TABLE] = False  # no FTS5 module: LIKE it is
@@ -96,9 +114,10 @@ def _ensure_fts(conn) -> bool:
 
 def ensure_search_index() -> bool:
     """Build the SQLite FTS table if it is missing (a database made by migrations, before any
-    rebuild). True when it was built now: the caller commits, so it is built only once."""
+    rebuild) or made before its prefix indexes. True when it was built now: the caller
+    commits, so it is built only once."""
     conn = _connection()
-    if conn.dialect.name != "sqlite" or conn.info.get(_FTS_TABLE) is False or _fts_exists(conn):
+    if conn.dialect.name != "sqlite" or conn.info.get(_FTS_TABLE) is False or _fts_current(conn):
         return False
     return _ensure_fts(conn)
 
