@@ -10,6 +10,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.extensions import db, limiter, login_manager
 from portal.models import User
+from portal.services.navigation import CART_COUNT_OF_USER, cart_count_read
+from portal.services.selling.memo import REFERENCE_STAMP, stamp_read
 
 # 'wasm-unsafe-eval' lets the barcode reader (our own zxing_reader.wasm) compile: it allows
 # WebAssembly only, never eval() or a script from elsewhere.
@@ -20,9 +22,10 @@ CSP = (
 )
 
 
-# Every signed-in request reads its user, the company and the header's jobsite: one statement,
+# Every signed-in request reads its user, the company, the header's jobsite and cart count,
+# and the reference stamp its pages check their kept reference data against: one statement,
 # built once (SQLAlchemy keeps the cache key of a statement object it has seen).
-_USER_WITH_COMPANY = select(User).options(
+_USER_WITH_COMPANY = select(User, CART_COUNT_OF_USER, REFERENCE_STAMP).options(
     joinedload(User.company), joinedload(User.last_jobsite)
 ).where(User.id == bindparam("user_id"))
 
@@ -36,8 +39,11 @@ def load_user(session_id: str):
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit() or len(user_id) > 9:
         return None
-    user = db.session.scalars(_USER_WITH_COMPANY, {"user_id": int(user_id)}).first()
-    if user is None or user.disabled or user.session_version != int(version):
+    row = db.session.execute(_USER_WITH_COMPANY, {"user_id": int(user_id)}).first()
+    if row is None:
+        return None
+    user, cart_lines, stamp = row
+    if user.disabled or user.session_version != int(version):
         return None
     if user.company_id is not None and user.company is None:
         return None
@@ -46,6 +52,8 @@ def load_user(session_id: str):
     from portal.logs import bind_user
 
     bind_user(user)  # the request's log lines name the account, even after a rollback
+    cart_count_read(user.id, cart_lines or 0)
+    stamp_read(stamp)
     return user
 
 

@@ -3,8 +3,10 @@ the tabs of the bottom bar."""
 
 from dataclasses import dataclass
 
+from flask import g, has_app_context, has_request_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, event, func, select
+from sqlalchemy.orm import Session
 
 from portal.access import may_open
 from portal.extensions import db
@@ -71,12 +73,49 @@ def current_tab(tabs, endpoint: str | None) -> str | None:
 # Built once: every page's header asks (SQLAlchemy keeps the cache key of a statement object).
 _CART_COUNT = (select(func.count(CartLine.id)).join(Cart, Cart.id == CartLine.cart_id)
                .where(Cart.user_id == bindparam("user_id")))
+# The same count as a column of the signed-in user's own statement (portal/security.py): the
+# header costs no statement of its own.
+CART_COUNT_OF_USER = (select(func.count(CartLine.id)).join(Cart, Cart.id == CartLine.cart_id)
+                      .where(Cart.user_id == User.id).scalar_subquery())
+_READ = "_cart_count_read"
+
+
+def cart_count_read(user_id: int, count: int) -> None:
+    """The count read with the user at the start of this request (until its cart changes)."""
+    if has_request_context():
+        setattr(g, _READ, (request._get_current_object(), user_id, count))
 
 
 def cart_count(user: User) -> int:
     if user.company_id is None:
         return 0
+    read = g.get(_READ) if has_request_context() else None
+    if read is not None and read[0] is request._get_current_object() and read[1] == user.id:
+        return read[2]
     return db.session.scalar(_CART_COUNT, {"user_id": user.id}) or 0
+
+
+def _forget_count() -> None:
+    if has_app_context():
+        g.pop(_READ, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _cart_flushed(session, _context):
+    if any(isinstance(obj, (Cart, CartLine))
+           for obj in (*session.new, *session.dirty, *session.deleted)):
+        _forget_count()
+
+
+_CART_TABLES = {Cart.__table__, CartLine.__table__}
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _cart_written(state):
+    # The cart's add is one INSERT ... ON CONFLICT: a bulk statement no flush shows.
+    if (state.is_insert or state.is_update or state.is_delete) and \
+            getattr(state.statement, "table", None) in _CART_TABLES:
+        _forget_count()
 
 
 def consumer(user: User) -> bool:

@@ -32,6 +32,7 @@ from portal.models import (
     Stock,
     VisibilityRule,
 )
+from portal.models.stamps import STAMP_ID
 
 
 def per_request(key, build):
@@ -59,9 +60,20 @@ _KEPT = "portal.reference"
 MAX_KEPT = 20_000
 
 
+# The stamp as a column of the signed-in user's own statement (portal/security.py).
+REFERENCE_STAMP = (select(ReferenceStamp.value).where(ReferenceStamp.id == STAMP_ID)
+                   .scalar_subquery())
+
+
+def stamp_read(value: int | None) -> None:
+    """The stamp read with the user at the start of this request: `per_process` needs no
+    statement of its own (a flush of reference data in the request reads it again)."""
+    if has_request_context() and value is not None:
+        per_request(("reference stamp",), lambda: value)
+
+
 def _stamp() -> int | None:
     from portal.extensions import db
-    from portal.models.stamps import STAMP_ID
 
     return db.session.scalar(_STAMP, {"stamp_id": STAMP_ID})
 
