@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.extensions import db
-from portal.models import Cart, Order, Product
+from portal.models import Cart, Order, OrderLine, Product
 from portal.services import DomainError, delivery
 from portal.services.navigation import cart_count
 from portal.services.quantities import parse_quantity
@@ -209,10 +209,19 @@ class ReorderPreview:
                 and self.selectable_count == len(self.lines))
 
 
+# The past order's lines as plain rows, in Order.lines' order (by position): no OrderLine
+# objects built for a 100-line order; the statement is built once.
+_PAST_LINES = (
+    select(OrderLine.id, OrderLine.product_id, OrderLine.sku, OrderLine.name,
+           OrderLine.quantity, OrderLine.unit_price_cents)
+    .where(OrderLine.order_id == bindparam("order_id"))
+    .order_by(OrderLine.position)
+)
+
+
 def build_preview(user, order: Order, lang: str = "fr") -> ReorderPreview:
     """The change list of `order` for `user` (who must be allowed to see the order)."""
-    past = [PastLine(line.id, line.product_id, line.sku, line.name, line.quantity,
-                     line.unit_price_cents) for line in order.lines]
+    past = [PastLine(*row) for row in db.session.execute(_PAST_LINES, {"order_id": order.id})]
     shelf = offers_for(user)
     loaded = shelf.load({p.product_id for p in past})
     # The products this buyer may see, with the replacements their offers came with.
