@@ -9,7 +9,7 @@ two samples, and applied with string operations. Anything the shape cannot expre
 
 import functools
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -68,20 +68,33 @@ def money(cents: int | None, currency: str = "EUR") -> str:
 FORMAT_LOCALES = {"en": "en_GB"}
 
 
-def format_locale() -> Locale:
-    name = str(get_locale() or "fr")
+@functools.cache
+def _locale_named(name: str) -> Locale:
     return Locale.parse(FORMAT_LOCALES.get(name, name))
+
+
+def format_locale() -> Locale:
+    return _locale_named(str(get_locale() or "fr"))
 
 
 def _local(value):
     return to_user_timezone(value) if isinstance(value, datetime) else value
 
 
+# A page of orders or a cart puts the same few days in words again and again (0.1 ms each).
+@functools.lru_cache(maxsize=4096)
+def _day_in_words(day: date, format: str, locale: str) -> str:  # noqa: A002
+    return babel_dates.format_date(day, format, locale=_locale_named(locale))
+
+
 def format_date(value, format: str = "medium") -> str:  # noqa: A002  (Babel's own name)
     """A date (or the local date of a moment) in the reader's locale: "4 déc. 2026"."""
     if value is None:
         return ""
-    return babel_dates.format_date(_local(value), format, locale=format_locale())
+    day = _local(value)
+    if isinstance(day, datetime):
+        day = day.date()  # what Babel formats of a moment given a date format
+    return _day_in_words(day, format, str(get_locale() or "fr"))
 
 
 def format_datetime(value, format: str = "medium") -> str:  # noqa: A002

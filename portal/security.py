@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from portal.extensions import db, limiter, login_manager
 from portal.models import User
 from portal.services.navigation import CART_COUNT_OF_USER, cart_count_read
-from portal.services.selling.memo import REFERENCE_STAMP, stamp_read
+from portal.services.selling import REFERENCE_STAMP, stamp_read
 
 # 'wasm-unsafe-eval' lets the barcode reader (our own zxing_reader.wasm) compile: it allows
 # WebAssembly only, never eval() or a script from elsewhere.

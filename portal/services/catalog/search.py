@@ -30,8 +30,7 @@ from portal.services.catalog.search_index import (
     fold,
     uses_fts,
 )
-from portal.services.selling import visible_products
-from portal.services.selling.visibility import proven_visible
+from portal.services.selling import proven_visible, visible_products
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 8

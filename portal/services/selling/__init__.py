@@ -27,7 +27,13 @@ from portal.services.selling.availability import (
 )
 from portal.services.selling.framework import Framework, Standing, is_public, standing
 from portal.services.selling.market import legal_mention, market_of
-from portal.services.selling.memo import forget, per_process, per_request
+from portal.services.selling.memo import (
+    REFERENCE_STAMP,
+    forget,
+    per_process,
+    per_request,
+    stamp_read,
+)
 from portal.services.selling.offers import (
     Offer,
     ProductPrices,
@@ -92,6 +98,7 @@ from portal.services.selling.tax import (
 from portal.services.selling.visibility import (
     can_order,
     find_visible,
+    proven_visible,
     restriction_clause,
     visible_category_ids,
     visible_products,
@@ -104,7 +111,7 @@ __all__ = [
     "Offer", "ProductPrices", "QuantityNotOrderable", "QuantityRule", "Quote", "Reason",
     "RoundUpHint", "Shelf", "TaxRule", "Tier", "Verdict", "best_tier", "chain_ids",
     "default_quantity", "forget", "judge", "offers_for", "per_process", "per_request",
-    "quantity_message",
+    "proven_visible", "quantity_message", "REFERENCE_STAMP", "stamp_read",
     "quote", "require_quantity", "resolve_tiers", "round_up_hint", "saving_at", "scaled_tax",
     "snap_quantity", "step_quantity", "suggested_case", "vat_cents",
     "EU_COUNTRIES", "RATES_BP", "STOREFRONT_COUNTRY", "TAX_CLASS_LABELS", "RateTotal",
