@@ -14,7 +14,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import bindparam, func, select
 
 from portal.extensions import db
 from portal.models import Cart, CartLine, Order, OrderLine, Product, User
@@ -49,24 +49,41 @@ class ServiceItem:
     replaces: Product | None = None  # the discontinued product this one succeeds
 
 
+def _bought(*conditions):
+    return (select(Product, func.max(Order.placed_at), func.max(OrderLine.quantity))
+            .join(OrderLine, OrderLine.product_id == Product.id)
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(Order.placed_by_id == bindparam("user_id"), Order.status.not_in(NOT_ORDERED),
+                   *conditions)
+            .group_by(Product.id))
+
+
+# Statements built once, each with a plan of its own (one statement over all time and the
+# whole catalogue took 0.3 s for a buyer of 4,000 orders): the buyer's purchases of the
+# products with a service interval (found by their partial index; none, no statement), over
+# all time; and of discontinued products over the last year only, read from the buyer's
+# orders of that year.
+_INTERVAL_PRODUCTS = select(Product.id).where(Product.service_interval_months.is_not(None))
+_WITH_INTERVAL = _bought(OrderLine.product_id.in_(bindparam("ids", expanding=True)))
+_DISCONTINUED = _bought(Product.discontinued.is_(True), Order.placed_at >= bindparam("since"))
+
+
 def service_due_for(user: User, now: datetime) -> list[ServiceItem]:
     today = now.date()
-    rows = db.session.execute(
-        select(Product, func.max(Order.placed_at), func.max(OrderLine.quantity))
-        .join(OrderLine, OrderLine.product_id == Product.id)
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.placed_by_id == user.id, Order.status.not_in(NOT_ORDERED),
-               or_(Product.service_interval_months.is_not(None),
-                   and_(Product.discontinued.is_(True), Product.replacement_id.is_not(None))))
-        .group_by(Product.id)).all()
+    year_ago = now - timedelta(days=SUCCESSOR_DAYS)
     wanted: dict[int, tuple] = {}
-    for product, placed, qty in rows:
+    for product, placed, qty in db.session.execute(
+            _DISCONTINUED, {"user_id": user.id, "since": year_ago}):
         day = placed.date()
+        if product.replacement_id and today - day <= timedelta(days=SUCCESSOR_DAYS):
+            wanted.setdefault(product.replacement_id, (day, qty, None, product))
+    ids = db.session.scalars(_INTERVAL_PRODUCTS).all()
+    for product, placed, qty in db.session.execute(
+            _WITH_INTERVAL, {"user_id": user.id, "ids": ids}) if ids else ():
         if product.discontinued and product.replacement_id:
-            if today - day <= timedelta(days=SUCCESSOR_DAYS):
-                wanted.setdefault(product.replacement_id, (day, qty, None, product))
-        elif product.service_interval_months and interval_due(
-                day, product.service_interval_months, today):
+            continue  # its successor is offered instead (above), for a year
+        day = placed.date()
+        if interval_due(day, product.service_interval_months, today):
             wanted[product.id] = (day, qty, product.service_interval_months, None)
     if not wanted:
         return []
