@@ -3,7 +3,9 @@
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import DDL, DateTime, Enum, Index, MetaData, event
+from sqlalchemy import DDL, Date, DateTime, Enum, Index, MetaData, event
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 
@@ -26,6 +28,25 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+class utc_day(FunctionElement):  # noqa: N801 -- used like a SQL function
+    """The UTC calendar day of a UTCDateTime column, computed by the database: a page that
+    reads thousands of moments only for their day gets dates, not aware datetimes built one
+    by one (`Order.placed_at` of half a year of orders on the home page)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(utc_day, "sqlite")
+def _utc_day_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)})"  # stored as UTC text
+
+
+@compiles(utc_day, "postgresql")
+def _utc_day_postgresql(element, compiler, **kw):
+    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'UTC' AS DATE)"
 
 
 def str_enum(enum_cls: type[StrEnum], name: str):
