@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         i18n,
         logs,
+        memory,
         monitoring,
         security,
         ui,
@@ -60,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.blueprints import register_blueprints
 
     register_blueprints(app)
+    memory.init_app(app)  # last: it wraps the finished app and freezes what it holds
     for variable in unknown:
         app.logger.warning("%s names no setting: ignored", variable)
     return app

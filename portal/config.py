@@ -131,6 +131,9 @@ class Defaults:
     # The file an edit touches so every process of this machine reads the storefronts again
     # (empty: storefronts.stamp in the instance folder).
     STOREFRONTS_STAMP_FILE = ""
+    # Requests a serving process answers before it freezes what it holds for good out of the
+    # garbage collector's full passes (portal/memory.py); 0: never.
+    GC_FREEZE_AFTER_REQUESTS = 200
     # Number of reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
     # Argon2id cost; tests lower it to stay fast.
