@@ -38,6 +38,19 @@ def csrf() -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
 
 
+# An id no row reaches (ids are 32-bit): where a row's id goes in a URL built once per page.
+_SLOT = 2**31 - 1
+
+
+def url_pattern(endpoint: str, id_name: str, **values) -> str:
+    """The URL of `endpoint` with `%d` where the id named `id_name` goes, for a page of rows:
+    one url_for for the page, then `pattern % row.id` on each row."""
+    from flask import url_for
+
+    url = url_for(endpoint, **{id_name: _SLOT}, **values)
+    return url.replace("%", "%%").replace(str(_SLOT), "%d")
+
+
 def tracking_link(carrier: str, number: str) -> Markup:
     """A tracking number as a link to its carrier's page; plain text for an unknown carrier."""
     from flask import current_app
@@ -57,5 +70,6 @@ def init_app(app) -> None:
     from portal.access import may_open
     from portal.services.navigation import current_tab
 
-    app.jinja_env.globals.update(icon=icon, csrf=csrf, current_tab=current_tab,
+    app.jinja_env.globals.update(icon=icon, csrf=csrf, url_pattern=url_pattern,
+                                 current_tab=current_tab,
                                  may_open=may_open, tracking_link=tracking_link)
