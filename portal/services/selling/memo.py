@@ -7,8 +7,8 @@ visibility, companies) drops the memo, so a page never reads its own stale offer
 `per_process(key, build)` keeps reference data (categories, visibility rules, price lists)
 in this process while the reference stamp keeps its value: the database changes it on every
 write to those tables (models/stamps.py), so an edit made anywhere is seen by every process
-at its next request. The stamp is read once a request, and only by a request that needs
-reference data.
+at its next request. The stamp comes with a signed-in user's own statement (security.py);
+another request reads it once, and only if it needs reference data.
 """
 
 from __future__ import annotations
