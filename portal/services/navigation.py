@@ -71,12 +71,11 @@ def current_tab(tabs, endpoint: str | None) -> str | None:
 
 
 # Built once: every page's header asks (SQLAlchemy keeps the cache key of a statement object).
-_CART_COUNT = (select(func.count(CartLine.id)).join(Cart, Cart.id == CartLine.cart_id)
-               .where(Cart.user_id == bindparam("user_id")))
+_CART_LINES = select(func.count(CartLine.id)).join(Cart, Cart.id == CartLine.cart_id)
+_CART_COUNT = _CART_LINES.where(Cart.user_id == bindparam("user_id"))
 # The same count as a column of the signed-in user's own statement (portal/security.py): the
 # header costs no statement of its own.
-CART_COUNT_OF_USER = (select(func.count(CartLine.id)).join(Cart, Cart.id == CartLine.cart_id)
-                      .where(Cart.user_id == User.id).scalar_subquery())
+CART_COUNT_OF_USER = _CART_LINES.where(Cart.user_id == User.id).scalar_subquery()
 _READ = "_cart_count_read"
 
 

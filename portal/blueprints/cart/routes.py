@@ -5,7 +5,6 @@ alone, with the totals and the bottom bar's badge swapped out of band.
 """
 
 
-from functools import cache
 
 from flask import abort, redirect, request, session, url_for
 from flask_babel import get_locale
@@ -15,7 +14,6 @@ from flask_login import current_user
 from portal.access import BUYERS, allow
 from portal.blueprints.cart import bp
 from portal.extensions import db
-from portal.formatting import format_date
 from portal.rendering import render, wants_fragment
 from portal.services import delivery, ordering
 from portal.services.selling import can_order
@@ -27,7 +25,7 @@ UNDO_KEY = "cart_undo"  # the last removed line, for "Undo" without JavaScript
 def _render(template: str, **context):
     """A cart page or fragment. Its lines tell the same few delivery dates over and over (a
     100-line cart: 100 dates, 3 or 4 different ones): each is put in words once per page."""
-    return render(template, format_date=cache(format_date), **context)
+    return render(template, **context)
 
 
 def _line_or_404(line_id: int):

@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from portal.access import BUYERS, allow
 from portal.blueprints.checkout import bp
 from portal.extensions import db
-from portal.formatting import format_date
 from portal.models import OrderStatus
 from portal.rendering import render
 from portal.services import approvals, contracts, credit, delivery, ordering, orders, storefronts
@@ -67,7 +66,7 @@ def _page(form: ordering.CheckoutForm, errors: dict | None = None, status: int =
                   credit=credit.preview(user.company, summary.total_cents),
                   terms=ordering.payment_terms_label(user.company.payment_terms),
                   earliest=ordering.earliest_date(ordering.local_today(now)),
-                  format_date=cache(format_date), rate_label=cache(rate_label))
+                  rate_label=cache(rate_label))
 
 
 def _confirmation(order, needs) -> str:

@@ -1,6 +1,5 @@
 """Shopping lists: the user's lists, creating, renaming, sharing and deleting a list."""
 
-from functools import cache
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -9,7 +8,6 @@ from flask_login import current_user
 from portal.access import CUSTOMERS, allow
 from portal.blueprints.lists import bp
 from portal.extensions import db
-from portal.formatting import format_date
 from portal.rendering import render
 from portal.services import ordering
 from portal.services.selling import can_order
@@ -41,7 +39,7 @@ def show_list(shopping_list, status_code=200, block=None, **extra):
     view = ordering.list_view(current_user, shopping_list)
     return render("lists/detail.html", block=block, status_code=status_code, view=view,
                   lst=shopping_list, jobsites=ordering.jobsites_for(current_user),
-                  can_order=can_order(current_user), format_date=cache(format_date), **extra)
+                  can_order=can_order(current_user), **extra)
 
 
 @bp.get("/")

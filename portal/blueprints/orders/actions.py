@@ -1,6 +1,5 @@
 """Actions on a past order: reorder with a change preview, add its lines to a list."""
 
-from functools import cache
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import get_locale, ngettext
@@ -9,7 +8,6 @@ from flask_login import current_user
 
 from portal.access import BUYERS, CUSTOMERS, allow
 from portal.blueprints.orders import bp
-from portal.formatting import format_date
 from portal.rendering import render
 from portal.services import ordering, orders
 from portal.services.selling import can_order
@@ -39,7 +37,7 @@ def reorder(order_id: int):
     preview = _preview(order_id)
     # Its lines tell the same few delivery dates over and over: each put in words once.
     return render("orders/reorder.html", preview=preview, errors={}, typed={}, picked=None,
-                  message=None, format_date=cache(format_date))
+                  message=None)
 
 
 @bp.post("/<int:order_id>/reorder")
@@ -57,7 +55,7 @@ def reorder_apply(order_id: int):
                refused=lambda problem: render(
                    "orders/reorder.html", block="reorder_form", preview=preview,
                    errors=getattr(problem, "errors", {}), typed=typed, picked=set(picked),
-                   message=str(problem), used=instead, format_date=cache(format_date)),
+                   message=str(problem), used=instead),
                done=lambda count: _reordered_answer(action, count, preview.order))
 
 

@@ -14,7 +14,7 @@ another request reads it once, and only if it needs reference data.
 from __future__ import annotations
 
 from flask import current_app, g, has_app_context, has_request_context, request
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from portal.models import (
@@ -54,15 +54,14 @@ def per_request(key, build):
     return memo[1][key]
 
 
-_STAMP = select(ReferenceStamp.value).where(ReferenceStamp.id == bindparam("stamp_id"))
+_STAMP = select(ReferenceStamp.value).where(ReferenceStamp.id == STAMP_ID)
 _KEPT = "portal.reference"
 # Keys are few per company (its rules, its price lists): past this many, start afresh.
 MAX_KEPT = 20_000
 
 
 # The stamp as a column of the signed-in user's own statement (portal/security.py).
-REFERENCE_STAMP = (select(ReferenceStamp.value).where(ReferenceStamp.id == STAMP_ID)
-                   .scalar_subquery())
+REFERENCE_STAMP = _STAMP.scalar_subquery()
 
 
 def stamp_read(value: int | None) -> None:
@@ -75,7 +74,7 @@ def stamp_read(value: int | None) -> None:
 def _stamp() -> int | None:
     from portal.extensions import db
 
-    return db.session.scalar(_STAMP, {"stamp_id": STAMP_ID})
+    return db.session.scalar(_STAMP)
 
 
 def per_process(key, build):
