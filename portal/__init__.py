@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from portal import (
         assets,
-        database,  # noqa: F401 - registers its engine hooks on import
+        database,
         errors,
         i18n,
         logs,
@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
     db.init_app(app)
+    database.init_app(app)  # after db: its teardown runs first
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)

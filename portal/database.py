@@ -1,12 +1,15 @@
 """Per-connection SQLite settings: foreign keys, WAL, busy timeout, Unicode lower(); a
-liveness check of server connections that sat idle."""
+liveness check of server connections that sat idle; the end of each request's session."""
 
+import logging
 import select
 import time
 
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
+
+log = logging.getLogger(__name__)
 
 # A pooled PostgreSQL connection unused for this long is checked before a request gets it.
 IDLE_CHECK_SECONDS = 10.0
@@ -73,3 +76,23 @@ def _closed_by_server(dbapi_connection) -> bool:
     except (OSError, ValueError, AttributeError):
         return True  # no usable socket: check it
     return bool(readable)
+
+
+def init_app(app) -> None:
+    """Call after db.init_app: teardowns run last-registered first, so this one ends the
+    session before Flask-SQLAlchemy's remove() finds it."""
+    app.teardown_appcontext(_end_session)
+
+
+def _end_session(_error) -> None:
+    """The connection can die after the response is built (a failover, a network cut) and the
+    rollback that ends the request's read transaction then fails. Raised from a teardown, that
+    error would turn a page already rendered into the server's bare 500; the answer is sent
+    as it is and the dead connection is left out of the pool (SQLAlchemy invalidates it)."""
+    from portal.extensions import db
+
+    try:
+        db.session.close()
+    except exc.SQLAlchemyError as error:
+        log.warning("the database connection was lost at the end of a request: %s", error)
+        db.session.registry.clear()  # the broken session is not reused

@@ -6,8 +6,12 @@ The app reaches PostgreSQL through a loopback proxy that the test cuts: live con
 drop and new ones are refused, as when the server stops. PostgreSQL only.
 """
 
+import threading
+
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import func, make_url, select
+from sqlalchemy.exc import OperationalError
 
 from portal.extensions import db
 from portal.models import CartLine, Order
@@ -33,8 +37,11 @@ def app(request, proxy):
     with application.app_context():
         _truncate_all()
         yield application
-        db.session.remove()
         proxy.restore()  # when the test failed during the outage
+        try:
+            db.session.remove()
+        except OperationalError:  # the test's own session was on a connection it cut
+            db.session.registry.clear()
         _truncate_all()
         db.engine.dispose()
 
@@ -96,3 +103,45 @@ def test_pages_and_taps_during_an_outage_answer_503_and_the_portal_recovers_alon
     figure(f"database outage (in-process): {len(answers)} pages and {len(taps)} taps answered "
            "503 + Retry-After: 10 while PostgreSQL was away, 0 answers 500; first request "
            "after it returned: 200; the same checkout then placed 1 order")
+
+
+@pytest.mark.postgres
+def test_a_connection_lost_once_the_page_is_built_still_sends_the_page(
+        figure, app, client, proxy, world):
+    """The cut lands between the view's last statement and the end of the request, where the
+    rollback that closes the read transaction fails: the buyer still gets the page."""
+    cut_after_the_view = threading.Event()
+
+    @app.after_request
+    def _cut(response):
+        if cut_after_the_view.is_set():
+            proxy.cut()
+        return response
+
+    login(client, world.a.buyer)
+
+    def browse(path: str):
+        """In a thread of its own, the request gets its own app context and its teardown, as
+        under gunicorn (the test's context is not shared); FlaskClient.open, since the test
+        client's own open() clears the test's `g`."""
+        answers: list = []
+
+        def get():
+            try:
+                answers.append(FlaskClient.open(client, path).status_code)
+            except Exception as error:  # noqa: BLE001 - what the server would have made a 500
+                answers.append(error)
+
+        worker = threading.Thread(target=get)
+        worker.start()
+        worker.join(timeout=30)
+        return answers
+
+    cut_after_the_view.set()
+    answers = browse("/catalog/")
+    cut_after_the_view.clear()
+    assert answers == [200]
+    proxy.restore()
+    assert browse("/orders/") == [200]  # the dead connection left the pool
+    figure("database outage (in-process): connection cut after the catalog page was built: "
+           f"answered {answers[0]}; the next page after the return: 200")
