@@ -51,6 +51,47 @@ def url_pattern(endpoint: str, id_name: str, **values) -> str:
     return url.replace("%", "%%").replace(str(_SLOT), "%d")
 
 
+def delivery_parts(parts, at_branch=None) -> Markup:
+    """A line's delivery: one date, or each part with its date ("7 jeu. 10 déc. · 5 mer. 16
+    déc."); `at_branch`: collected at a branch (click-and-collect), ready from that day."""
+    if not parts:
+        return Markup("")
+    from portal.formatting import format_date
+    from portal.i18n import current_catalog
+
+    catalog = current_catalog()
+    if len(parts) == 1:
+        part = parts[0]
+        text = "To collect from %(date)s" if at_branch else "Delivery %(date)s"
+        pills = [_pill(part.in_stock, Markup(catalog.ugettext(text)) % {  # noqa: S704
+            "date": format_date(part.on, "EEE d MMM")})]
+    else:
+        pills = ["  " + _pill(part.in_stock, Markup(catalog.ungettext(  # noqa: S704
+            "%(num)s unit %(date)s", "%(num)s units %(date)s", part.quantity)) % {
+            "num": part.quantity, "date": format_date(part.on, "EEE d MMM")})
+            for part in parts]
+    return Markup('<p class="delivery-parts">%s</p>') % Markup("").join(pills)
+
+
+def _pill(in_stock: bool, text: Markup) -> Markup:
+    return Markup('<span class="pill %s">%s</span>') % ("ok" if in_stock else "warn", text)
+
+
+def no_substitute_button(url: str, marked: bool, name: str) -> Markup:
+    """One tap marks a line "no substitute" or clears the mark: a submit button of the line's
+    form (works without JavaScript; htmx swaps the line)."""
+    from portal.i18n import current_catalog
+
+    catalog = current_catalog()
+    return Markup(
+        '<button class="btn small no-sub" type="submit" formaction="%s" name="no_substitute" '
+        'value="%s"\n        aria-pressed="%s" aria-label="%s">%s%s</button>') % (
+        url, "0" if marked else "1", "true" if marked else "false",
+        Markup(catalog.ugettext("No substitute for %(name)s")) % {"name": name},  # noqa: S704
+        ICONS["check"] + " " if marked else "",
+        Markup(catalog.ugettext("No substitute")))  # noqa: S704 -- our own catalog's text
+
+
 def tracking_link(carrier: str, number: str) -> Markup:
     """A tracking number as a link to its carrier's page; plain text for an unknown carrier."""
     from flask import current_app
@@ -71,5 +112,6 @@ def init_app(app) -> None:
     from portal.services.navigation import current_tab
 
     app.jinja_env.globals.update(icon=icon, csrf=csrf, url_pattern=url_pattern,
-                                 current_tab=current_tab,
+                                 current_tab=current_tab, delivery_parts=delivery_parts,
+                                 no_substitute_button=no_substitute_button,
                                  may_open=may_open, tracking_link=tracking_link)
