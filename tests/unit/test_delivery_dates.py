@@ -4,6 +4,7 @@ Fixed dates only. 2026-12-10 is a Thursday; 2026-12-25 a Friday (Christmas).
 """
 
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -156,3 +157,13 @@ def test_the_countdown_of_a_zone_uses_its_cutoff_and_truck_days():
     assert told.hours_minutes == (1, 30)
     assert (told.delivery, told.after, told.today) == (date(2026, 12, 10), date(2026, 12, 15),
                                                        True)
+
+
+def test_the_same_instant_in_two_time_zones_is_dated_by_each_local_hour():
+    """Dates are kept per calendar and moment (a cart asks once per line): the key is the
+    local wall time, since two aware datetimes of one instant are equal in Python."""
+    paris = datetime(2026, 12, 10, 14, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    london = paris.astimezone(ZoneInfo("Europe/London"))  # 13:30, before the cut-off
+    assert paris == london
+    assert WEEK.stock_date(paris) == date(2026, 12, 14)  # leaves Friday, Monday
+    assert WEEK.stock_date(london) == date(2026, 12, 11)  # leaves today, Friday

@@ -14,6 +14,7 @@ of a line. Plain values in, plain values out; `now` is always given (the seller'
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
@@ -36,6 +37,7 @@ def easter(year: int) -> date:
     return date(year, month, day + 1)
 
 
+@functools.cache  # asked for each day a calendar looks at: a handful of years in all
 def french_holidays(year: int) -> frozenset[date]:
     """France's public holidays (metropolitan): fixed days plus those that follow Easter."""
     sunday = easter(year)
@@ -80,6 +82,9 @@ class Calendar:
         """This calendar delivering into a zone. Truck days that are never working days are
         ignored (they would never come); `own_cutoff` False keeps this calendar's cut-off
         (another warehouse completing the line keeps its own)."""
+        return _zoned(self, transit_days, cutoff_minutes, delivery_days, own_cutoff)
+
+    def _zoned(self, transit_days, cutoff_minutes, delivery_days, own_cutoff) -> Calendar:
         days = frozenset(int(ch) for ch in delivery_days or "" if ch in "1234567")
         days = days & self.working_days or None
         cutoff = self.cutoff
@@ -131,6 +136,11 @@ class Calendar:
 
     def lead_date(self, now: datetime, lead_days: int) -> date:
         """Delivery of what must first come in: `lead_days` working days more."""
+        # Keyed by the wall time alone: aware datetimes are equal across time zones when
+        # they are the same instant, and the answer depends on the local day and hour.
+        return _lead_date(self, now.replace(tzinfo=None), lead_days)
+
+    def _lead_date(self, now: datetime, lead_days: int) -> date:
         if self.collected:
             return self._later(self.dispatch_day(now), max(0, lead_days))
         arrives = self._later(self.dispatch_day(now), 1 + self.transit_days + max(0, lead_days))
@@ -139,6 +149,12 @@ class Calendar:
     def deadline(self, now: datetime) -> datetime:
         """The cut-off that `now` is before: today's, or the next working day's."""
         return datetime.combine(self.dispatch_day(now), self.cutoff, tzinfo=now.tzinfo)
+
+
+# Pure functions of plain values, so kept: a 100-line cart asks each warehouse's calendar the
+# same question once per line, at the same `now`.
+_zoned = functools.lru_cache(maxsize=256)(Calendar._zoned)
+_lead_date = functools.lru_cache(maxsize=2048)(Calendar._lead_date)
 
 
 @dataclass(frozen=True)
