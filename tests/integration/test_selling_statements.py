@@ -57,8 +57,8 @@ def test_offers_cost_the_same_statements_for_2_or_40_products(app, world, given)
     few, small = _load_cost(buyer, as_given(products[:2]))
     many, large = _load_cost(buyer, as_given(products))
     assert few == many
-    # chain (1), rules (1), [products by id], visible ones and replacements, tiers, stock
-    assert few == (5 if given == "objects" else 6)
+    # chain (1), rules (1), [products by id], visible ones and replacements, tiers with stock
+    assert few == (4 if given == "objects" else 5)
     assert len(large) == 40
     first = large[products[0].id]
     assert first.replacement.id == products[1].id
@@ -101,12 +101,13 @@ def _request(client, method, url, **kwargs):
 
 # Pinned counts, with the process's reference data warm: a new per-path check or a second
 # load of the offers shows here. The user's statement carries the header's cart count and the
-# reference stamp. The cart add answers with the user and product it read (no reload after
-# its commit) and renders the row from the same offers. The product page reads its pictures,
+# reference stamp; the offers' prices and stock (per warehouse too) are one statement. The
+# cart add answers with the user and product it read (no reload after its commit) and renders
+# the row from the same offers. The product page reads its pictures,
 # documents, videos and attributes in one more (a union); a list of results and a row
 # answered to the stepper read their thumbnails in one more. A quick-order check dates its
 # lines: one more for the warehouses' calendars.
-PINS = {"product page": 8, "search page": 6, "cart add": 11, "quick-order check": 7}
+PINS = {"product page": 6, "search page": 5, "cart add": 10, "quick-order check": 6}
 
 
 @pytest.fixture

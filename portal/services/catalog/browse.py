@@ -27,13 +27,11 @@ from portal.services.selling import (
     RoundUpHint,
     TaxRule,
     Tier,
-    availability,
     offers_for,
     per_process,
     presence_only,
     require_quantity,
     restriction_clause,
-    stock_by_warehouse,
     suggested_case,
     visible_category_ids,
     visible_products,
@@ -171,10 +169,9 @@ def product_rows(user, products: list[Product], quantities: dict[int, int] | Non
 
 def _offer_row(user, offer: Offer, quantity: int | None = None,
                per_warehouse: bool = False) -> ProductRow:
-    product = offer.product
+    # Each warehouse's stock came with the offer (one statement for both).
     if per_warehouse and counts_stock_for(user):
-        stock = availability(stock_by_warehouse(product.id), product.case_pack,
-                             product.lead_time_days)
+        stock = offer.availability(per_warehouse=True)
     else:
         stock = _told(user, offer.availability())
     return _row(offer, stock, quantity)

@@ -16,14 +16,14 @@ with what tax, and what do we suggest. Every ordering path calls this front door
 - Framework contracts of public-sector buyers (`framework`): the contract in force is their
   whole assortment and price book (`standing`, `is_public`).
 - Who may see and order what: `visible_products`, `can_order`, `visible_category_ids`
-  (`visibility`); stock and lead time shown to a buyer: `availability` (`availability`).
+  (`visibility`); stock and lead time shown to a buyer: `availability` (`availability`), the
+  stock itself read with the offers' prices (`Offer.availability`, per warehouse too).
 """
 
 from portal.services.selling.availability import (
     Availability,
     availability,
     presence_only,
-    stock_by_warehouse,
 )
 from portal.services.selling.framework import Framework, Standing, is_public, standing
 from portal.services.selling.market import legal_mention, market_of
@@ -106,7 +106,7 @@ from portal.services.selling.visibility import (
 
 __all__ = [
     "Availability", "availability", "can_order", "find_visible", "presence_only",
-    "restriction_clause", "stock_by_warehouse", "visible_category_ids", "visible_products",
+    "restriction_clause", "visible_category_ids", "visible_products",
     "MAX_QUANTITY", "ORDERABLE", "ROUND_UP_MAX_EXTRA_BP", "STANDARD_TAX", "VAT_RATE_BP",
     "Offer", "ProductPrices", "QuantityNotOrderable", "QuantityRule", "Quote", "Reason",
     "RoundUpHint", "Shelf", "TaxRule", "Tier", "Verdict", "best_tier", "chain_ids",

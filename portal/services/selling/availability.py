@@ -1,7 +1,7 @@
 """Availability: what a buyer is told about stock ("In stock", "3 left", "Backorder").
 
-`availability()` is a pure rule over warehouse quantities; the two loaders read stock for a
-page of products in one aggregate query, or per warehouse for one product page.
+`availability()` is a pure rule over warehouse quantities; the stock itself is read with the
+offers, in their batch's one statement (pricing.py), and split here by `stock_of`.
 `presence_only()` is what an anonymous visitor may know: in stock or not, never how much.
 """
 
@@ -9,11 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-
-from sqlalchemy import bindparam, select
-
-from portal.extensions import db
-from portal.models import Stock, Warehouse
 
 # Below this many units a product shows "n left" even when a whole case is there.
 LOW_STOCK_UNITS = 5
@@ -75,39 +70,12 @@ def presence_only(stock: Availability) -> Availability:
     return Availability(status, 0, stock.lead_time_days, (), exact=False)
 
 
-# Built once (every priced page asks): keying a new statement costs more than running it.
-_FREE = Stock.quantity - Stock.reserved
-_HOLDINGS = (select(Stock.product_id, Stock.warehouse_id, _FREE)
-             .where(Stock.product_id.in_(bindparam("ids", expanding=True)), _FREE > 0)
-             .order_by(Stock.product_id, Stock.warehouse_id))
-
-
-def stock_holdings(product_ids) -> dict[int, tuple[tuple[int, int], ...]]:
-    """What each product has available to promise (on hand - reserved) in each warehouse
-    that has any, as ((warehouse id, units), ...) by warehouse id, in one query."""
-    ids = list(set(product_ids))
-    if not ids:
-        return {}
-    rows = db.session.execute(_HOLDINGS, {"ids": ids}).all()
-    out: dict[int, list[tuple[int, int]]] = {}
-    for pid, wid, units in rows:
-        out.setdefault(pid, []).append((wid, int(units)))
-    return {pid: tuple(held) for pid, held in out.items()}
-
-
-def stock_totals(product_ids) -> dict[int, int]:
-    """Total available stock of each product over all warehouses, in one query."""
-    return {pid: sum(u for _w, u in held) for pid, held in stock_holdings(product_ids).items()}
-
-
-_BY_WAREHOUSE = (select(Warehouse.code, Warehouse.name, _FREE)
-                 .join(Stock, Stock.warehouse_id == Warehouse.id)
-                 .where(Stock.product_id == bindparam("product_id"))
-                 .order_by(Warehouse.code))
-
-
-def stock_by_warehouse(product_id: int) -> list[WarehouseStock]:
-    """One product's available stock (on hand - reserved) in each warehouse that holds a row
-    for it, by warehouse code."""
-    rows = db.session.execute(_BY_WAREHOUSE, {"product_id": product_id}).all()
-    return [WarehouseStock(code, name, quantity) for code, name, quantity in rows]
+def stock_of(rows) -> tuple[tuple[tuple[int, int], ...], tuple[WarehouseStock, ...]]:
+    """One product's rows of stock, each (warehouse id, code, name, on hand - reserved), read
+    with its offer (pricing.py): what it has available to promise in each warehouse that has
+    any, ((warehouse id, units), ...) by warehouse id; and every warehouse holding a row for
+    it, by code, with its units (0 or less too): the product page's list."""
+    holdings = tuple(sorted((wid, units) for wid, _code, _name, units in rows if units > 0))
+    detail = tuple(WarehouseStock(code, name, units)
+                   for _wid, code, name, units in sorted(rows, key=lambda row: row[1]))
+    return holdings, detail

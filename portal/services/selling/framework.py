@@ -4,7 +4,7 @@ A company of a storefront of kind `public` buys under its framework contract ("m
 public"): while the contract is in force (its first to its last day, inclusive, the seller's
 local day) its lines are the buyer's whole assortment (`framework_clause`, read by
 `visibility`) and price book (one fixed unit price per product, read with the other prices
-in `pricing.read_prices`; no list, promotion or quote price applies). Out of its dates
+in `pricing.read_batch`; no list, promotion or quote price applies). Out of its dates
 nothing is visible nor orderable. Contracts of one company never overlap (services/contracts
 refuses it), so at most one is in force on a day.
 

@@ -3,8 +3,8 @@
 `offers_for(buyer)` is the buyer's `Shelf`: once per request (memoised on flask.g, dropped
 whenever the session writes), or fresh outside a request. `Shelf.load(products)` reads, for
 any number of products, the visible ones among them and their usable replacements (one
-statement), their tiers on the buyer's price-list chain (one) and their stock (one); the
-chain and the visibility rules are read once per shelf.
+statement), then their tiers on the buyer's price-list chain with their stock in each warehouse
+(one more); the chain and the visibility rules are read once per shelf.
 """
 
 from __future__ import annotations
@@ -21,12 +21,17 @@ from portal.models import (
     Product,
 )
 from portal.models.orders import TaxScheme
-from portal.services.selling.availability import Availability, availability, stock_holdings
+from portal.services.selling.availability import (
+    Availability,
+    WarehouseStock,
+    availability,
+    stock_of,
+)
 from portal.services.selling.deals import apply_deals, in_force
 from portal.services.selling.framework import Framework, is_public, standing
 from portal.services.selling.market import market_of
 from portal.services.selling.memo import per_request
-from portal.services.selling.pricing import ListTerms, chain_lists, local_today, read_prices
+from portal.services.selling.pricing import Batch, ListTerms, chain_lists, local_today, read_batch
 from portal.services.selling.rules import (
     QuantityRule,
     Quote,
@@ -98,6 +103,8 @@ class Offer:
     # Available to promise per warehouse, ((warehouse id, units), ...): services/delivery
     # dates each part of a line from it.
     holdings: tuple[tuple[int, int], ...] = ()
+    # Every warehouse holding a row for it, by code (0 or less too): the product page's list.
+    warehouses: tuple[WarehouseStock, ...] = ()
 
     @property
     def tiers(self) -> tuple[Tier, ...]:
@@ -116,8 +123,10 @@ class Offer:
     def currency(self) -> str | None:
         return self.prices.currency if self.prices else None
 
-    def availability(self) -> Availability:
-        return availability(self.in_stock, self.product.case_pack, self.product.lead_time_days)
+    def availability(self, per_warehouse: bool = False) -> Availability:
+        """What the buyer is told of its stock: the total, or each warehouse's."""
+        return availability(self.warehouses if per_warehouse else self.in_stock,
+                            self.product.case_pack, self.product.lead_time_days)
 
     def verdict(self, quantity: int) -> Verdict:
         return judge(quantity, self.rule, self.tiers, sellable=self.sellable,
@@ -214,8 +223,8 @@ class Shelf:
             if wanted - found.keys():
                 found.update((p.id, p) for p in db.session.scalars(
                     visible_products(self.buyer).where(Product.id.in_(wanted - found.keys()))))
-            tiers = self._tiers(chain, set(found)) if chain or self.framework() else {}
-            held = stock_holdings(found)
+            batch = self._read(chain, set(found))
+            tiers = self._tiers(chain, batch, set(found)) if batch.priced else {}
             for pid in set(missing) | set(found):
                 if pid in self._offers:
                     continue
@@ -224,7 +233,7 @@ class Shelf:
                     self._offers[pid] = _unknown(product) if product is not None else None
                     continue
                 self._offers[pid] = self._offer(product, True, tiers.get(pid),
-                                                held.get(pid, ()))
+                                                batch.stock.get(pid, ()))
             self._link_replacements(found)
             for pid in missing:
                 if pid not in self._offers:
@@ -241,14 +250,22 @@ class Shelf:
         """An offer already loaded (a replacement comes with its product), else None."""
         return self._offers.get(product_id)
 
-    def _tiers(self, chain: list[int], ids: set[int]) -> dict[int, ProductPrices]:
-        """Each product's tiers on the chain, with the company's contract price and the
-        promotions in force applied (deals.py), read in one statement."""
+    def _read(self, chain: list[int], ids: set[int]) -> Batch:
+        """The batch's stock, with its prices when this buyer has any: one statement."""
         if not ids:
-            return {}
+            return Batch()
+        framework = self.framework()
+        if not chain and framework is None:
+            return read_batch(ids, None)
+        company = self.company
+        return read_batch(ids, chain, company.id, company.customer_group_id, self.today,
+                          framework.id if framework else None)
+
+    def _tiers(self, chain: list[int], batch: Batch, ids: set[int]
+               ) -> dict[int, ProductPrices]:
+        """Each product's tiers on the chain, with the company's contract price and the
+        promotions in force applied (deals.py)."""
         company, framework = self.company, self.framework()
-        batch = read_prices(chain, ids, company.id, company.customer_group_id, self.today,
-                            framework.id if framework else None)
         if framework is not None:
             from portal.services.storefronts import by_id
 
@@ -282,11 +299,12 @@ class Shelf:
         return standing(company, self.today).current
 
     def _offer(self, product: Product, visible: bool, prices: ProductPrices | None,
-               holdings: tuple[tuple[int, int], ...]) -> Offer:
+               stock) -> Offer:
         rule = QuantityRule.of(product.case_pack, product.order_multiple,
                                prices.tiers if prices else ())
+        holdings, warehouses = stock_of(stock)
         return Offer(product, visible, prices, sum(u for _w, u in holdings), rule,
-                     self.tax_rule(product), holdings=holdings)
+                     self.tax_rule(product), holdings=holdings, warehouses=warehouses)
 
     def _link_replacements(self, found: dict[int, Product]) -> None:
         for pid in found:
@@ -305,7 +323,7 @@ def _off_trade(company) -> bool:
 
 def _with_replacement(offer: Offer, replacement: Product) -> Offer:
     return Offer(offer.product, offer.visible, offer.prices, offer.in_stock, offer.rule,
-                 offer.tax, replacement, offer.holdings)
+                 offer.tax, replacement, offer.holdings, offer.warehouses)
 
 
 def storefront_country() -> str:

@@ -1,9 +1,10 @@
-"""A batch's prices for one buyer in one statement: the tiers of their price-list chain, their
-company's contract prices in force, and the promotions in force for their group or everyone;
-for a public-sector buyer, the fixed prices of their framework contract in force instead.
+"""A batch's prices and stock for one buyer in one statement: the tiers of their price-list
+chain, their company's contract prices in force, and the promotions in force for their group
+or everyone (for a public-sector buyer, the fixed prices of their framework contract in force
+instead); and what each warehouse holding the products has available to promise.
 
-The three are read together (UNION ALL) so pricing a batch costs one statement whatever it
-holds; `deals.apply_deals` then decides what the buyer pays.
+They are read together (UNION ALL) so an offer's batch costs one statement whatever it holds;
+`deals.apply_deals` then decides what the buyer pays, `availability` what they are told.
 """
 
 from __future__ import annotations
@@ -15,7 +16,18 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from sqlalchemy import Date, Integer, bindparam, cast, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from portal.extensions import db
 from portal.models import (
@@ -25,12 +37,14 @@ from portal.models import (
     PriceList,
     PriceTier,
     Promotion,
+    Stock,
+    Warehouse,
 )
 from portal.services.selling.deals import Promo
 from portal.services.selling.memo import per_process
 from portal.services.selling.rules import Tier
 
-_TIER, _CONTRACT, _PROMO, _FRAMEWORK = 0, 1, 2, 3
+_TIER, _CONTRACT, _PROMO, _FRAMEWORK, _STOCK = 0, 1, 2, 3, 4
 
 
 def local_today() -> date:
@@ -41,69 +55,106 @@ def local_today() -> date:
     return datetime.now(ZoneInfo(name)).date()
 
 
+class Held(NamedTuple):
+    """One warehouse's row of stock for a product: on hand - reserved (0 or less too)."""
+
+    warehouse_id: int
+    code: str
+    name: str
+    units: int
+
+
 @dataclass
-class BatchPrices:
+class Batch:
     tiers: dict[int, dict[int, list[Tier]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     contracts: dict[int, tuple[int, date]] = field(default_factory=dict)
     promos: dict[int, list[Promo]] = field(default_factory=lambda: defaultdict(list))
     framework: dict[int, int] = field(default_factory=dict)  # product id: fixed unit price
+    stock: dict[int, list[Held]] = field(default_factory=lambda: defaultdict(list))
+    priced: bool = False  # False: the stock alone was read (a buyer who sees no price)
+
+
+_NO_INT, _NO_DATE, _NO_TEXT = cast(None, Integer), cast(None, Date), cast(None, String)
+
+
+def _stock_rows():
+    """Every warehouse's row of stock for the batch, in the union's columns: the warehouse as
+    `ref`, what it has available to promise as `cents`, its code and name last."""
+    return (select(literal(_STOCK).label("kind"), Stock.product_id,
+                   Stock.warehouse_id.label("ref"), _NO_INT.label("min_qty"),
+                   (Stock.quantity - Stock.reserved).label("cents"), _NO_INT.label("pct"),
+                   _NO_DATE.label("starts_on"), _NO_DATE.label("ends_on"),
+                   Warehouse.code.label("code"), Warehouse.name.label("name"))
+            .join(Warehouse, Warehouse.id == Stock.warehouse_id)
+            .where(Stock.product_id.in_(bindparam("ids", expanding=True))))
 
 
 def _batch_statement():
-    """The three reads as one UNION ALL, built once with parameters: building and keying a
+    """The four reads as one UNION ALL, built once with parameters: building and keying a
     statement of this size costs more than running it on a product page."""
-    no_int, no_date = cast(None, Integer), cast(None, Date)
+    no_int, no_date, no_text = _NO_INT, _NO_DATE, _NO_TEXT
     ids, chain = bindparam("ids", expanding=True), bindparam("chain", expanding=True)
     today = bindparam("today", type_=Date)
     tiers = select(literal(_TIER).label("kind"), PriceTier.product_id,
                    PriceTier.price_list_id.label("ref"), PriceTier.min_qty,
                    PriceTier.unit_price_cents.label("cents"), no_int.label("pct"),
-                   no_date.label("starts_on"), no_date.label("ends_on")).where(
+                   no_date.label("starts_on"), no_date.label("ends_on"), no_text.label("code"),
+                   no_text.label("name")).where(
         PriceTier.product_id.in_(ids), PriceTier.price_list_id.in_(chain))
     contracts = select(literal(_CONTRACT), ContractPrice.product_id, no_int, no_int,
                        ContractPrice.unit_price_cents, no_int, no_date,
-                       ContractPrice.valid_until).where(
+                       ContractPrice.valid_until, no_text, no_text).where(
         ContractPrice.company_id == bindparam("company_id"),
         ContractPrice.product_id.in_(ids), ContractPrice.valid_until >= today)
     promos = select(literal(_PROMO), Promotion.product_id, no_int, no_int,
                     Promotion.unit_price_cents, Promotion.percent_off_bp, Promotion.starts_on,
-                    Promotion.ends_on).where(
+                    Promotion.ends_on, no_text, no_text).where(
         Promotion.product_id.in_(ids), Promotion.starts_on <= today,
         Promotion.ends_on >= today,
         or_(Promotion.customer_group_id.is_(None),
             Promotion.customer_group_id == bindparam("group_id")))
-    return union_all(tiers, contracts, promos)
+    return union_all(tiers, contracts, promos, _stock_rows())
 
 
 _BATCH = _batch_statement()
 
 
-# A framework contract's fixed prices (public-sector buyers), instead of the three above.
-_FRAMEWORK_PRICES = select(
-    literal(_FRAMEWORK).label("kind"), FrameworkContractLine.product_id,
-    cast(None, Integer).label("ref"), cast(None, Integer).label("min_qty"),
-    FrameworkContractLine.unit_price_cents.label("cents"), cast(None, Integer).label("pct"),
-    cast(None, Date).label("starts_on"), cast(None, Date).label("ends_on")).where(
+# A framework contract's fixed prices (public-sector buyers) instead of the three above, with
+# the stock.
+_FRAMEWORK_BATCH = union_all(select(
+    literal(_FRAMEWORK).label("kind"), FrameworkContractLine.product_id, _NO_INT.label("ref"),
+    _NO_INT.label("min_qty"), FrameworkContractLine.unit_price_cents.label("cents"),
+    _NO_INT.label("pct"), _NO_DATE.label("starts_on"), _NO_DATE.label("ends_on"),
+    _NO_TEXT.label("code"), _NO_TEXT.label("name")).where(
     FrameworkContractLine.contract_id == bindparam("framework_id"),
-    FrameworkContractLine.product_id.in_(bindparam("ids", expanding=True)))
+    FrameworkContractLine.product_id.in_(bindparam("ids", expanding=True))), _stock_rows())
+
+# A buyer who sees no price (a visitor, a company not yet active): the stock alone.
+_STOCK_ONLY = _stock_rows()
 
 
-def read_prices(chain: list[int], ids: set[int], company_id: int | None,
-                group_id: int | None, today: date, framework_id: int | None = None
-                ) -> BatchPrices:
-    """Tiers by product and list, contract prices and promotions by product (one statement);
-    with `framework_id`, that framework contract's fixed prices only."""
+def read_batch(ids: set[int], chain: list[int] | None, company_id: int | None = None,
+               group_id: int | None = None, today: date | None = None,
+               framework_id: int | None = None) -> Batch:
+    """The batch's stock, with its tiers by product and list, contract prices and promotions
+    (`chain`: the buyer's price lists) or, with `framework_id`, that framework contract's
+    fixed prices; neither when `chain` is None. One statement."""
+    params: dict = {"ids": list(ids)}
     if framework_id is not None:
-        statement, params = _FRAMEWORK_PRICES, {"framework_id": framework_id, "ids": list(ids)}
-    else:
+        statement, params["framework_id"] = _FRAMEWORK_BATCH, framework_id
+    elif chain is not None:
         statement = _BATCH
-        params = {"ids": list(ids), "chain": list(chain), "today": today,
-                  "company_id": company_id or -1, "group_id": group_id or -1}
-    out = BatchPrices()
-    for kind, pid, ref, min_qty, cents, pct, starts, ends in db.session.execute(statement,
-                                                                                params):
-        if kind == _FRAMEWORK:
+        params.update(chain=list(chain), today=today, company_id=company_id or -1,
+                      group_id=group_id or -1)
+    else:
+        statement = _STOCK_ONLY
+    out = Batch(priced=statement is not _STOCK_ONLY)
+    for kind, pid, ref, min_qty, cents, pct, starts, ends, code, name in db.session.execute(
+            statement, params):
+        if kind == _STOCK:
+            out.stock[pid].append(Held(ref, code, name, int(cents)))
+        elif kind == _FRAMEWORK:
             out.framework[pid] = cents
         elif kind == _TIER:
             out.tiers[pid][ref].append(Tier(min_qty, cents))
