@@ -102,12 +102,13 @@ def _request(client, method, url, **kwargs):
 # Pinned counts, with the process's reference data warm: a new per-path check or a second
 # load of the offers shows here. The user's statement carries the header's cart count and the
 # reference stamp; the offers' prices and stock (per warehouse too) are one statement. The
-# cart add answers with the user and product it read (no reload after its commit) and renders
-# the row from the same offers. The product page reads its pictures,
-# documents, videos and attributes in one more (a union); a list of results and a row
-# answered to the stepper read their thumbnails in one more. A quick-order check dates its
-# lines: one more for the warehouses' calendars.
-PINS = {"product page": 6, "search page": 5, "cart add": 10, "quick-order check": 6}
+# cart add reads its cart's id, next position and line count in one statement, gets its line
+# back from its upsert, answers with the user and product it read (no reload after its
+# commit) and the badge from the count, and renders the row from the same offers. The
+# product page reads its pictures, documents, videos and attributes in one more (a union); a
+# list of results and a row answered to the stepper read their thumbnails in one more. A
+# quick-order check dates its lines: one more for the warehouses' calendars.
+PINS = {"product page": 6, "search page": 5, "cart add": 6, "quick-order check": 6}
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ loads (user, company and jobsite in one statement; no liveness ping per request)
 import time
 
 import psycopg
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from portal import security
 from portal.extensions import db
-from portal.models import Company, CompanyStatus, User
-from tests.conftest import counting, login
+from portal.models import Cart, CartLine, Company, CompanyStatus, User
+from tests.conftest import counting, htmx_headers, login
 
 
 def _session_cookie_set(response) -> bool:
@@ -97,6 +97,29 @@ def test_user_company_and_jobsite_of_the_header_cost_one_statement(client, world
     # The user with company, jobsite, the cart badge's count and the reference stamp.
     assert len(statements) == 1, statements
     assert "cart_lines" in statements[0] and "reference_stamp" in statements[0]
+
+
+def test_the_badge_after_a_cart_add_is_the_carts_lines_counted_without_a_statement(
+        client, world):
+    """The add derives the count from its own statements (the lines before it, plus the line
+    it made): a new product counts one more, the same product again none."""
+    screws, cement = world.products["screws"], world.products["cement"]
+    login(client, world.a.buyer)
+
+    def add(product, quantity: str) -> str:
+        with counting() as statements:
+            html = client.post(f"/catalog/p/{product.id}/cart",
+                               data={"qty": quantity, "view": "row"},
+                               headers=htmx_headers(f"p-{product.id}")).get_data(as_text=True)
+        assert not any(s.lstrip().startswith("SELECT count") for s in statements)
+        return html.split('id="cart-badge"', 1)[1].split("<span", 1)[0]
+
+    for product, quantity, badge in ((screws, "10", ">1"), (screws, "10", ">1"),
+                                     (cement, "1", ">2"), (cement, "2", ">2")):
+        assert add(product, quantity).endswith(badge)
+    lines = db.session.scalar(select(func.count(CartLine.id)).join(Cart)
+                              .where(Cart.user_id == world.a.buyer.id))
+    assert lines == 2
 
 
 def test_an_idle_server_connection_that_died_is_replaced_without_an_error(app, world,

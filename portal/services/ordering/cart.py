@@ -18,7 +18,7 @@ from sqlalchemy.orm import contains_eager
 from portal.extensions import db
 from portal.models import Cart, CartLine, Product, User
 from portal.services import DomainError
-from portal.services.navigation import cart_count
+from portal.services.navigation import cart_count, cart_count_read
 from portal.services.quantities import MAX_QUANTITY, parse_quantity
 from portal.services.selling import (
     QuantityRule,
@@ -36,33 +36,49 @@ def _upsert(model):
     return (postgresql if dialect == "postgresql" else sqlite).insert(model)
 
 
-def cart_for(user: User) -> Cart:
-    """The user's cart, created on first use.
+@dataclass(frozen=True)
+class _Slot:
+    cart_id: int
+    first: int  # the position of a line added now (after the last one)
+    lines: int  # how many lines the cart holds
+
+
+# The cart's id, its last position and its number of lines in one statement, built once.
+_SLOT = select(
+    Cart.id,
+    select(func.max(CartLine.position)).where(CartLine.cart_id == Cart.id).scalar_subquery(),
+    select(func.count(CartLine.id)).where(CartLine.cart_id == Cart.id).scalar_subquery(),
+).where(Cart.user_id == bindparam("user_id"))
+
+
+def _slot(user: User) -> _Slot:
+    """Where the user's cart takes its next lines; the cart is created on first use.
 
     Two first adds at once (a double tap) both find no cart: the later insert does nothing
     instead of failing on the unique user_id, and both go on with the one cart.
     """
-    cart = db.session.scalar(select(Cart).where(Cart.user_id == user.id))
-    if cart is None:
+    row = db.session.execute(_SLOT, {"user_id": user.id}).first()
+    if row is None:
         db.session.execute(_upsert(Cart).values(user_id=user.id, company_id=user.company_id)
                            .on_conflict_do_nothing(index_elements=[Cart.user_id]))
-        cart = db.session.scalar(select(Cart).where(Cart.user_id == user.id))
-    return cart
+        row = db.session.execute(_SLOT, {"user_id": user.id}).one()
+    cart_id, last, lines = row
+    return _Slot(cart_id, (last if last is not None else -1) + 1, lines)
 
 
-def _add_lines(cart: Cart, rows: dict[int, tuple[int, str]]) -> dict[int, int]:
-    """Add {product id: (quantity, note)} to the cart in one statement; {product id: line id}.
+def _add_lines(user: User, rows: dict[int, tuple[int, str]]) -> dict[int, CartLine]:
+    """Add {product id: (quantity, note)} to the user's cart in one statement; {product id:
+    its line}, as the database left it.
 
     A new product gets a line at the end; a product already there has the quantity added by
     the database itself (quantity = quantity + n), so simultaneous adds all count, and an
     add that would pass MAX_QUANTITY changes nothing (it is missing from the answer).
     A note replaces the line's note only when one is given.
     """
-    last = db.session.scalar(select(func.max(CartLine.position)).where(CartLine.cart_id == cart.id))
-    first = (last if last is not None else -1) + 1
+    slot = _slot(user)
     insert = _upsert(CartLine).values([
-        {"cart_id": cart.id, "product_id": product_id, "quantity": quantity, "note": note,
-         "position": first + n}
+        {"cart_id": slot.cart_id, "product_id": product_id, "quantity": quantity, "note": note,
+         "position": slot.first + n}
         for n, (product_id, (quantity, note)) in enumerate(rows.items())])
     added = insert.excluded
     statement = insert.on_conflict_do_update(
@@ -70,13 +86,16 @@ def _add_lines(cart: Cart, rows: dict[int, tuple[int, str]]) -> dict[int, int]:
         set_={"quantity": CartLine.quantity + added.quantity,
               "note": case((added.note != "", added.note), else_=CartLine.note)},
         where=CartLine.quantity + added.quantity <= MAX_QUANTITY,
-    ).returning(CartLine.product_id, CartLine.id)
-    found = {product_id: line_id for product_id, line_id in db.session.execute(statement)}
+    ).returning(CartLine)
+    # The lines come back whole; one already in the session takes the new quantity.
+    found = {line.product_id: line for line in db.session.scalars(
+        statement, execution_options={"populate_existing": True})}
     if len(found) != len(rows):
         raise DomainError(_("The quantity cannot exceed %(max)s.", max=MAX_QUANTITY))
-    # Lines already in the session keep their old quantity otherwise.
-    db.session.scalars(select(CartLine).where(CartLine.id.in_(found.values()))
-                       .execution_options(populate_existing=True)).all()
+    # The header's count after the add, without a statement: a line at or after the slot's
+    # first position is one this add made (a line already there kept its own).
+    cart_count_read(user.id, slot.lines + sum(line.position >= slot.first
+                                               for line in found.values()))
     return found
 
 
@@ -93,14 +112,12 @@ def add_to_cart(user: User, product: Product, quantity: int, note: str = "") -> 
     if offer is None or not offer.sellable:
         raise DomainError(_("This product has no price for your account yet. Please contact us."))
     require_quantity(offer.rule, quantity)
-    cart = cart_for(user)
-    found = _add_lines(cart, {product.id: (quantity, note[:500])})
-    return db.session.get(CartLine, found[product.id])
+    return _add_lines(user, {product.id: (quantity, note[:500])})[product.id]
 
 
 def cart_line_count(user: User) -> int:
     """How many lines the user's cart holds (the badge in the bottom bar)."""
-    return cart_count(user)  # the header's count, one statement built once
+    return cart_count(user)  # the header's count: kept by an add, else one statement
 
 
 # -- Cart page: changing lines (quick order, stepper, notes, remove and undo) ----------------
@@ -167,7 +184,7 @@ def add_many(user: User, items: Iterable[tuple[Product, int, str]]) -> int:
         if before + quantity > MAX_QUANTITY:
             raise DomainError(_("The quantity cannot exceed %(max)s.", max=MAX_QUANTITY))
         rows[product.id] = (before + quantity, clean_note(note) or before_note)
-    _add_lines(cart_for(user), rows)
+    _add_lines(user, rows)
     return len(items)
 
 
@@ -240,12 +257,12 @@ def restore_line(user: User, product_id, raw_quantity, note) -> CartLine:
     quantity = QuantityRule.of(product.case_pack, product.order_multiple).snap(
         parse_quantity(raw_quantity))
     note = clean_note(note)
-    cart = cart_for(user)
-    last = db.session.scalar(select(func.max(CartLine.position)).where(CartLine.cart_id == cart.id))
+    slot = _slot(user)
     # Two taps on Undo at once: the later insert does nothing, both answer with the line.
     db.session.execute(_upsert(CartLine).values(
-        cart_id=cart.id, product_id=product.id, quantity=quantity, note=note,
-        position=(last if last is not None else -1) + 1,
+        cart_id=slot.cart_id, product_id=product.id, quantity=quantity, note=note,
+        position=slot.first,
     ).on_conflict_do_nothing(index_elements=[CartLine.cart_id, CartLine.product_id]))
     return db.session.scalar(
-        select(CartLine).where(CartLine.cart_id == cart.id, CartLine.product_id == product.id))
+        select(CartLine).where(CartLine.cart_id == slot.cart_id,
+                               CartLine.product_id == product.id))
