@@ -7,7 +7,7 @@ pinned at their count, so a new per-path check or a second load shows up here.
 
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from portal.extensions import db
 from portal.models import PriceTier, Product
@@ -107,8 +107,10 @@ def _request(client, method, url, **kwargs):
 # commit) and the badge from the count, and renders the row from the same offers. The
 # product page reads its pictures, documents, videos and attributes in one more (a union); a
 # list of results and a row answered to the stepper read their thumbnails in one more. A
-# quick-order check dates its lines: one more for the warehouses' calendars.
-PINS = {"product page": 6, "search page": 5, "cart add": 6, "quick-order check": 6}
+# quick-order check dates its lines: one more for the warehouses' calendars. The buy box's add
+# reads its lists instead of the row's thumbnail.
+PINS = {"product page": 6, "search page": 5, "cart add": 6, "cart add, buy box": 6,
+        "quick-order check": 6}
 
 
 @pytest.fixture
@@ -124,6 +126,9 @@ def pages(world, client):
         "cart add": ("post", f"/catalog/p/{screws.id}/cart",
                      {"data": {"qty": "10", "view": "row", "next": "/catalog/search?q=vis"},
                       "headers": htmx_headers(f"p-{screws.id}")}),
+        "cart add, buy box": ("post", f"/catalog/p/{screws.id}/cart",
+                              {"data": {"qty": "10", "view": "page"},
+                               "headers": htmx_headers("buy")}),
         "quick-order check": ("post", "/quick-order/check",
                               {"data": {"paste": f"VIS-440 9\nGANT-9 13\n{old.sku} 2\nNOPE 1"}}),
     }
@@ -144,6 +149,35 @@ def test_each_page_reads_the_selling_policy_once_and_is_pinned(app, client, page
     if isinstance(pinned, dict):
         pinned = pinned[db.engine.dialect.name]
     assert len(seen) == pinned
+
+
+def test_a_cart_add_answers_from_its_own_transaction(client, world):
+    """The buy box's lists are read before the add commits: no transaction of their own after
+    it (on PostgreSQL a BEGIN and a ROLLBACK more)."""
+    f.shopping_list(world.a.buyer, "Chantier Nord")
+    db.session.commit()
+    login(client, world.a.buyer)
+    screws = world.products["screws"]
+    db.session.expire_all()
+    sent: list[str] = []
+
+    def statement(_conn, _cursor, text, *_args):
+        sent.append(text)
+
+    def commit(_conn):
+        sent.append("COMMIT")
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    event.listen(db.engine, "commit", commit)
+    try:
+        html = client.post(f"/catalog/p/{screws.id}/cart", data={"qty": "10", "view": "page"},
+                           headers=htmx_headers("buy")).get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+        event.remove(db.engine, "commit", commit)
+    assert "Chantier Nord" in html and 'id="cart-badge"' in html
+    assert sent[-1] == "COMMIT"
+    assert any("FROM shopping_lists" in s for s in sent)
 
 
 def test_a_price_written_in_the_request_is_read_again_and_a_cart_write_is_not(app, world):

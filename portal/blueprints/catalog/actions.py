@@ -22,24 +22,37 @@ def _ordering_product_or_404(product_id: int):
     return product
 
 
-def _answer(product, status: int = 200, quantity: int | None = None, **notice):
-    """The row or the buy box again (htmx), or the whole product page (plain 422)."""
+def _row_view() -> bool:
+    return request.form.get("view") != "page" and wants_fragment()
+
+
+def _answer_reads(product) -> dict:
+    """What the answer reads besides the offers: the row's thumbnail, or the buy box's lists."""
+    if _row_view():
+        return {"thumbs": content.thumbnails([product.id])}
+    return {"lists": ordering.lists_for(current_user)}
+
+
+def _answer(product, status: int = 200, quantity: int | None = None, reads: dict | None = None,
+            **notice):
+    """The row or the buy box again (htmx), or the whole product page (plain 422). `reads`:
+    `_answer_reads` already done (in the use case's transaction)."""
     user = current_user
     context = {"can_order": True, "next_url": safe_next(request.form.get("next"), product.id),
-               "notice": dict(notice, product_id=product.id)}
+               "notice": dict(notice, product_id=product.id),
+               **(reads if reads is not None else _answer_reads(product))}
     if "cart_count" in notice:
         context["cart_count"] = notice["cart_count"]
-    if request.form.get("view") != "page" and wants_fragment():
+    if _row_view():
         row = catalog.product_row(user, product, quantity)
-        return render("catalog/_row.html", status_code=status, row=row,
-                      thumbs=content.thumbnails([product.id]), **context)
+        return render("catalog/_row.html", status_code=status, row=row, **context)
     if wants_fragment():  # htmx swaps the buy box alone: no breadcrumb or tier table to build
         row = catalog.product_row(user, product, quantity, per_warehouse=True)
         return render("catalog/product.html", block="buy", status_code=status, row=row,
-                      lists=ordering.lists_for(user), **context)
+                      **context)
     page = catalog.product_page(user, product, lang(), quantity)
     return render("catalog/product.html", block="buy", status_code=status, page=page,
-                  row=page.row, lists=ordering.lists_for(user), **context)
+                  row=page.row, **context)
 
 
 def _refused(product, problem: DomainError):
@@ -67,22 +80,25 @@ def quantity(product_id: int):
 @allow(BUYERS)
 def add_to_cart(product_id: int):
     product = _ordering_product_or_404(product_id)
-    def action() -> int:
+    def action() -> tuple[int, dict | None]:
         wanted = parse_quantity(request.form.get("qty", ""))
         ordering.add_to_cart(current_user, product, wanted)
-        return wanted
+        # The fragment's reads before the commit: after it, they would open a transaction of
+        # their own (on PostgreSQL a BEGIN and a ROLLBACK more); they stay loaded through it.
+        return wanted, _answer_reads(product) if wants_fragment() else None
 
     return run(action, refused=lambda problem: _refused(product, problem),
-               done=lambda wanted: _added(product, wanted, _(
-                   "Added: %(qty)s × %(name)s", qty=wanted, name=product.name(lang())),
-                   with_cart_count=True), keep_loaded=True)
+               done=lambda added: _added(product, added[0], _(
+                   "Added: %(qty)s × %(name)s", qty=added[0], name=product.name(lang())),
+                   with_cart_count=True, reads=added[1]), keep_loaded=True)
 
 
-def _added(product, quantity: int, message: str, with_cart_count: bool = False):
+def _added(product, quantity: int, message: str, with_cart_count: bool = False,
+           reads: dict | None = None):
     """htmx: the row or buy box saying so (and the bar's new cart count); else back, flashed."""
     def fragment():
         notice = {"cart_count": ordering.cart_line_count(current_user)} if with_cart_count else {}
-        return _answer(product, quantity=quantity, added=message, **notice)
+        return _answer(product, quantity=quantity, reads=reads, added=message, **notice)
 
     return fragment_or_moved_on(fragment, message, safe_next(request.form.get("next"), product.id))
 
