@@ -16,14 +16,14 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import Row, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Row, bindparam, func, select
 
 from portal.extensions import db
 from portal.models import (
     ApprovalRequest,
     ApprovalRule,
     ApprovalStatus,
+    ApprovalStep,
     Category,
     Order,
     OrderLine,
@@ -83,19 +83,30 @@ class Context:
 
 # -- loading the facts ---------------------------------------------------------------------
 
+# A company's active rules and their steps in one statement of plain columns (the cart and
+# checkout route on every showing); a rule without steps comes once, with empty step columns.
+_RULE_COLUMNS = (ApprovalRule.id, ApprovalRule.position, ApprovalRule.name, ApprovalRule.unit_id,
+                 ApprovalRule.min_total_cents, ApprovalRule.when_over_order_limit,
+                 ApprovalRule.when_over_user_budget, ApprovalRule.when_over_unit_budget,
+                 ApprovalRule.category_id, ApprovalRule.jobsite_id)
+_RULES = (select(*_RULE_COLUMNS, ApprovalStep.id, ApprovalStep.position,
+                 ApprovalStep.approver_role, ApprovalStep.approver_user_id,
+                 ApprovalStep.min_total_cents)
+          .outerjoin(ApprovalStep, ApprovalStep.rule_id == ApprovalRule.id)
+          .where(ApprovalRule.company_id == bindparam("company_id"),
+                 ApprovalRule.active.is_(True))
+          .order_by(ApprovalRule.id, ApprovalStep.position, ApprovalStep.id))
+
+
 def load_rules(company_id: int) -> list[RuleSpec]:
-    rows = db.session.scalars(
-        select(ApprovalRule).where(ApprovalRule.company_id == company_id,
-                                   ApprovalRule.active.is_(True))
-        .options(selectinload(ApprovalRule.steps))
-    ).all()
-    return [
-        RuleSpec(r.id, r.position, r.name, r.unit_id, r.min_total_cents, r.when_over_order_limit,
-                 r.when_over_user_budget, r.when_over_unit_budget, r.category_id, r.jobsite_id,
-                 tuple(StepSpec(s.position, s.approver_role and str(s.approver_role),
-                                s.approver_user_id, s.min_total_cents) for s in r.steps))
-        for r in rows
-    ]
+    found: dict[int, tuple[tuple, list[StepSpec]]] = {}
+    width = len(_RULE_COLUMNS)
+    for row in db.session.execute(_RULES, {"company_id": company_id}):
+        rule, (step_id, position, role, user_id, minimum) = row[:width], row[width:]
+        steps = found.setdefault(rule[0], (rule, []))[1]
+        if step_id is not None:
+            steps.append(StepSpec(position, role and str(role), user_id, minimum))
+    return [RuleSpec(*rule, steps=tuple(steps)) for rule, steps in found.values()]
 
 
 def load_context(company_id: int) -> Context:
