@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from portal import security
 from portal.extensions import db
 from portal.models import Cart, CartLine, Company, CompanyStatus, User
+from portal.services import ordering
 from tests.conftest import counting, htmx_headers, login
 
 
@@ -120,6 +121,31 @@ def test_the_badge_after_a_cart_add_is_the_carts_lines_counted_without_a_stateme
     lines = db.session.scalar(select(func.count(CartLine.id)).join(Cart)
                               .where(Cart.user_id == world.a.buyer.id))
     assert lines == 2
+
+
+def test_the_count_after_an_add_is_kept_once_committed_and_only_then(app, world):
+    """A rolled-back add, or a line removed after it, leaves the header to count again."""
+    buyer, screws, cement = world.a.buyer, world.products["screws"], world.products["cement"]
+
+    def counted(expected: int, read: bool):
+        assert buyer.company_id  # loaded again after a commit, before counting
+        with counting() as statements:
+            assert ordering.cart_line_count(buyer) == expected
+        assert len(statements) == (1 if read else 0)
+
+    with app.test_request_context("/"):
+        ordering.add_to_cart(buyer, screws, 10)
+        db.session.commit()
+        counted(1, read=False)
+    with app.test_request_context("/"):
+        ordering.add_to_cart(buyer, cement, 1)  # a reorder refused at its next line
+        db.session.rollback()
+        counted(1, read=True)
+    with app.test_request_context("/"):
+        line = ordering.add_to_cart(buyer, cement, 1)
+        ordering.remove_cart_line(line)
+        db.session.commit()
+        counted(1, read=True)
 
 
 def test_an_idle_server_connection_that_died_is_replaced_without_an_error(app, world,

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, case, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import Session, contains_eager
 
 from portal.extensions import db
 from portal.models import Cart, CartLine, Product, User
@@ -94,9 +94,41 @@ def _add_lines(user: User, rows: dict[int, tuple[int, str]]) -> dict[int, CartLi
         raise DomainError(_("The quantity cannot exceed %(max)s.", max=MAX_QUANTITY))
     # The header's count after the add, without a statement: a line at or after the slot's
     # first position is one this add made (a line already there kept its own).
-    cart_count_read(user.id, slot.lines + sum(line.position >= slot.first
-                                               for line in found.values()))
+    db.session.info[_COUNTED] = (user.id, slot.lines + sum(line.position >= slot.first
+                                                            for line in found.values()))
     return found
+
+
+# The count after an add reaches the header's memo (navigation) once the add is committed;
+# a rollback, or another write to the cart after the add, drops it: the header counts again.
+_COUNTED = "portal.cart_count_after_add"
+_CART_TABLES = {Cart.__table__, CartLine.__table__}
+
+
+@event.listens_for(Session, "after_commit")
+def _tell_the_count(session):
+    counted = session.info.pop(_COUNTED, None)
+    if counted is not None:
+        cart_count_read(*counted)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_the_count(session, _transaction):
+    session.info.pop(_COUNTED, None)  # a rollback (after_commit took a committed one)
+
+
+@event.listens_for(Session, "after_flush")
+def _lines_flushed(session, _context):
+    if _COUNTED in session.info and any(isinstance(obj, (Cart, CartLine)) for obj in (
+            *session.new, *session.dirty, *session.deleted)):
+        del session.info[_COUNTED]
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _lines_written(state):
+    if _COUNTED in state.session.info and not state.is_select and \
+            getattr(state.statement, "table", None) in _CART_TABLES:
+        del state.session.info[_COUNTED]
 
 
 def add_to_cart(user: User, product: Product, quantity: int, note: str = "") -> CartLine:
