@@ -17,9 +17,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import (
-    Product,
-)
+from portal.models import Product
 from portal.models.orders import TaxScheme
 from portal.services.selling.availability import (
     Availability,
@@ -299,7 +297,7 @@ class Shelf:
         return standing(company, self.today).current
 
     def _offer(self, product: Product, visible: bool, prices: ProductPrices | None,
-               stock) -> Offer:
+               stock: Iterable[tuple[int, str, str, int]]) -> Offer:
         rule = QuantityRule.of(product.case_pack, product.order_multiple,
                                prices.tiers if prices else ())
         holdings, warehouses = stock_of(stock)
