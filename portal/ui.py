@@ -56,20 +56,19 @@ def delivery_parts(parts, at_branch=None) -> Markup:
     déc."); `at_branch`: collected at a branch (click-and-collect), ready from that day."""
     if not parts:
         return Markup("")
-    from portal.formatting import format_date
-    from portal.i18n import current_catalog
+    from flask_babel import gettext, ngettext
 
-    catalog = current_catalog()
+    from portal.formatting import format_date
+
     if len(parts) == 1:
         part = parts[0]
-        text = "To collect from %(date)s" if at_branch else "Delivery %(date)s"
-        pills = [_pill(part.in_stock, Markup(catalog.ugettext(text)) % {  # noqa: S704
+        text = gettext("To collect from %(date)s") if at_branch else gettext("Delivery %(date)s")
+        pills = [_pill(part.in_stock, Markup(text) % {  # noqa: S704 -- our catalog's text
             "date": format_date(part.on, "EEE d MMM")})]
     else:
-        pills = ["  " + _pill(part.in_stock, Markup(catalog.ungettext(  # noqa: S704
-            "%(num)s unit %(date)s", "%(num)s units %(date)s", part.quantity)) % {
-            "num": part.quantity, "date": format_date(part.on, "EEE d MMM")})
-            for part in parts]
+        pills = ["  " + _pill(part.in_stock, ngettext(
+            "%(num)s unit %(date)s", "%(num)s units %(date)s", part.quantity,
+            date=format_date(part.on, "EEE d MMM"))) for part in parts]
     return Markup('<p class="delivery-parts">%s</p>') % Markup("").join(pills)
 
 
@@ -80,16 +79,15 @@ def _pill(in_stock: bool, text: Markup) -> Markup:
 def no_substitute_button(url: str, marked: bool, name: str) -> Markup:
     """One tap marks a line "no substitute" or clears the mark: a submit button of the line's
     form (works without JavaScript; htmx swaps the line)."""
-    from portal.i18n import current_catalog
+    from flask_babel import gettext
 
-    catalog = current_catalog()
     return Markup(
         '<button class="btn small no-sub" type="submit" formaction="%s" name="no_substitute" '
         'value="%s"\n        aria-pressed="%s" aria-label="%s">%s%s</button>') % (
         url, "0" if marked else "1", "true" if marked else "false",
-        Markup(catalog.ugettext("No substitute for %(name)s")) % {"name": name},  # noqa: S704
+        Markup(gettext("No substitute for %(name)s")) % {"name": name},  # noqa: S704
         ICONS["check"] + " " if marked else "",
-        Markup(catalog.ugettext("No substitute")))  # noqa: S704 -- our own catalog's text
+        Markup(gettext("No substitute")))  # noqa: S704 -- our own catalog's text
 
 
 def tracking_link(carrier: str, number: str) -> Markup:
