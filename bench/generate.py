@@ -201,10 +201,14 @@ def after_load(kind: str, timings: dict) -> None:
     with app.app_context():
         from portal.extensions import db
         from portal.services.catalog import rebuild_search_index
+        from portal.services.ordering import rebuild_bought
         from portal.services.orders import refresh
 
         bench.log("  order search texts...")
         refresh()
+        db.session.commit()
+        bench.log("  what each buyer bought...")
+        rebuild_bought(db.session, datetime.now(UTC))
         db.session.commit()
         changed = rebuild_search_index()
         db.session.commit()

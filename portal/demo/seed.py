@@ -189,12 +189,15 @@ class DemoSeeder:
         from portal.demo.public import seed_public
 
         self.counts.update(seed_public(self.now, self.password_hash, siret("21690266")))
-        # Bulk inserts bypass the ORM hooks that keep the search index in step.
+        # Bulk inserts bypass the ORM hooks that keep the search index and the bought
+        # products in step.
         from portal.services import orders as order_search
         from portal.services.catalog import rebuild_search_index
+        from portal.services.ordering import rebuild_bought
 
         rebuild_search_index()
         order_search.refresh()
+        rebuild_bought(db.session, self.now)
         db.session.commit()
         return self.counts
 

@@ -70,6 +70,7 @@ from portal.models.integration import (
 )
 from portal.models.offline import ReplayedChange
 from portal.models.orders import (
+    BoughtProduct,
     Order,
     OrderEvent,
     OrderLine,
@@ -91,7 +92,8 @@ __all__ = [
     "ApprovalRequest", "ApprovalRule", "ApprovalStatus", "ApprovalStep", "AuditEntry", "Cart",
     "CartLine", "Category", "DeliveryZone", "Company", "CompanyStatus", "CustomerGroup",
     "ImportJob",
-    "ImportStatus", "Order", "OrderEvent", "OrderLine", "OrderStatus", "OutboxMessage",
+    "BoughtProduct", "ImportStatus", "Order", "OrderEvent", "OrderLine", "OrderStatus",
+    "OutboxMessage",
     "PaymentTerms", "PriceList", "PriceTier", "Product", "RepAssignment", "Role", "Shipment",
     "ShipmentLine", "ShoppingList", "ShoppingListLine", "Stock", "TokenPurpose", "Unit",
     "UnitKind", "User", "UserToken", "VisibilityRule", "Warehouse",

@@ -80,7 +80,9 @@ class Order(db.Model):
     site_contact: Mapped[str] = mapped_column(String(200), default="")
     delivery_window: Mapped[str] = mapped_column(String(120), default="")
     delivery_notes: Mapped[str] = mapped_column(Text, default="")
-    placed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The value before a change is loaded when it changes (active_history): what each buyer
+    # bought is recomputed for the buyer it leaves too (services/ordering/bought.py).
+    placed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), active_history=True)
     on_behalf_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     po_number: Mapped[str] = mapped_column(String(40), default="", index=True)
     # A public buyer's service code (Chorus Pro's BT-10), typed at checkout ("" elsewhere);
@@ -145,9 +147,12 @@ class OrderLine(db.Model):
         Index("ix_order_lines_product", "product_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    # Loaded before they change (active_history), like Order.placed_by_id: what each buyer
+    # bought is recomputed for the product or order a line leaves too.
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          active_history=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), active_history=True)
     # Frozen at order time: what was bought, at which price.
     sku: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
@@ -243,3 +248,23 @@ class StockReservation(db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
     quantity: Mapped[int] = mapped_column(Integer)
+
+
+class BoughtProduct(db.Model):
+    """What one buyer has bought of one product, over the orders that count (placed by them,
+    not rejected or cancelled): what the home's "due to reorder" and "to replace" cards read
+    instead of the buyer's order lines. Kept in step by services/ordering/bought.py."""
+
+    __tablename__ = "bought_products"
+    __table_args__ = (Index("ix_bought_products_user_last", "user_id", "last_at"),)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    # The latest order's moment and the quantity of its line (the largest, if it has two).
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_quantity: Mapped[int] = mapped_column(Integer)
+    most: Mapped[int] = mapped_column(Integer)  # the largest line quantity ever ordered
+    # Each UTC day it was ordered on in the last year, with that day's largest line quantity
+    # (in no set order): "2026-11-02:12 2026-11-16:10".
+    days: Mapped[str] = mapped_column(Text, default="")

@@ -69,3 +69,32 @@ def test_another_buyer_sees_nothing_of_this_one_s_habits(app, world, history):
     other = app.test_client()
     login(other, world.b.buyer)
     assert 'id="due-card-title"' not in other.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("days_ago, sold", [
+    (lambda n: 12 + n % 9, lambda n: n % 9 < 5),  # the eight soonest no longer sold
+    (lambda n: 14, lambda n: True),  # all due the same day: the SKU decides
+], ids=["soonest-not-sold", "same-day"])
+def test_of_many_due_products_the_card_shows_the_eight_soonest_the_buyer_can_order(
+        app, client, world, days_ago, sold):
+    """Twenty habits due: the card reads offers a dozen at a time, soonest first, and shows
+    what reading all of them would, the eight soonest orderable ones (then by SKU), even when
+    they are in the second dozen or tie with it."""
+    from tests import factories as f
+
+    app.config["CLOCK_NOW"] = TODAY.isoformat()
+    buyer, due_on = world.a.buyer, {}
+    for n in range(20):
+        product = f.product(world.categories["tools"], f"HAB-{19 - n:02d}", price_list=world.base,
+                            tiers={1: 100}, warehouse=world.warehouse,
+                            name_fr=f"Habitude {19 - n:02d}", active=sold(n))
+        for gap in (28, 14, 0):  # every 14 days, last ordered 12 to 20 days ago: all due
+            order(buyer, [(product, 3)], placed_at=TODAY - timedelta(days=days_ago(n) + gap))
+        if product.active:
+            due_on[product.name_fr] = (TODAY - timedelta(days=days_ago(n) - 14), product.sku)
+    db.session.commit()
+    login(client, buyer)
+    card = _card(client.get("/").get_data(as_text=True))
+    shown = sorted((name for name in due_on if name in card), key=card.index)
+    assert shown == sorted(due_on, key=due_on.get)[:8]
+    app.config["CLOCK_NOW"] = ""

@@ -8,7 +8,8 @@
 - `checkout`: the checkout form, delivery places and dates, and `place_order` (re-priced at
   submit, routed through approvals); `places`: a delivery place in words.
 - `lists` and `list_orders`: shopping lists, a list to the cart, an order to a list;
-  `reorder`: ordering a past order again; `due`: what a buyer reorders at a regular pace and
+  `reorder`: ordering a past order again; `bought`: what each buyer has bought, one row per
+  product, kept in step with their orders; `due`: what a buyer reorders at a regular pace and
   is due again (the home card's "add what's due"), `digest` its weekly e-mail; `replays`: a
   change sent again (the offline queue's replay) done once.
 
@@ -17,6 +18,7 @@ cases. The cart's and the lists' line edits are `update_cart_line`/`remove_cart_
 `update_list_line`/`remove_list_line`.
 """
 
+from portal.services.ordering.bought import rebuild as rebuild_bought
 from portal.services.ordering.cart import (
     add_to_cart,
     cart_line_count,
@@ -100,7 +102,7 @@ from portal.services.ordering.sku_lookup import suggest
 
 __all__ = [
     "order_number",
-    "DueItem", "add_due_to_cart", "due_for", "ServiceItem", "service_due_for",
+    "DueItem", "add_due_to_cart", "due_for", "rebuild_bought", "ServiceItem", "service_due_for",
     "first_time_change", "forget_replay_keys", "valid_replay_key",
     "digest_user", "send_due_digests", "set_due_digest",
     "remove_cart_line", "remove_list_line", "update_cart_line", "update_list_line",

@@ -9,8 +9,9 @@ lapsed: the buyer buys it elsewhere or no longer needs it). The quantity propose
 last one ordered, snapped to today's selling unit. Only products the buyer can order now
 (the selling policy) are offered; products already in the cart are left out.
 
-`cadence` and `is_due` are pure rules (tested with tables); `due_for` reads the history in
-one statement and the offers in the selling policy's fixed number.
+`cadence` and `is_due` are pure rules (tested with tables); `due_for` reads what the buyer
+has bought (`bought.py`, one row per product, days as whole UTC days) in one statement and the
+offers in the selling policy's fixed number.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ from datetime import date, datetime, timedelta
 from statistics import median
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
 from portal.extensions import db
-from portal.models import Cart, CartLine, Order, OrderLine, OrderStatus, Product, User
-from portal.models.base import utc_day
+from portal.models import BoughtProduct, Cart, CartLine, Product, User
 from portal.services import DomainError
 from portal.services.ordering.cart import add_many
 from portal.services.selling import offers_for
@@ -33,7 +33,6 @@ HISTORY_DAYS = 182
 MIN_DAYS, MAX_DAYS = 5, 60
 SHOWN_BEFORE_DAYS = 2
 MAX_SHOWN = 8
-NOT_ORDERED = (OrderStatus.REJECTED, OrderStatus.CANCELLED)
 
 
 def cadence(days: list[date]) -> int | None:
@@ -76,40 +75,63 @@ class DueItem:
         return _("about every %(num)s days", num=self.every_days)
 
 
-# The buyer's lines of the last 26 weeks, oldest first, with the day of each (thousands of
-# rows for a busy buyer: days, not datetimes), built once.
-_HISTORY = (select(OrderLine.product_id, utc_day(Order.placed_at), OrderLine.quantity)
-            .join(Order, Order.id == OrderLine.order_id)
-            .where(Order.placed_by_id == bindparam("user_id"),
-                   Order.placed_at >= bindparam("since"), Order.status.not_in(NOT_ORDERED))
-            .order_by(Order.placed_at))
+# The buyer's products that can be due: last ordered at most two of the longest cadences ago
+# and on at least three days (three "YYYY-MM-DD:q" in the text), a few hundred rows where the
+# order lines of the same half-year are thousands.
+_THREE_DAYS = 3 * len("2026-01-01:1") + 2
+_BOUGHT = (select(BoughtProduct.product_id, BoughtProduct.last_quantity, BoughtProduct.days)
+           .where(BoughtProduct.user_id == bindparam("user_id"),
+                  BoughtProduct.last_at >= bindparam("since"),
+                  func.length(BoughtProduct.days) >= _THREE_DAYS))
 
 
 def due_for(user: User, now: datetime) -> list[DueItem]:
     """The products this buyer is due to reorder, soonest due first (at most 8)."""
     today = now.date()
-    since = now - timedelta(days=HISTORY_DAYS)
-    rows = db.session.execute(_HISTORY, {"user_id": user.id, "since": since}).all()
+    first = (now - timedelta(days=HISTORY_DAYS)).date().isoformat()
     days: dict[int, list[date]] = {}
     last_quantity: dict[int, int] = {}
-    for product_id, day, quantity in rows:
-        days.setdefault(product_id, []).append(day)
+    for product_id, quantity, text in db.session.execute(
+            _BOUGHT, {"user_id": user.id, "since": now - timedelta(days=2 * MAX_DAYS + 1)}):
+        # Only the days, only those of the window: ISO days compare as text.
+        days[product_id] = [date.fromisoformat(item[:10]) for item in text.split()
+                            if item[:10] >= first]
         last_quantity[product_id] = quantity
     habits = {pid: every for pid, seen in days.items() if (every := cadence(seen))}
     due = {pid: every for pid, every in habits.items() if is_due(max(days[pid]), every, today)}
     if not due:
         return []
+    last = {pid: max(days[pid]) for pid in due}
+
+    def item(pid: int, offer) -> DueItem:
+        quantity = offer.rule.snap(max(last_quantity[pid], offer.rule.minimum))
+        return DueItem(offer.product, due[pid], last[pid], quantity)
+
+    return first_orderable(user, {pid: last[pid] + timedelta(days=due[pid]) for pid in due},
+                           item, MAX_SHOWN)
+
+
+SHOWN_BATCH = 12
+
+
+def first_orderable(user: User, candidates: dict[int, date], item, limit: int) -> list:
+    """`item(product id, offer)` for the first `limit` candidates the buyer can order now and
+    has not put in the cart, by their day (then SKU). Their offers are read a batch at a time,
+    in the order of their day, until the next could only come later: a busy buyer has dozens
+    of candidates for 6 or 8 places, and each offer read costs about a quarter millisecond."""
     in_cart = set(db.session.scalars(select(CartLine.product_id).join(Cart)
                                      .where(Cart.user_id == user.id)))
-    offers = offers_for(user).load(pid for pid in due if pid not in in_cart)
-    items = []
-    for pid, offer in offers.items():
-        if offer is None or not offer.orderable:
-            continue
-        quantity = offer.rule.snap(max(last_quantity[pid], offer.rule.minimum))
-        items.append(DueItem(offer.product, due[pid], max(days[pid]), quantity))
-    items.sort(key=lambda item: (item.due_on, item.product.sku))
-    return items[:MAX_SHOWN]
+    ranked = sorted((pid for pid in candidates if pid not in in_cart), key=candidates.get)
+    offers, found = offers_for(user), []
+    for start in range(0, len(ranked), SHOWN_BATCH):
+        for pid, offer in offers.load(ranked[start:start + SHOWN_BATCH]).items():
+            if offer is not None and offer.orderable:
+                found.append(((candidates[pid], offer.product.sku), item(pid, offer)))
+        found.sort(key=lambda pair: pair[0])
+        after = ranked[start + SHOWN_BATCH:start + SHOWN_BATCH + 1]
+        if len(found) >= limit and (not after or candidates[after[0]] > found[limit - 1][0][0]):
+            break
+    return [shown for _, shown in found[:limit]]
 
 
 def add_due_to_cart(user: User, now: datetime) -> int:
