@@ -8,11 +8,14 @@ Create Date: 2026-12-07 04:10:00
 not rejected or cancelled), the latest order's moment and quantity, the largest quantity
 and the days of the last year it was ordered on. The home's "due to reorder" and "to
 replace" cards read it instead of the buyer's order lines (portal/services/ordering/bought.py
-keeps it in step). Filled here from the order lines in one statement (about a minute for two
-million lines). Not safe while the previous release serves: the orders it places meanwhile
-are not counted until each of their products is ordered again by the same buyer; stop it,
-or run the upgrade again after the roll-out (`portal db downgrade a2b3c4d5e6f7` then
-`portal db upgrade` rebuilds the table).
+keeps it in step). `ix_products_discontinued`: a partial index of the discontinued products,
+which the "to replace" card crosses with it.
+
+Filled here from the order lines in one statement (23 s for two million lines on SQLite).
+Not safe while the previous release serves: the orders it places meanwhile are not counted
+until each of their products is ordered again by the same buyer; stop it, or run the upgrade
+again after the roll-out (`portal db downgrade a2b3c4d5e6f7` then `portal db upgrade`
+rebuilds the table).
 """
 
 from datetime import UTC, datetime, timedelta
@@ -78,8 +81,12 @@ def upgrade():
     since = (datetime.now(UTC) - timedelta(days=366)).date().isoformat()
     bind.execute(sa.text(_FILL.format(**_DIALECT[bind.dialect.name])), {"since": since})
     op.create_index('ix_bought_products_user_last', 'bought_products', ['user_id', 'last_at'])
+    op.create_index('ix_products_discontinued', 'products', ['id'],
+                    postgresql_where=sa.text('discontinued'),
+                    sqlite_where=sa.text('discontinued = 1'))
 
 
 def downgrade():
+    op.drop_index('ix_products_discontinued', table_name='products')
     op.drop_index('ix_bought_products_user_last', table_name='bought_products')
     op.drop_table('bought_products')
