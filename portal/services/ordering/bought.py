@@ -11,12 +11,12 @@ orders that count (placed by the buyer, not rejected or cancelled):
   quantity (`days`, as text: "2026-11-02:12 2026-11-16:10"; older days are dropped when the
   row is written, and readers ignore the ones past their own window).
 
-Kept in step by the ORM, whoever writes (`_keep_in_step`, after every flush): a line added to
-an order that counts is merged into its row; any other change (a line's quantity or product,
-a line removed, an order rejected or cancelled, its buyer or moment changed) recomputes the
-rows of the products concerned from the order lines. A bulk load that bypasses the ORM (the
-benchmark's generator) calls `rebuild()` once at the end; the migration that made the table
-filled it the same way.
+Kept in step by the ORM, whoever writes (each flush notes what changed, the commit writes the
+rows, in the same transaction): a line added to an order that counts is merged into its row;
+any other change (a line's quantity or product, a line removed, an order rejected or
+cancelled, its buyer or moment changed) recomputes the rows of the products concerned from
+the order lines. A bulk load that bypasses the ORM (the benchmark's generator) calls
+`rebuild()` once at the end; the migration that made the table filled it the same way.
 """
 
 from __future__ import annotations
@@ -85,9 +85,10 @@ _UPDATE = (update(_TABLE)
 def _lock_buyers(connection, user_ids: set[int]) -> None:
     """One buyer's orders placed at the same moment on two devices would both read a
     product's row, or both insert it: the buyers' own rows are locked first (PostgreSQL;
-    SQLite has one writer at a time), so the second waits, then reads what the first wrote."""
+    SQLite has one writer at a time), so the second waits, then reads what the first wrote.
+    FOR NO KEY UPDATE: rows that only refer to the buyer (an order, an event) are not held."""
     connection.execute(select(User.id).where(User.id.in_(user_ids)).order_by(User.id)
-                       .with_for_update())
+                       .with_for_update(key_share=True))
 
 
 def _add_lines(connection, added: dict[tuple[int, int], list[tuple[datetime, int]]]) -> None:
@@ -178,56 +179,86 @@ def rebuild(session, now: datetime) -> None:
                        {"since": since})
 
 
-# Keeping the rows in step with the ORM, whoever changes an order or its lines.
+# Keeping the rows in step with the ORM, whoever changes an order or its lines: each flush
+# notes what changed (`_note`), the commit writes the rows (`_keep_in_step`). Written at the
+# commit, not at each flush: a buyer's row is locked only for the end of the transaction, and
+# two transactions of one buyer that each flush an order and then wait for the other (a test's
+# barrier, a caller holding its transaction open) do not wait on each other's rows.
 
 _ORDER_FIELDS = ("status", "placed_by_id", "placed_at")
 _LINE_FIELDS = ("quantity", "product_id", "order_id")
+_WORK = "bought_products"
 
 
 @event.listens_for(Session, "after_flush")
-def _keep_in_step(session, _context) -> None:
-    added: list[OrderLine] = []  # new lines: merged into their rows
-    redo: dict[int, set[int]] = {}  # order id -> products whose rows are recomputed
-    former: dict[int, set[int]] = {}  # order id -> the buyer of a deleted order, or the one
-    # an order was moved from: their rows are recomputed too (the order no longer says)
+def _note(session, _context) -> None:
+    work = None
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, OrderLine):
+            work = work or session.info.setdefault(_WORK, _Work())
             if obj in session.new:
-                added.append(obj)
+                work.added.add(obj.id)
             elif obj in session.deleted or _changed(obj, _LINE_FIELDS):
                 for order_id in _values(obj, "order_id"):
-                    redo.setdefault(order_id, set()).update(_values(obj, "product_id"))
+                    work.redo.setdefault(order_id, set()).update(_values(obj, "product_id"))
         elif isinstance(obj, Order) and obj not in session.new:
             # A line taken out of `order.lines` is deleted as an orphan by this flush, without
             # ever being in session.deleted: the collection's history names it.
             removed = {line.product_id for line in inspect(obj).attrs["lines"].history.deleted}
             if obj in session.deleted or removed or _changed(obj, _ORDER_FIELDS):
-                redo.setdefault(obj.id, set()).update(removed)
-                former[obj.id] = _values(obj, "placed_by_id")
-    if not added and not redo:
+                work = work or session.info.setdefault(_WORK, _Work())
+                work.redo.setdefault(obj.id, set()).update(removed)
+                # The buyer of a deleted order, or the one it was moved from: the order no
+                # longer says, and their rows are recomputed too.
+                work.former.setdefault(obj.id, set()).update(_values(obj, "placed_by_id"))
+
+
+class _Work:
+    __slots__ = ("added", "redo", "former")
+
+    def __init__(self):
+        self.added: set[int] = set()  # new lines' ids: merged into their rows
+        self.redo: dict[int, set[int]] = {}  # order id -> products whose rows are recomputed
+        self.former: dict[int, set[int]] = {}  # order id -> buyers it had
+
+
+@event.listens_for(Session, "before_commit")
+def _keep_in_step(session) -> None:
+    session.flush()  # the commit's own flush, done first: what it writes is noted too
+    work: _Work | None = session.info.pop(_WORK, None)
+    if work is None:
         return
     connection = session.connection()
+    # The lines as they are now: one added then rolled back with its savepoint is gone.
+    added = connection.execute(select(OrderLine.order_id, OrderLine.product_id,
+                                      OrderLine.quantity)
+                               .where(OrderLine.id.in_(work.added))).all() if work.added else []
     orders = {oid: (user, at, status) for oid, user, at, status in connection.execute(
         select(Order.id, Order.placed_by_id, Order.placed_at, Order.status)
-        .where(Order.id.in_({line.order_id for line in added} | set(redo))))}
-    if redo:
+        .where(Order.id.in_({order_id for order_id, _, _ in added} | set(work.redo))))}
+    if work.redo:
         for order_id, product_id in connection.execute(
                 select(OrderLine.order_id, OrderLine.product_id)
-                .where(OrderLine.order_id.in_(list(redo)))):
-            redo[order_id].add(product_id)
-    pairs = {(user_id, product_id) for order_id, products in redo.items()
-             for user_id in former.get(order_id, set()) | {orders.get(order_id, (None,))[0]}
+                .where(OrderLine.order_id.in_(list(work.redo)))):
+            work.redo[order_id].add(product_id)
+    pairs = {(user_id, product_id) for order_id, products in work.redo.items()
+             for user_id in work.former.get(order_id, set()) | {orders.get(order_id, (None,))[0]}
              if user_id is not None for product_id in products}
     merged: dict[tuple[int, int], list[tuple[datetime, int]]] = {}
-    for line in added:
-        user_id, placed_at, status = orders.get(line.order_id, (None, None, None))
-        key = (user_id, line.product_id)
-        if user_id is not None and status not in NOT_ORDERED and key not in pairs:
-            merged.setdefault(key, []).append((placed_at, line.quantity))
+    for order_id, product_id, quantity in added:
+        user_id, placed_at, status = orders[order_id]
+        if status not in NOT_ORDERED and (user_id, product_id) not in pairs:
+            merged.setdefault((user_id, product_id), []).append((placed_at, quantity))
     if merged:
         _add_lines(connection, merged)
     if pairs:
         _recompute(connection, pairs)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session, transaction) -> None:
+    if transaction.parent is None:  # the whole transaction is over, committed or not
+        session.info.pop(_WORK, None)
 
 
 def _changed(obj, names: Iterable[str]) -> bool:
