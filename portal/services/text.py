@@ -128,6 +128,7 @@ FIELDS: dict[str, dict[str, object]] = {
 NOT_FREE_TEXT: dict[str, set[str]] = {
     "ProductVideo": {"url"},
     "ReplayedChange": {"key"},  # a phone's random key (ordering.valid_replay_key)
+    "BoughtProduct": {"days"},  # written by services/ordering/bought.py, days and quantities
     # Checked words: host names, codes, a colour (services/storefronts/admin.py).
     "Storefront": {"code", "hosts", "language", "country", "currency", "brand_colour", "kind",
                    "path_prefix"},
