@@ -100,7 +100,10 @@ class Order(db.Model):
     tax_scheme: Mapped[TaxScheme] = mapped_column(
         str_enum(TaxScheme, "tax_scheme"), default=TaxScheme.DOMESTIC, server_default="domestic")
     total_cents: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus, "order_status"))
+    # Loaded before it changes (active_history): what the buyer bought moves only when the
+    # status enters or leaves rejected and cancelled (services/ordering/bought.py).
+    status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus, "order_status"),
+                                                active_history=True)
     # Bumped whenever lines change: approvals are bound to one version of the content.
     content_version: Mapped[int] = mapped_column(Integer, default=1)
     # Single-use token of the checkout form: a replayed submit finds the order already placed.

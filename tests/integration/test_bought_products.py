@@ -160,3 +160,30 @@ def test_the_migration_fills_the_table_from_the_orders_already_placed(tmp_path):
     (row,) = migrated.values()
     assert row == (at(21), 30, 30, {at(35).date(): 12, at(21).date(): 30})
     assert migrated == rebuilt
+
+
+def test_the_warehouse_moving_an_order_along_does_not_touch_the_rows(app, world):
+    """Confirmed, shipped, delivered: the order counts all along, so its products' rows are
+    left alone (a recompute reads all of the buyer's lines of them)."""
+    from sqlalchemy import event
+
+    placed = order(world.a.buyer, [(world.products["screws"], 20)], placed_at=NOW)
+    db.session.commit()
+    seen = []
+
+    def watch(conn, cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        for status in (OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+            placed.status = status
+            db.session.commit()
+        touched = [s for s in seen if "bought_products" in s]
+        placed.status = OrderStatus.CANCELLED
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", watch)
+    assert touched == []
+    assert any("bought_products" in s for s in seen)  # cancelled: it no longer counts
+    assert _rows() == {}

@@ -185,7 +185,7 @@ def rebuild(session, now: datetime) -> None:
 # two transactions of one buyer that each flush an order and then wait for the other (a test's
 # barrier, a caller holding its transaction open) do not wait on each other's rows.
 
-_ORDER_FIELDS = ("status", "placed_by_id", "placed_at")
+_ORDER_FIELDS = ("placed_by_id", "placed_at")
 _LINE_FIELDS = ("quantity", "product_id", "order_id")
 _WORK = "bought_products"
 
@@ -205,7 +205,7 @@ def _note(session, _context) -> None:
             # A line taken out of `order.lines` is deleted as an orphan by this flush, without
             # ever being in session.deleted: the collection's history names it.
             removed = {line.product_id for line in inspect(obj).attrs["lines"].history.deleted}
-            if obj in session.deleted or removed or _changed(obj, _ORDER_FIELDS):
+            if obj in session.deleted or removed or _counts_otherwise(obj):
                 work = work or session.info.setdefault(_WORK, _Work())
                 work.redo.setdefault(obj.id, set()).update(removed)
                 # The buyer of a deleted order, or the one it was moved from: the order no
@@ -259,6 +259,21 @@ def _keep_in_step(session) -> None:
 def _forget(session, transaction) -> None:
     if transaction.parent is None:  # the whole transaction is over, committed or not
         session.info.pop(_WORK, None)
+
+
+def _counts_otherwise(order: Order) -> bool:
+    """Whether the change moves the order in what its buyer bought: another buyer or moment,
+    or a status into or out of rejected and cancelled (not confirmed to shipped to delivered,
+    which the warehouse does all day)."""
+    if _changed(order, _ORDER_FIELDS):
+        return True
+    status = inspect(order).attrs["status"].history
+    if not status.has_changes():
+        return False
+    if not status.deleted:  # set without the old value loaded: count it as a move
+        return True
+    return ({value in NOT_ORDERED for value in status.deleted}
+            != {value in NOT_ORDERED for value in status.added})
 
 
 def _changed(obj, names: Iterable[str]) -> bool:
