@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from portal.extensions import db
 from portal.models import (
@@ -40,18 +40,26 @@ MAX_LIST_NAME = 120
 
 # -- Who sees and edits which list -----------------------------------------------------------
 
+def _own_or_shared(company_id, user_id):
+    return (ShoppingList.company_id == company_id) & or_(
+        ShoppingList.owner_id == user_id, ShoppingList.shared.is_(True)
+    )
+
+
+def _own(company_id, user_id):
+    return (ShoppingList.company_id == company_id) & (ShoppingList.owner_id == user_id)
+
+
 def _reachable(user: User):
     """Lists of the user's company that are the user's own or shared with the company."""
-    return (ShoppingList.company_id == user.company_id) & or_(
-        ShoppingList.owner_id == user.id, ShoppingList.shared.is_(True)
-    )
+    return _own_or_shared(user.company_id, user.id)
 
 
 def _editable(user: User):
     """Lists this user may change: their own, and the shared ones for a company admin."""
     if user.role == Role.COMPANY_ADMIN:
         return _reachable(user)
-    return (ShoppingList.company_id == user.company_id) & (ShoppingList.owner_id == user.id)
+    return _own(user.company_id, user.id)
 
 
 def can_edit(user: User, shopping_list: ShoppingList) -> bool:
@@ -62,14 +70,20 @@ def can_edit(user: User, shopping_list: ShoppingList) -> bool:
     return shopping_list.shared and user.role == Role.COMPANY_ADMIN
 
 
+# The product page and every add to cart offer these lists: the statements are built once
+# (a company admin's, everyone else's), the user bound at execution.
+_COMPANY, _USER = bindparam("company_id"), bindparam("user_id")
+_LISTS_FOR = {admin: select(ShoppingList).where(rule(_COMPANY, _USER))
+              .order_by(ShoppingList.owner_id != _USER, ShoppingList.name, ShoppingList.id)
+              for admin, rule in ((True, _own_or_shared), (False, _own))}
+
+
 def lists_for(user: User) -> list[ShoppingList]:
     """The lists this user may fill (own lists first), for "add to a list" choosers."""
     if user.company_id is None:
         return []
-    return list(db.session.scalars(
-        select(ShoppingList).where(_editable(user))
-        .order_by(ShoppingList.owner_id != user.id, ShoppingList.name, ShoppingList.id)
-    ))
+    return list(db.session.scalars(_LISTS_FOR[user.role == Role.COMPANY_ADMIN],
+                                   {"company_id": user.company_id, "user_id": user.id}))
 
 
 editable_lists = lists_for
