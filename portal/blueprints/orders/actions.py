@@ -80,7 +80,7 @@ def _reordered(action: str, count: int, number: str) -> str:
 def to_list(order_id: int):
     order = _order_or_404(order_id)
     return render("orders/to_list.html", order=order,
-                  lists=ordering.editable_lists(current_user), error=None, new_name="")
+                  lists=ordering.lists_for(current_user), error=None, new_name="")
 
 
 @bp.post("/<int:order_id>/to-list")
@@ -94,7 +94,7 @@ def to_list_apply(order_id: int):
                    new_name),
                refused=lambda problem: render(
                    "orders/to_list.html", order=order,
-                   lists=ordering.editable_lists(current_user), error=str(problem),
+                   lists=ordering.lists_for(current_user), error=str(problem),
                    new_name=new_name),
                done=lambda result: _added_to_list(order, result))
 

@@ -57,9 +57,8 @@ def _reachable(user: User):
 
 def _editable(user: User):
     """Lists this user may change: their own, and the shared ones for a company admin."""
-    if user.role == Role.COMPANY_ADMIN:
-        return _reachable(user)
-    return _own(user.company_id, user.id)
+    rule = _own_or_shared if user.role == Role.COMPANY_ADMIN else _own
+    return rule(user.company_id, user.id)
 
 
 def can_edit(user: User, shopping_list: ShoppingList) -> bool:
@@ -86,9 +85,6 @@ def lists_for(user: User) -> list[ShoppingList]:
                                    {"company_id": user.company_id, "user_id": user.id}))
 
 
-editable_lists = lists_for
-
-
 def find_list(user: User, list_id: int) -> ShoppingList | None:
     """A list this user may add to, or None (foreign and missing look the same)."""
     if user.company_id is None or not isinstance(list_id, int):
@@ -100,11 +96,8 @@ def find_list(user: User, list_id: int) -> ShoppingList | None:
 
 def default_list(user: User) -> ShoppingList:
     """The user's first own list, or a new private one named "My list"."""
-    found = db.session.scalar(
-        select(ShoppingList).where(ShoppingList.company_id == user.company_id,
-                                   ShoppingList.owner_id == user.id)
-        .order_by(ShoppingList.id).limit(1)
-    )
+    mine = _own(user.company_id, user.id)
+    found = db.session.scalar(select(ShoppingList).where(mine).order_by(ShoppingList.id).limit(1))
     if found is None:
         found = ShoppingList(company_id=user.company_id, owner_id=user.id, name=_("My list"),
                              shared=False)
