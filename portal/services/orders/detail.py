@@ -1,6 +1,6 @@
 """One order's page for a customer: the order, its timeline and who must decide now.
 
-The order comes through `history.find_order`, so another company's order is None (a 404).
+The order comes through `history.visible_orders`, so another company's order is None (a 404).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import false, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
 from portal.models import (
@@ -20,16 +20,12 @@ from portal.models import (
     OrderEvent,
     OrderStatus,
     Shipment,
-    ShipmentLine,
     Unit,
     User,
 )
 from portal.models.labels import order_status_label, order_status_tone, role_label
 from portal.services.orders import events as order_events
-from portal.services.orders.history import (
-    EVENT_LABELS,
-    find_order,
-)
+from portal.services.orders.history import EVENT_LABELS, visible_orders
 from portal.services.orders.line_names import line_name
 
 
@@ -54,22 +50,28 @@ class OrderView:
         return any(line.backordered_qty for line in self.order.lines)
 
 
+# What the page shows with the order, in one statement and a few IN queries: its people and
+# jobsite joined; lines, events, shipments each read once. A shipment line's order line is one
+# of the order's lines, already in the session (no query of its own).
+_DETAIL = (
+    joinedload(Order.placed_by), joinedload(Order.on_behalf_by),
+    joinedload(Order.jobsite).joinedload(Unit.address),
+    selectinload(Order.lines),
+    selectinload(Order.events).selectinload(OrderEvent.actor),
+    selectinload(Order.shipments).selectinload(Shipment.lines),
+    selectinload(Order.shipments).selectinload(Shipment.warehouse),
+)
+
+
 def order_view(user, order_id) -> OrderView | None:
     """Everything the detail page shows, in a bounded number of queries; None: not theirs."""
-    order = find_order(user, order_id)
+    if not isinstance(order_id, int):
+        return None
+    # The order is read once, with what the page shows: reading it first and again with its
+    # loaders meant refreshing it, and the signed-in user with it when they placed it.
+    order = db.session.scalar(visible_orders(user).where(Order.id == order_id).options(*_DETAIL))
     if order is None:
         return None
-    db.session.scalar(
-        select(Order).where(Order.id == order.id).options(
-            selectinload(Order.lines),
-            selectinload(Order.events).selectinload(OrderEvent.actor),
-            selectinload(Order.shipments).selectinload(Shipment.lines)
-            .selectinload(ShipmentLine.order_line),
-            selectinload(Order.shipments).selectinload(Shipment.warehouse),
-            selectinload(Order.placed_by), selectinload(Order.on_behalf_by),
-            selectinload(Order.jobsite).selectinload(Unit.address),
-        ).execution_options(populate_existing=True)
-    )
     return OrderView(order, timeline(order), waiting_for(order),
                      {s.id: [(sl.order_line.sku, line_name(sl.order_line), sl.quantity)
                              for sl in s.lines] for s in order.shipments})
