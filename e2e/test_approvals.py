@@ -4,6 +4,7 @@
 import re
 import time
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from e2e.conftest import SCREENSHOTS, sign_in
@@ -15,8 +16,15 @@ LARGE_LINES = "WC-POS-PMR 20\nWC-BATI-BLC 22"  # about 6,000 € HT
 
 
 def snap(page, name: str) -> None:
+    """A picture for people to look at, asserted by nothing: a busy machine's Chromium
+    sometimes has no frame ready ("Unable to capture screenshot"), so it gets a second try
+    once the page has settled."""
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    try:
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    except PlaywrightError:
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 def euros(text: str) -> float:
