@@ -16,7 +16,9 @@ from typing import NamedTuple
 from babel import Locale
 from babel import dates as babel_dates
 from babel.numbers import format_currency as babel_format_currency
-from flask_babel import get_locale, to_user_timezone
+from flask_babel import to_user_timezone
+
+from portal.i18n import locale_name
 
 _SAMPLE = re.compile(r"(\D*)1(\D?)234(\D?)567(\D)89(\D*)")
 
@@ -59,7 +61,7 @@ def money(cents: int | None, currency: str = "EUR") -> str:
     """Integer cents to an amount in the request's locale; never goes through a float."""
     if cents is None:
         return ""
-    return money_in(cents, currency, str(get_locale() or "fr"))
+    return money_in(cents, currency, locale_name())
 
 
 # -- dates -------------------------------------------------------------------------------------
@@ -74,7 +76,7 @@ def _locale_named(name: str) -> Locale:
 
 
 def format_locale() -> Locale:
-    return _locale_named(str(get_locale() or "fr"))
+    return _locale_named(locale_name())
 
 
 def _local(value):
@@ -94,7 +96,7 @@ def format_date(value, format: str = "medium") -> str:  # noqa: A002  (Babel's o
     day = _local(value)
     if isinstance(day, datetime):
         day = day.date()  # what Babel formats of a moment given a date format
-    return _day_in_words(day, format, str(get_locale() or "fr"))
+    return _day_in_words(day, format, locale_name())
 
 
 def format_datetime(value, format: str = "medium") -> str:  # noqa: A002

@@ -4,8 +4,8 @@ Each feature keeps its own `translations/<lang>/<feature>.po`, so features never
 shared file; they are merged in memory at first use (no compile step, no binary in git).
 """
 
-import gettext
 from functools import cache
+from gettext import c2py
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -24,7 +24,7 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 class PoTranslations(Translations):
     def __init__(self, catalog):
         super().__init__()
-        self.plural = gettext.c2py(catalog.plural_expr)
+        self.plural = c2py(catalog.plural_expr)
         for message in catalog:
             if not message.id or not message.string or message.fuzzy:
                 continue
@@ -52,19 +52,56 @@ def catalog_for(locale: str) -> NullTranslations:
     return merged
 
 
-def current_catalog() -> NullTranslations:
-    """The catalog of the locale in force (the request's, or one forced for an email).
+def locale_name() -> str:
+    """The locale in force as a string ("fr", "en"): the request's, or one forced for an
+    email; "fr" (the seller's) outside any app context."""
+    return _locale_in_force() or "fr"
 
-    A page asks a dozen times: the answer is kept for the locale object in force (the same
-    object all along a request; an email's forced locale is another one)."""
-    locale = get_locale()
-    kept = g.get("_po_catalog") if locale is not None else None
+
+def _locale_in_force() -> str | None:
+    """The locale in force as a string; None outside any app context.
+
+    A long page asks hundreds of times (each amount, date and translated label), and
+    Flask-Babel's get_locale() goes through `g` three times a call. Its answer lives in its
+    own per-context namespace (`g._flask_babel`, Flask-Babel 4.0, pinned), which force_locale
+    and refresh change in place: read there directly, with its string kept beside it for the
+    same locale object. Until get_locale() has run, or without that namespace, ask it."""
+    try:
+        state = g._get_current_object().__dict__.get("_flask_babel")
+    except RuntimeError:  # no app context: a script, the worker between jobs
+        return None
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        locale = get_locale()
+        if locale is None:
+            return None
+        state = g._get_current_object().__dict__.get("_flask_babel")
+    kept = getattr(state, "portal_locale_name", None)
     if kept is not None and kept[0] is locale:
         return kept[1]
-    found = catalog_for(str(locale))
-    if locale is not None:
-        g._po_catalog = (locale, found)
-    return found
+    name = str(locale)
+    if state is not None:
+        state.portal_locale_name = (locale, name)
+    return name
+
+
+def current_catalog() -> NullTranslations:
+    """The catalog of the locale in force (the request's, or one forced for an email);
+    outside any app context, none (the English source texts), as Flask-Babel answers."""
+    name = _locale_in_force()
+    return catalog_for(name) if name else NullTranslations()
+
+
+def gettext(string: str, **variables) -> str:
+    """Flask-Babel's gettext, for helpers called on every line of a long page: the same
+    catalog and formatting, without looking the domain and locale up through `g` each time."""
+    text = current_catalog().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return current_catalog().ungettext(singular, plural, num) % variables
 
 
 class PoDomain(Domain):

@@ -56,9 +56,8 @@ def delivery_parts(parts, at_branch=None) -> Markup:
     déc."); `at_branch`: collected at a branch (click-and-collect), ready from that day."""
     if not parts:
         return Markup("")
-    from flask_babel import gettext, ngettext
-
     from portal.formatting import format_date
+    from portal.i18n import gettext, ngettext
 
     if len(parts) == 1:
         part = parts[0]
@@ -79,7 +78,7 @@ def _pill(in_stock: bool, text: Markup) -> Markup:
 def no_substitute_button(url: str, marked: bool, name: str) -> Markup:
     """One tap marks a line "no substitute" or clears the mark: a submit button of the line's
     form (works without JavaScript; htmx swaps the line)."""
-    from flask_babel import gettext
+    from portal.i18n import gettext
 
     return Markup(
         '<button class="btn small no-sub" type="submit" formaction="%s" name="no_substitute" '

@@ -6,8 +6,9 @@ Anything unknown reads as a case, the historical wording.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from portal.i18n import gettext as _
 
 DEFAULT_KIND = "case"
 # One message per kind: French puts the noun's own word ("sac", "palette") where English

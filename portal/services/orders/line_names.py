@@ -7,11 +7,11 @@ from before `name_en` existed fall back to the frozen French name.
 
 from __future__ import annotations
 
-from flask_babel import get_locale
+from portal.i18n import locale_name
 
 
 def reader_is_english() -> bool:
-    return str(get_locale() or "fr").startswith("en")
+    return locale_name().startswith("en")
 
 
 def pick_name(name_fr: str, name_en: str | None) -> str:
