@@ -15,6 +15,7 @@ from datetime import date
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
+from werkzeug.local import LocalProxy
 
 from portal.extensions import db
 from portal.models import Product
@@ -151,6 +152,7 @@ class Shelf:
     _chain: list[int] | None = None
     _lists: dict[int, ListTerms] = field(default_factory=dict)
     _offers: dict[int, Offer | None] = field(default_factory=dict)
+    _tax_terms: tuple | None = None
 
     @property
     def company(self):
@@ -159,10 +161,12 @@ class Shelf:
     def tax_rule(self, product: Product) -> TaxRule | None:
         """The VAT of `product` for this buyer: its class at the storefront, under the scheme
         the buyer's company country and VAT number give (domestic when there is none)."""
-        storefront = market_of(self.buyer).country
-        company = getattr(self.buyer, "company", None)
-        scheme = scheme_for(company.country, company.legal_id, storefront) if company \
-            else TaxScheme.DOMESTIC
+        if self._tax_terms is None:  # the same for every product of the shelf
+            storefront = market_of(self.buyer).country
+            company = getattr(self.buyer, "company", None)
+            self._tax_terms = (scheme_for(company.country, company.legal_id, storefront)
+                               if company else TaxScheme.DOMESTIC, storefront)
+        scheme, storefront = self._tax_terms
         try:
             return rule_for(product.tax_class, scheme, storefront)
         except UnknownTaxClass:
@@ -333,14 +337,12 @@ def storefront_country() -> str:
 
 # -- Once per request ------------------------------------------------------------------------
 
-def _can_see_prices(buyer) -> bool:
-    from portal.services.selling.visibility import can_see_prices
-
-    return can_see_prices(buyer)
-
-
 def offers_for(buyer) -> Shelf:
     """The buyer's offers, shared by everything this request asks about them."""
-    priced = _can_see_prices(buyer)
+    if type(buyer) is LocalProxy:  # current_user: the shelf reads its buyer on every line
+        buyer = buyer._get_current_object()
+    from portal.services.selling.visibility import can_see_prices  # it imports this module
+
+    priced = can_see_prices(buyer)
     key = ("shelf", getattr(buyer, "id", None), getattr(buyer, "company_id", None), priced)
     return per_request(key, lambda: Shelf(buyer, priced))
