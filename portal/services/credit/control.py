@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from portal.extensions import db
 from portal.models import Company, Invoice, InvoiceKind, Order, OrderStatus, PaymentTerms
@@ -49,19 +49,31 @@ def unpaid_invoices_cents(company_id: int) -> int:
     return owed_cents(company_id)
 
 
-def exposure_cents(company_id: int, *, excluding: int | None = None) -> int:
-    """What the company owes or has on order on account now (see the module docstring)."""
+def _exposure_statement(excluding: bool):
+    company = bindparam("company_id")
     invoiced = (select(Invoice.order_id, func.sum(Invoice.total_cents).label("cents"))
-                .where(Invoice.company_id == company_id, Invoice.kind == InvoiceKind.INVOICE)
+                .where(Invoice.company_id == company, Invoice.kind == InvoiceKind.INVOICE)
                 .group_by(Invoice.order_id).subquery())
     left = Order.total_cents - func.coalesce(invoiced.c.cents, 0)
     stmt = (select(func.coalesce(func.sum(case((left > 0, left), else_=0)), 0))
             .outerjoin(invoiced, invoiced.c.order_id == Order.id)
-            .where(Order.company_id == company_id, Order.status.in_(OPEN_ON_ACCOUNT),
+            .where(Order.company_id == company, Order.status.in_(OPEN_ON_ACCOUNT),
                    Order.payment_terms != PaymentTerms.PREPAY))
+    return stmt.where(Order.id != bindparam("excluding")) if excluding else stmt
+
+
+# Every checkout page and every submit asks: built once (with and without the order being
+# placed), the company bound at execution.
+_EXPOSURE = {excluding: _exposure_statement(excluding) for excluding in (False, True)}
+
+
+def exposure_cents(company_id: int, *, excluding: int | None = None) -> int:
+    """What the company owes or has on order on account now (see the module docstring)."""
+    params = {"company_id": company_id}
     if excluding is not None:
-        stmt = stmt.where(Order.id != excluding)
-    return int(db.session.scalar(stmt)) + unpaid_invoices_cents(company_id)
+        params["excluding"] = excluding
+    return int(db.session.scalar(_EXPOSURE[excluding is not None], params)) \
+        + unpaid_invoices_cents(company_id)
 
 
 @dataclass(frozen=True)
