@@ -55,6 +55,8 @@ class Product(db.Model):
         CheckConstraint("order_multiple >= 1", name="order_multiple_positive"),
         Index("ix_products_category_active", "category_id", "active"),
         trigram_index("ix_products_search_trgm", "search_text"),
+        # Quick order's "did you mean": SKUs sharing a half of an unknown code ('%00000').
+        trigram_index("ix_products_sku_trgm", "sku"),
         # The few products with a service interval, found without reading the catalogue
         # (the home's "to replace" card asks on every visit).
         Index("ix_products_service_interval", "id",

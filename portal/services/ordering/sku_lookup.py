@@ -9,7 +9,7 @@ import difflib
 import unicodedata
 from collections.abc import Sequence
 
-from sqlalchemy import and_, case, or_
+from sqlalchemy import and_, case, or_, select, union
 
 from portal.extensions import db
 from portal.models import Product
@@ -94,17 +94,23 @@ def near_skus(user, typed: Sequence[tuple[str, str]],
     wanted = dict(list(wanted.items())[:NEAR_LINES])
     if not wanted:
         return {}
-    patterns, conditions = set(), []
+    patterns, named = set(), []
     for sku, words in wanted.items():
         half = max(3, len(sku) // 2)
         patterns |= {_like(sku[:half]) + "%", "%" + _like(sku[-half:])}
         if words:
-            conditions.append(and_(*[Product.search_text.like(f"%{_like(w)}%", escape="\\")
-                                     for w in words]))
-    conditions += [Product.sku.like(pattern, escape="\\") for pattern in sorted(patterns)]
+            named.append(and_(*[Product.search_text.like(f"%{_like(w)}%", escape="\\")
+                                for w in words]))
+    # The codes and the names are matched apart, then joined: in one OR the database read
+    # the whole catalog in SKU order, a row at a time (SQLite: 58 ms for one unknown code
+    # among 50,000 products), where each part alone is a plain scan or an index.
+    found = select(Product.id).where(or_(*[Product.sku.like(pattern, escape="\\")
+                                           for pattern in sorted(patterns)]))
+    if named:
+        found = union(found, select(Product.id).where(or_(*named)))
     # Plain rows, not ORM objects: up to a thousand candidates are read to offer a few.
     pool = db.session.execute(
-        visible_products(user).where(or_(*conditions), Product.discontinued.is_(False))
+        visible_products(user).where(Product.id.in_(found), Product.discontinued.is_(False))
         .with_only_columns(Product.id, Product.sku, Product.search_text)
         .order_by(Product.sku).limit(NEAR_CANDIDATES)).all()
     ranked = {sku: rank_near(sku, words, pool) for sku, words in wanted.items()}
