@@ -121,6 +121,18 @@ def _template_gettext(context, string, **variables):
         rv = Markup(rv)  # noqa: S704 -- our own catalog's text, as Jinja marks it
     if not variables and "%" not in rv:
         return rv  # what `rv % {}` gives when there is nothing to format or unescape
+    return _formatted(rv, variables)
+
+
+# Values that need no escaping: text escaped already (exactly Markup) and integers (exactly
+# int). A cart line puts its product's escaped name into eleven labels: plain formatting
+# gives the same text as `Markup % values` without wrapping and escaping each value again.
+_ESCAPED = (Markup, int)
+
+
+def _formatted(rv, variables: dict):
+    if type(rv) is Markup and all(type(v) in _ESCAPED for v in variables.values()):
+        return Markup(str.__mod__(rv, variables))  # noqa: S704 -- every value is escaped
     return rv % variables
 
 
@@ -130,7 +142,7 @@ def _template_ngettext(context, singular, plural, num, **variables):
     rv = (context.get("translations") or current_catalog()).ungettext(singular, plural, num)
     if context.eval_ctx.autoescape:
         rv = Markup(rv)  # noqa: S704 -- our own catalog's text, as Jinja marks it
-    return rv % variables
+    return _formatted(rv, variables)
 
 
 def select_locale() -> str:
