@@ -1,6 +1,6 @@
 """One order's page for a customer: the order, its timeline and who must decide now.
 
-The order comes through `history.visible_orders`, so another company's order is None (a 404).
+The order comes through `history.find_order`, so another company's order is None (a 404).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from portal.models import (
 )
 from portal.models.labels import order_status_label, order_status_tone, role_label
 from portal.services.orders import events as order_events
-from portal.services.orders.history import EVENT_LABELS, visible_orders
+from portal.services.orders.history import EVENT_LABELS, find_order
 from portal.services.orders.line_names import line_name
 
 
@@ -65,11 +65,9 @@ _DETAIL = (
 
 def order_view(user, order_id) -> OrderView | None:
     """Everything the detail page shows, in a bounded number of queries; None: not theirs."""
-    if not isinstance(order_id, int):
-        return None
     # The order is read once, with what the page shows: reading it first and again with its
     # loaders meant refreshing it, and the signed-in user with it when they placed it.
-    order = db.session.scalar(visible_orders(user).where(Order.id == order_id).options(*_DETAIL))
+    order = find_order(user, order_id, *_DETAIL)
     if order is None:
         return None
     return OrderView(order, timeline(order), waiting_for(order),

@@ -116,11 +116,12 @@ def visible_orders(user) -> Select:
     return select(Order).where(_scope_clause(user))
 
 
-def find_order(user, order_id) -> Order | None:
-    """The order if this user may see it; None otherwise, whoever owns it (the view's 404)."""
+def find_order(user, order_id, *loaders) -> Order | None:
+    """The order if this user may see it; None otherwise, whoever owns it (the view's 404).
+    `loaders`: what to read with it in the same statement (ORM loader options)."""
     if not isinstance(order_id, int):
         return None
-    return db.session.scalar(visible_orders(user).where(Order.id == order_id))
+    return db.session.scalar(visible_orders(user).where(Order.id == order_id).options(*loaders))
 
 
 _JOBSITES = (select(Unit.id, Unit.name)
