@@ -4,14 +4,13 @@ import time
 
 from flask import current_app, has_request_context, request, session
 from flask_login import AnonymousUserMixin, current_user, logout_user
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.extensions import db, limiter, login_manager
+from portal import identity
+from portal.extensions import limiter, login_manager
 from portal.models import User
-from portal.services.navigation import CART_COUNT_OF_USER, cart_count_read
-from portal.services.selling import REFERENCE_STAMP, stamp_read
+from portal.services.navigation import cart_count_read
+from portal.services.selling import stamp_read
 
 # 'wasm-unsafe-eval' lets the barcode reader (our own zxing_reader.wasm) compile: it allows
 # WebAssembly only, never eval() or a script from elsewhere.
@@ -22,27 +21,20 @@ CSP = (
 )
 
 
-# Every signed-in request reads its user, the company, the header's jobsite and cart count,
-# and the reference stamp its pages check their kept reference data against: one statement,
-# built once (SQLAlchemy keeps the cache key of a statement object it has seen).
-_USER_WITH_COMPANY = select(User, CART_COUNT_OF_USER, REFERENCE_STAMP).options(
-    joinedload(User.company), joinedload(User.last_jobsite)
-).where(User.id == bindparam("user_id"))
-
-
 @login_manager.user_loader
 def load_user(session_id: str):
     """The session id is "<user id>:<session version>": a bumped version ends the session.
 
-    Read from the database on every request (never from a cache): a password change, a
-    sign-out everywhere or a disabled account in another worker ends the session at once."""
+    Checked against the database on every request (portal/identity.py compares the user's
+    rows with those its kept copy was built from): a password change, a sign-out everywhere
+    or a disabled account in another worker ends the session at once."""
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit() or len(user_id) > 9:
         return None
-    row = db.session.execute(_USER_WITH_COMPANY, {"user_id": int(user_id)}).first()
-    if row is None:
+    found = identity.load(int(user_id))
+    if found is None:
         return None
-    user, cart_lines, stamp = row
+    user, cart_lines, stamp = found
     if user.disabled or user.session_version != int(version):
         return None
     if user.company_id is not None and user.company is None:

@@ -1,15 +1,16 @@
 """What the speed work must not change: sessions still end at the next request, the idle
 timeout still holds although "seen" is stored once a minute, and the cheaper per-request
-loads (user, company and jobsite in one statement; no liveness ping per request) are right."""
+loads (user, company and jobsite in one statement, and the process's kept copy of them used
+only while their rows are unchanged; no liveness ping per request) are right."""
 
 import time
 
 import psycopg
 from sqlalchemy import func, select, update
 
-from portal import security
+from portal import identity, security
 from portal.extensions import db
-from portal.models import Cart, CartLine, Company, CompanyStatus, User
+from portal.models import Cart, CartLine, Company, CompanyStatus, Role, Unit, User
 from portal.services import ordering
 from tests.conftest import counting, htmx_headers, login
 
@@ -53,8 +54,8 @@ def test_the_idle_timeout_still_ends_a_session_on_time(client, world, monkeypatc
 
 
 def test_a_password_change_made_elsewhere_ends_the_session_at_the_next_request(client, world):
-    """Another worker process bumps the session version with its own statement: nothing of
-    the user is kept between requests in this one, so the next request is refused."""
+    """Another worker process bumps the session version with its own statement: the copy of
+    the user this process kept no longer matches the row, so the next request is refused."""
     login(client, world.a.buyer)
     assert client.get("/account/").status_code == 200
     db.session.execute(update(User).where(User.id == world.a.buyer.id)
@@ -85,6 +86,48 @@ def test_a_company_suspended_elsewhere_loses_its_prices_at_the_next_request(clie
     assert "Add to cart" not in page and "Ajouter au panier" not in page
 
 
+def test_a_role_changed_elsewhere_applies_at_the_next_request(client, world):
+    login(client, world.a.buyer)
+    assert client.get("/cart/").status_code == 200
+    db.session.execute(update(User).where(User.id == world.a.buyer.id).values(role=Role.VIEWER))
+    db.session.commit()
+    assert client.get("/cart/").status_code == 403
+
+
+def test_a_company_or_jobsite_renamed_elsewhere_shows_at_the_next_request(client, world):
+    buyer, site = world.a.buyer, world.a.sites[0]
+    buyer.last_jobsite_id = site.id
+    db.session.commit()
+    login(client, buyer)
+    page = client.get("/account/").get_data(as_text=True)
+    assert "Company A" in page and site.name in page
+    # Bulk statements, as an import or another process would send: no flush event here.
+    db.session.execute(update(Company).where(Company.id == world.a.company.id)
+                       .values(name="Renamed Builders"))
+    db.session.execute(update(Unit).where(Unit.id == site.id).values(name="Quai Nord"))
+    db.session.commit()
+    page = client.get("/account/").get_data(as_text=True)
+    assert "Renamed Builders" in page and "Quai Nord" in page
+    assert "Company A" not in page
+
+
+def test_what_a_request_changes_on_its_user_never_reaches_the_kept_copy(app, world):
+    """A request that changes its user's objects and never commits leaves the next request
+    with the user as stored: the kept copy is its own object, never the request's."""
+    buyer_id, name = world.a.buyer.id, world.a.buyer.name
+    db.session.expunge_all()
+    with app.test_request_context("/"):
+        user, _lines, _stamp = identity.load(buyer_id)  # loaded by the ORM, a copy kept
+        user.name, user.company.name = "Changed In Memory", "Changed Company"
+        db.session.expunge_all()  # the request ends without a commit
+    with app.test_request_context("/"), counting() as statements:
+        user, _lines, _stamp = identity.load(buyer_id)
+        assert (user.name, user.company.name) == (name, "Company A")
+        assert user in db.session  # the request's own object, lazy loads work
+        assert len(user.company.units) == 3
+    assert len(statements) == 2, statements  # the rows checked, then the units
+
+
 def test_user_company_and_jobsite_of_the_header_cost_one_statement(client, world):
     buyer = world.a.buyer
     buyer.last_jobsite_id = world.a.sites[0].id
@@ -92,10 +135,17 @@ def test_user_company_and_jobsite_of_the_header_cost_one_statement(client, world
     db.session.commit()
     login(client, buyer)
     db.session.expunge_all()  # nothing of the test's own session helps the request
+    # The first page after signing in builds the user (its sign-in time changed): the rows
+    # checked, then the ORM's statement.
+    with counting() as statements:
+        client.get("/no-such-page")
+    assert len(statements) == 2, statements
+    db.session.expunge_all()
     with counting() as statements:
         page = client.get("/no-such-page").get_data(as_text=True)
     assert "Company A" in page and site in page
-    # The user with company, jobsite, the cart badge's count and the reference stamp.
+    # The user's rows with company and jobsite, the cart badge's count and the reference
+    # stamp; the objects come from the process's copy of those same rows.
     assert len(statements) == 1, statements
     assert "cart_lines" in statements[0] and "reference_stamp" in statements[0]
 
