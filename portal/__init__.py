@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         database,
         errors,
         i18n,
+        layout,
         logs,
         memory,
         monitoring,
@@ -57,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     monitoring.init_app(app)
     worker.init_app(app)
     ui.init_app(app)
+    layout.init_app(app)
     login_manager.init_app(app)
 
     from portal.blueprints import register_blueprints
