@@ -70,7 +70,7 @@ def load(user_id: int) -> tuple[User, int | None, int | None] | None:
     rows, cart_lines, stamp = row[:_WIDTH], row[_WIDTH], row[_WIDTH + 1]
     if _held(session, rows):
         return _load(session, user_id, keep=False)
-    copy = current_app.extensions.setdefault(_KEPT, {}).get(user_id)
+    copy = _copies().get(user_id)
     if copy is not None and copy[0] == rows:
         return session.merge(copy[1], load=False), cart_lines, stamp
     return _load(session, user_id, keep=True)
@@ -81,10 +81,11 @@ _JOBSITE_AT = _ROW_COLUMNS.index(_USERS.c.last_jobsite_id)
 
 
 def _held(session: Session, rows: tuple) -> bool:
-    """The session holds the user, its company or jobsite already (a test's own session, a
-    page that read the company first): a merge would write over what it holds, and the ORM
-    keeps what it holds, changed or not, so a copy made from it could differ from the rows.
-    The ORM loads them as it always did, and nothing is kept."""
+    """The session holds the user's company or jobsite already (a test's own session, a page
+    that read the company first; `load` checks the user itself before any statement): a
+    merge would write over what it holds, and the ORM keeps what it holds, changed or not,
+    so a copy made from it could differ from the rows. The ORM loads them as it always did,
+    and nothing is kept."""
     held = session.identity_map
     return bool(held) and (
         (rows[_COMPANY_AT] is not None and identity_key(Company, rows[_COMPANY_AT]) in held)
@@ -97,11 +98,16 @@ def _load(session: Session, user_id: int, keep: bool):
         return None
     user, cart_lines, stamp = loaded[:3]
     if keep:
-        kept = current_app.extensions[_KEPT]
+        kept = _copies()
         if len(kept) >= MAX_KEPT:
             kept.clear()
         kept[user_id] = (tuple(loaded[3:]), _detached_copy(user))
     return user, cart_lines, stamp
+
+
+def _copies() -> dict:
+    """This process's copies: user id -> (the rows, the detached user)."""
+    return current_app.extensions.setdefault(_KEPT, {})
 
 
 def _read_rows(session: Session, user_id: int):
