@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from statistics import median
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
@@ -37,14 +36,20 @@ MAX_SHOWN = 8
 
 def cadence(days: list[date]) -> int | None:
     """Days between orders when they are regular enough to call it a habit, else None."""
-    days = sorted(set(days))
+    return _cadence(sorted({day.toordinal() for day in days}))
+
+
+def _cadence(days: list[int]) -> int | None:
+    """`cadence` of sorted, distinct day numbers (a busy buyer's home asks 1,500 times)."""
     if len(days) < 3:
         return None
-    gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False)]
-    pace = median(gaps)
+    gaps = sorted([b - a for a, b in zip(days, days[1:], strict=False)])
+    middle = len(gaps) // 2
+    pace = gaps[middle] if len(gaps) % 2 else (gaps[middle - 1] + gaps[middle]) / 2  # median
     if not MIN_DAYS <= pace <= MAX_DAYS:
         return None
-    if any(abs(gap - pace) > pace / 2 for gap in gaps):
+    # Sorted, the first and last gaps are the farthest from the pace on each side.
+    if pace - gaps[0] > pace / 2 or gaps[-1] - pace > pace / 2:
         return None
     return round(pace)
 
@@ -89,19 +94,29 @@ def due_for(user: User, now: datetime) -> list[DueItem]:
     """The products this buyer is due to reorder, soonest due first (at most 8)."""
     today = now.date()
     first = (now - timedelta(days=HISTORY_DAYS)).date().isoformat()
-    days: dict[int, list[date]] = {}
+    due: dict[int, int] = {}
+    last: dict[int, date] = {}
     last_quantity: dict[int, int] = {}
-    for product_id, quantity, text in db.session.execute(
-            _BOUGHT, {"user_id": user.id, "since": now - timedelta(days=2 * MAX_DAYS + 1)}):
+    day_number: dict[str, int] = {}  # the same half-year of days recurs in every row
+    rows = db.session.connection().execute(  # plain rows: no ORM entity is read here
+        _BOUGHT, {"user_id": user.id, "since": now - timedelta(days=2 * MAX_DAYS + 1)})
+    for product_id, quantity, text in rows:
         # Only the days, only those of the window: ISO days compare as text.
-        days[product_id] = [date.fromisoformat(item[:10]) for item in text.split()
-                            if item[:10] >= first]
-        last_quantity[product_id] = quantity
-    habits = {pid: every for pid, seen in days.items() if (every := cadence(seen))}
-    due = {pid: every for pid, every in habits.items() if is_due(max(days[pid]), every, today)}
+        seen = set()
+        for item in text.split():
+            if (day := item[:10]) >= first:
+                if (number := day_number.get(day)) is None:
+                    number = day_number[day] = date.fromisoformat(day).toordinal()
+                seen.add(number)
+        if len(seen) < 3:
+            continue
+        ordered = sorted(seen)
+        every = _cadence(ordered)
+        if every and is_due(latest := date.fromordinal(ordered[-1]), every, today):
+            due[product_id], last[product_id] = every, latest
+            last_quantity[product_id] = quantity
     if not due:
         return []
-    last = {pid: max(days[pid]) for pid in due}
 
     def item(pid: int, offer) -> DueItem:
         quantity = offer.rule.snap(max(last_quantity[pid], offer.rule.minimum))
