@@ -14,6 +14,7 @@ change). Hosts are compared lowercase, without port or trailing dot.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from portal.models import Company, Storefront, StorefrontKind, User
 from portal.models.storefronts import TRADE_ID
 
 _CACHE_KEY = "portal.storefronts"
+_STAMP_KEY = "portal.storefronts.stamp"
 
 
 @dataclass(frozen=True)
@@ -93,15 +95,21 @@ def _front(row: Storefront) -> Front:
                  path_prefix=row.path_prefix or "")
 
 
-def _stamp(app=None) -> Path:
+def _stamp(app=None) -> str:
+    """The stamp file's path, worked out once per setting: every request stats it twice (the
+    mounts, then the request's storefronts), and building a Path cost more than the stat."""
     app = app or current_app
-    named = app.config.get("STOREFRONTS_STAMP_FILE")
-    return Path(named) if named else Path(app.instance_path) / "storefronts.stamp"
+    named = app.config.get("STOREFRONTS_STAMP_FILE") or ""
+    kept = app.extensions.get(_STAMP_KEY)
+    if kept is None or kept[0] != named:
+        path = named or os.path.join(app.instance_path, "storefronts.stamp")
+        kept = app.extensions[_STAMP_KEY] = (named, path)
+    return kept[1]
 
 
 def _stamp_time(app=None) -> int:
     try:
-        return _stamp(app).stat().st_mtime_ns
+        return os.stat(_stamp(app)).st_mtime_ns
     except OSError:
         return 0
 
@@ -148,8 +156,9 @@ def forget() -> None:
     current_app.extensions.pop(_CACHE_KEY, None)
     g.pop(_CACHE_KEY, None)
     try:
-        _stamp().parent.mkdir(parents=True, exist_ok=True)
-        _stamp().touch()
+        stamp = Path(_stamp())
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
     except OSError:
         pass  # a read-only instance folder: the other processes wait for the refresh delay
 
