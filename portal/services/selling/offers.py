@@ -17,6 +17,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import select
 from werkzeug.local import LocalProxy
 
+from portal.database import dialect_of, ids_in
 from portal.extensions import db
 from portal.models import Product
 from portal.models.orders import TaxScheme
@@ -209,8 +210,9 @@ class Shelf:
                 given.setdefault(int(item), None)
         missing = [pid for pid in given if pid not in self._offers]
         by_id = [pid for pid in missing if given[pid] is None]
+        in_ids = ids_in(Product.id, "ids", dialect_of(db.session)) if missing else None
         if by_id:
-            for product in db.session.scalars(select(Product).where(Product.id.in_(by_id))):
+            for product in db.session.scalars(select(Product).where(in_ids), {"ids": by_id}):
                 given[product.id] = product
         if missing:
             chain = self.chain()
@@ -224,7 +226,7 @@ class Shelf:
                      if pid in proven and given.get(pid) is not None}
             if wanted - found.keys():
                 found.update((p.id, p) for p in db.session.scalars(
-                    visible_products(self.buyer).where(Product.id.in_(wanted - found.keys()))))
+                    visible_products(self.buyer).where(in_ids), {"ids": [*wanted - found.keys()]}))
             batch = self._read(chain, set(found))
             tiers = self._tiers(chain, batch, set(found)) if batch.priced else {}
             for pid in set(missing) | set(found):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from portal.database import dialect_of, ids_in
 from portal.extensions import db
 from portal.models import (
     ContractPrice,
@@ -78,7 +80,7 @@ class Batch:
 _NO_INT, _NO_DATE, _NO_TEXT = cast(None, Integer), cast(None, Date), cast(None, String)
 
 
-def _stock_rows():
+def _stock_rows(dialect: str):
     """Every warehouse's row of stock for the batch, in the union's columns: the warehouse as
     `ref`, what it has available to promise as `cents`, its code and name last."""
     return (select(literal(_STOCK).label("kind"), Stock.product_id,
@@ -87,51 +89,53 @@ def _stock_rows():
                    _NO_DATE.label("starts_on"), _NO_DATE.label("ends_on"),
                    Warehouse.code.label("code"), Warehouse.name.label("name"))
             .join(Warehouse, Warehouse.id == Stock.warehouse_id)
-            .where(Stock.product_id.in_(bindparam("ids", expanding=True))))
+            .where(ids_in(Stock.product_id, "ids", dialect)))
 
 
-def _batch_statement():
-    """The four reads as one UNION ALL, built once with parameters: building and keying a
-    statement of this size costs more than running it on a product page."""
+@cache
+def _batch_statement(dialect: str):
+    """The four reads as one UNION ALL, built once (per dialect) with parameters: building and
+    keying a statement of this size costs more than running it on a product page."""
     no_int, no_date, no_text = _NO_INT, _NO_DATE, _NO_TEXT
-    ids, chain = bindparam("ids", expanding=True), bindparam("chain", expanding=True)
     today = bindparam("today", type_=Date)
     tiers = select(literal(_TIER).label("kind"), PriceTier.product_id,
                    PriceTier.price_list_id.label("ref"), PriceTier.min_qty,
                    PriceTier.unit_price_cents.label("cents"), no_int.label("pct"),
                    no_date.label("starts_on"), no_date.label("ends_on"), no_text.label("code"),
                    no_text.label("name")).where(
-        PriceTier.product_id.in_(ids), PriceTier.price_list_id.in_(chain))
+        ids_in(PriceTier.product_id, "ids", dialect),
+        ids_in(PriceTier.price_list_id, "chain", dialect))
     contracts = select(literal(_CONTRACT), ContractPrice.product_id, no_int, no_int,
                        ContractPrice.unit_price_cents, no_int, no_date,
                        ContractPrice.valid_until, no_text, no_text).where(
         ContractPrice.company_id == bindparam("company_id"),
-        ContractPrice.product_id.in_(ids), ContractPrice.valid_until >= today)
+        ids_in(ContractPrice.product_id, "ids", dialect), ContractPrice.valid_until >= today)
     promos = select(literal(_PROMO), Promotion.product_id, no_int, no_int,
                     Promotion.unit_price_cents, Promotion.percent_off_bp, Promotion.starts_on,
                     Promotion.ends_on, no_text, no_text).where(
-        Promotion.product_id.in_(ids), Promotion.starts_on <= today,
+        ids_in(Promotion.product_id, "ids", dialect), Promotion.starts_on <= today,
         Promotion.ends_on >= today,
         or_(Promotion.customer_group_id.is_(None),
             Promotion.customer_group_id == bindparam("group_id")))
-    return union_all(tiers, contracts, promos, _stock_rows())
+    return union_all(tiers, contracts, promos, _stock_rows(dialect))
 
 
-_BATCH = _batch_statement()
+@cache
+def _framework_batch(dialect: str):
+    """A framework contract's fixed prices (public-sector buyers) instead of the three above,
+    with the stock."""
+    return union_all(select(
+        literal(_FRAMEWORK).label("kind"), FrameworkContractLine.product_id,
+        _NO_INT.label("ref"), _NO_INT.label("min_qty"),
+        FrameworkContractLine.unit_price_cents.label("cents"), _NO_INT.label("pct"),
+        _NO_DATE.label("starts_on"), _NO_DATE.label("ends_on"), _NO_TEXT.label("code"),
+        _NO_TEXT.label("name")).where(
+        FrameworkContractLine.contract_id == bindparam("framework_id"),
+        ids_in(FrameworkContractLine.product_id, "ids", dialect)), _stock_rows(dialect))
 
-
-# A framework contract's fixed prices (public-sector buyers) instead of the three above, with
-# the stock.
-_FRAMEWORK_BATCH = union_all(select(
-    literal(_FRAMEWORK).label("kind"), FrameworkContractLine.product_id, _NO_INT.label("ref"),
-    _NO_INT.label("min_qty"), FrameworkContractLine.unit_price_cents.label("cents"),
-    _NO_INT.label("pct"), _NO_DATE.label("starts_on"), _NO_DATE.label("ends_on"),
-    _NO_TEXT.label("code"), _NO_TEXT.label("name")).where(
-    FrameworkContractLine.contract_id == bindparam("framework_id"),
-    FrameworkContractLine.product_id.in_(bindparam("ids", expanding=True))), _stock_rows())
 
 # A buyer who sees no price (a visitor, a company not yet active): the stock alone.
-_STOCK_ONLY = _stock_rows()
+_stock_only = cache(_stock_rows)
 
 
 def read_batch(ids: set[int], chain: list[int] | None, company_id: int | None = None,
@@ -141,15 +145,16 @@ def read_batch(ids: set[int], chain: list[int] | None, company_id: int | None = 
     (`chain`: the buyer's price lists) or, with `framework_id`, that framework contract's
     fixed prices; neither when `chain` is None. One statement."""
     params: dict = {"ids": list(ids)}
+    dialect, priced = dialect_of(db.session), True
     if framework_id is not None:
-        statement, params["framework_id"] = _FRAMEWORK_BATCH, framework_id
+        statement, params["framework_id"] = _framework_batch(dialect), framework_id
     elif chain is not None:
-        statement = _BATCH
+        statement = _batch_statement(dialect)
         params.update(chain=list(chain), today=today, company_id=company_id or -1,
                       group_id=group_id or -1)
     else:
-        statement = _STOCK_ONLY
-    out = Batch(priced=statement is not _STOCK_ONLY)
+        statement, priced = _stock_only(dialect), False
+    out = Batch(priced=priced)
     for kind, pid, ref, min_qty, cents, pct, starts, ends, code, name in db.session.execute(
             statement, params):
         if kind == _STOCK:
