@@ -66,6 +66,30 @@ def test_offers_cost_the_same_statements_for_2_or_40_products(app, world, given)
     assert large[products[1].id].verdict(1).reason == Reason.OK  # 1 in stock
 
 
+def test_a_batch_of_40_is_read_with_the_same_statements_as_a_batch_of_2(app, world):
+    """On PostgreSQL the ids travel as one array (`= ANY`): the text, which psycopg converts
+    and the server plans, must not grow with the batch. SQLite writes one `?` per id."""
+    products = _bulk(world, 40)
+    buyer = world.a.buyer
+    ids = [p.id for p in products]  # read back after the commit: only the loads are counted
+    assert buyer.company.is_active
+    with counting() as few:
+        small = offers_for(buyer).load(ids[:2])
+    with counting() as many:
+        large = offers_for(buyer).load(ids)
+    assert small[products[1].id].verdict(10).unit_price_cents == 90  # the 10+ tier
+    assert sorted(o.product.sku for o in large.values()) == [p.sku for p in products]
+    assert large[products[39].id].verdict(40).backordered == 1  # 39 in stock
+    if db.engine.dialect.name == "postgresql":
+        assert few == many
+        assert "ANY" in " ".join(many)
+    else:
+        assert len(few) == len(many) and few != many
+    with counting() as none:
+        assert offers_for(buyer).load([]) == {}
+    assert none == []
+
+
 def test_offers_outside_a_request_are_fresh_and_inside_one_are_read_once(app, client, world):
     screws = world.products["screws"]
     buyer = world.a.buyer
