@@ -27,7 +27,6 @@ from portal.models import Company, Storefront, StorefrontKind, User
 from portal.models.storefronts import TRADE_ID
 
 _CACHE_KEY = "portal.storefronts"
-_STAMP_KEY = "portal.storefronts.stamp"
 
 
 @dataclass(frozen=True)
@@ -96,15 +95,11 @@ def _front(row: Storefront) -> Front:
 
 
 def _stamp(app=None) -> str:
-    """The stamp file's path, worked out once per setting: every request stats it twice (the
-    mounts, then the request's storefronts), and building a Path cost more than the stat."""
+    """The stamp file's path, as a string: every request stats it twice (the mounts, then the
+    request's storefronts), and building a Path cost more than the stat."""
     app = app or current_app
-    named = app.config.get("STOREFRONTS_STAMP_FILE") or ""
-    kept = app.extensions.get(_STAMP_KEY)
-    if kept is None or kept[0] != named:
-        path = named or os.path.join(app.instance_path, "storefronts.stamp")
-        kept = app.extensions[_STAMP_KEY] = (named, path)
-    return kept[1]
+    return (app.config.get("STOREFRONTS_STAMP_FILE")
+            or os.path.join(app.instance_path, "storefronts.stamp"))
 
 
 def _stamp_time(app=None) -> int:
