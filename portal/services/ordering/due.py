@@ -97,20 +97,11 @@ def due_for(user: User, now: datetime) -> list[DueItem]:
     due: dict[int, int] = {}
     last: dict[int, date] = {}
     last_quantity: dict[int, int] = {}
-    day_number: dict[str, int] = {}  # the same half-year of days recurs in every row
+    known: dict[str, int] = {}  # the same half-year of days recurs in every row
     rows = db.session.connection().execute(  # plain rows: no ORM entity is read here
         _BOUGHT, {"user_id": user.id, "since": now - timedelta(days=2 * MAX_DAYS + 1)})
     for product_id, quantity, text in rows:
-        # Only the days, only those of the window: ISO days compare as text.
-        seen = set()
-        for item in text.split():
-            if (day := item[:10]) >= first:
-                if (number := day_number.get(day)) is None:
-                    number = day_number[day] = date.fromisoformat(day).toordinal()
-                seen.add(number)
-        if len(seen) < 3:
-            continue
-        ordered = sorted(seen)
+        ordered = _day_numbers(text, first, known)
         every = _cadence(ordered)
         if every and is_due(latest := date.fromordinal(ordered[-1]), every, today):
             due[product_id], last[product_id] = every, latest
@@ -124,6 +115,18 @@ def due_for(user: User, now: datetime) -> list[DueItem]:
 
     return first_orderable(user, {pid: last[pid] + timedelta(days=due[pid]) for pid in due},
                            item, MAX_SHOWN)
+
+
+def _day_numbers(text: str, first: str, known: dict[str, int]) -> list[int]:
+    """The distinct days of a `days` text from `first` on (ISO days compare as text), as
+    sorted day numbers; `known` keeps the number of each day already parsed."""
+    seen = set()
+    for item in text.split():
+        if (day := item[:10]) >= first:
+            if (number := known.get(day)) is None:
+                number = known[day] = date.fromisoformat(day).toordinal()
+            seen.add(number)
+    return sorted(seen)
 
 
 SHOWN_BATCH = 12
