@@ -96,4 +96,10 @@ def _configure_database(app: Flask) -> None:
     else:
         # No pool_pre_ping: portal/database.py checks only connections that sat idle.
         opts.setdefault("pool_pre_ping", False)
+    if url.startswith("postgresql+psycopg://"):
+        # Prepared only when a statement asks for it (database.prepared).
+        from portal.database import NEVER_BY_COUNT
+
+        opts["connect_args"] = {"prepare_threshold": NEVER_BY_COUNT,
+                                **opts.get("connect_args", {})}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts

@@ -122,7 +122,10 @@ def _read_rows(session: Session, user_id: int):
     cursor = connection.connection.cursor()
     try:
         connection.dispatch.before_cursor_execute(connection, cursor, sql, params, None, False)
-        cursor.execute(sql, params)
+        if connection.dialect.name == "postgresql":  # by primary key: kept prepared
+            cursor.execute(sql, params, prepare=True)  # (database.prepared says why)
+        else:
+            cursor.execute(sql, params)
         connection.dispatch.after_cursor_execute(connection, cursor, sql, params, None, False)
         return cursor.fetchone()
     except connection.dialect.loaded_dbapi.Error as error:

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy import String, Text, bindparam, cast, func, literal, select, union_all
 
+from portal.database import prepared
 from portal.extensions import db
 from portal.models import (
     Attribute,
@@ -82,7 +83,7 @@ def _content_statement():
     )
 
 
-_CONTENT = _content_statement()
+_CONTENT = prepared(_content_statement())  # by product id: kept prepared
 
 
 def for_product(product_id: int, lang: str) -> Content:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, or_, select
 
+from portal.database import prepared
 from portal.extensions import db
 from portal.models import (
     Product,
@@ -69,11 +70,11 @@ def can_edit(user: User, shopping_list: ShoppingList) -> bool:
     return shopping_list.shared and user.role == Role.COMPANY_ADMIN
 
 
-# The product page and every add to cart offer these lists: the statements are built once
-# (a company admin's, everyone else's), the user bound at execution.
+# The product page and every add to cart offer these lists: the statements are built once (a
+# company admin's, everyone else's) and kept prepared, the user bound at execution.
 _COMPANY, _USER = bindparam("company_id"), bindparam("user_id")
-_LISTS_FOR = {admin: select(ShoppingList).where(rule(_COMPANY, _USER))
-              .order_by(ShoppingList.owner_id != _USER, ShoppingList.name, ShoppingList.id)
+_LISTS_FOR = {admin: prepared(select(ShoppingList).where(rule(_COMPANY, _USER)).order_by(
+    ShoppingList.owner_id != _USER, ShoppingList.name, ShoppingList.id))
               for admin, rule in ((True, _own_or_shared), (False, _own))}
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from portal.database import dialect_of, ids_in
+from portal.database import dialect_of, ids_in, prepared
 from portal.extensions import db
 from portal.models import (
     ContractPrice,
@@ -95,7 +95,8 @@ def _stock_rows(dialect: str):
 @cache
 def _batch_statement(dialect: str):
     """The four reads as one UNION ALL, built once (per dialect) with parameters: building and
-    keying a statement of this size costs more than running it on a product page."""
+    keying a statement of this size costs more than running it on a product page. Kept
+    prepared: it reads by lists of ids (and the company's contract prices by product)."""
     no_int, no_date, no_text = _NO_INT, _NO_DATE, _NO_TEXT
     today = bindparam("today", type_=Date)
     tiers = select(literal(_TIER).label("kind"), PriceTier.product_id,
@@ -117,25 +118,27 @@ def _batch_statement(dialect: str):
         Promotion.ends_on >= today,
         or_(Promotion.customer_group_id.is_(None),
             Promotion.customer_group_id == bindparam("group_id")))
-    return union_all(tiers, contracts, promos, _stock_rows(dialect))
+    return prepared(union_all(tiers, contracts, promos, _stock_rows(dialect)))
 
 
 @cache
 def _framework_batch(dialect: str):
     """A framework contract's fixed prices (public-sector buyers) instead of the three above,
     with the stock."""
-    return union_all(select(
+    return prepared(union_all(select(
         literal(_FRAMEWORK).label("kind"), FrameworkContractLine.product_id,
         _NO_INT.label("ref"), _NO_INT.label("min_qty"),
         FrameworkContractLine.unit_price_cents.label("cents"), _NO_INT.label("pct"),
         _NO_DATE.label("starts_on"), _NO_DATE.label("ends_on"), _NO_TEXT.label("code"),
         _NO_TEXT.label("name")).where(
         FrameworkContractLine.contract_id == bindparam("framework_id"),
-        ids_in(FrameworkContractLine.product_id, "ids", dialect)), _stock_rows(dialect))
+        ids_in(FrameworkContractLine.product_id, "ids", dialect)), _stock_rows(dialect)))
 
 
-# A buyer who sees no price (a visitor, a company not yet active): the stock alone.
-_stock_only = cache(_stock_rows)
+@cache
+def _stock_only(dialect: str):
+    """A buyer who sees no price (a visitor, a company not yet active): the stock alone."""
+    return prepared(_stock_rows(dialect))
 
 
 def read_batch(ids: set[int], chain: list[int] | None, company_id: int | None = None,

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Select, and_, bindparam, false, or_, select
 
+from portal.database import prepared
 from portal.extensions import db
 from portal.models import Category, Company, PriceTier, Product, VisibilityRule
 from portal.services.selling.framework import framework_clause, is_public
@@ -159,7 +160,7 @@ def find_visible(user, *, product_id: int | None = None, sku: str | None = None,
         stmt = stmt.where(Product.gtin == gtin.strip())
     else:
         return None
-    product = db.session.scalar(stmt)
+    product = db.session.scalar(prepared(stmt))  # one product by a unique key
     if product is not None:
         proven_visible(user).add(product.id)
     return product
