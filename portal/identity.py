@@ -20,13 +20,13 @@ never stands for rows it was not built from.
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import bindparam, exc, select, type_coerce
 from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import NullType
 
 from portal.extensions import db
+from portal.memory import Kept, kept
 from portal.models import Company, Unit, User
 from portal.services.navigation import CART_COUNT_OF_USER
 from portal.services.selling import REFERENCE_STAMP
@@ -98,16 +98,13 @@ def _load(session: Session, user_id: int, keep: bool):
         return None
     user, cart_lines, stamp = loaded[:3]
     if keep:
-        kept = _copies()
-        if len(kept) >= MAX_KEPT:
-            kept.clear()
-        kept[user_id] = (tuple(loaded[3:]), _detached_copy(user))
+        _copies().keep(user_id, (tuple(loaded[3:]), _detached_copy(user)))
     return user, cart_lines, stamp
 
 
-def _copies() -> dict:
+def _copies() -> Kept:
     """This process's copies: user id -> (the rows, the detached user)."""
-    return current_app.extensions.setdefault(_KEPT, {})
+    return kept(_KEPT, MAX_KEPT)
 
 
 def _read_rows(session: Session, user_id: int):

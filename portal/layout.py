@@ -12,6 +12,8 @@ from flask import current_app, request
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from portal.memory import kept
+
 _KEPT = "portal.layout"
 # Variants are few (roles' tab sets × the tab a page is on × counts × languages): past this
 # many, start afresh.
@@ -43,14 +45,12 @@ def offline_queue(context) -> Markup:
 
 
 def _kept(key: tuple, context, template: str) -> Markup:
-    kept = current_app.extensions.setdefault(_KEPT, {})
-    html = kept.get(key)
+    variants = kept(_KEPT, MAX_KEPT)
+    html = variants.get(key)
     if html is None:
-        if len(kept) >= MAX_KEPT:
-            kept.clear()
         # Rendered with the page's own variables, as the include did.
-        html = kept[key] = Markup(  # noqa: S704 -- the template's own escaped output
-            current_app.jinja_env.get_template(template).render(context.get_all()))
+        html = variants.keep(key, Markup(  # noqa: S704 -- the template's own escaped output
+            current_app.jinja_env.get_template(template).render(context.get_all())))
     return html
 
 

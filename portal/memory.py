@@ -1,5 +1,5 @@
-"""The garbage collector of a serving process: what lives as long as the process is frozen
-once the process is warm.
+"""What a serving process keeps: its memos, bounded (`kept`), and the garbage collector, for
+which what lives as long as the process is frozen once the process is warm.
 
 Python's full collection walks every object the process holds; a portal process holds some
 300,000 that live as long as it does (modules, the models' metadata, compiled templates,
@@ -14,7 +14,31 @@ collected as before; reference counting still frees frozen objects that are drop
 
 import gc
 
-from flask import Flask
+from flask import Flask, current_app
+
+
+class Kept(dict):
+    """A memo of this process, of at most `limit` entries: past that it starts afresh. What
+    it holds is cheap to make again, and clearing keeps the hot path free of bookkeeping."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def keep(self, key, value):
+        """`value` kept under `key`, and given back."""
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
+
+
+def kept(name: str, limit: int) -> Kept:
+    """The app's memo called `name` (one per app: each test builds its own app)."""
+    found = current_app.extensions.get(name)
+    if found is None:
+        found = current_app.extensions[name] = Kept(limit)
+    return found
 
 
 class FreezeWhenWarm:

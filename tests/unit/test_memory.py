@@ -33,3 +33,17 @@ def test_no_freeze_when_turned_off_or_under_test(monkeypatch):
         for _ in range(3):
             client.get("/healthz")
     assert frozen == []
+
+
+def test_a_memo_of_the_process_starts_afresh_past_its_bound_and_belongs_to_its_app():
+    """The user copies (identity.py), the layout's variants and the reference data are kept
+    in such memos: none grows past its bound, whatever a long-running process serves."""
+    first, second = _app(), _app()
+    with first.app_context():
+        memo = memory.kept("test.memo", 2)
+        assert memo.keep("a", 1) == 1 and memo.keep("b", 2) == 2
+        assert memo.keep("c", 3) == 3
+        assert dict(memo) == {"c": 3}
+        assert memory.kept("test.memo", 2) is memo
+    with second.app_context():
+        assert memory.kept("test.memo", 2) == {}

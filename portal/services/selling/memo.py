@@ -17,6 +17,7 @@ from flask import current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from portal.memory import Kept
 from portal.models import (
     Category,
     Company,
@@ -91,14 +92,11 @@ def per_process(key, build):
         return build()
     kept = current_app.extensions.get(_KEPT)
     if kept is None or kept[0] != stamp:
-        kept = (stamp, {})
-        current_app.extensions[_KEPT] = kept
+        kept = current_app.extensions[_KEPT] = (stamp, Kept(MAX_KEPT))
     values = kept[1]
-    if key not in values:
-        if len(values) >= MAX_KEPT:
-            values.clear()
-        values[key] = build()
-    return values[key]
+    if key in values:
+        return values[key]
+    return values.keep(key, build())
 
 
 def forget() -> None:
