@@ -55,12 +55,12 @@ def ids_in(column, name: str, dialect: str):
 # -- Prepared statements (PostgreSQL) ---------------------------------------------------------
 #
 # A prepared statement is parsed and planned once a connection, then only run: the signed-in
-# user's check costs 0.15 ms prepared against 0.45 ms. But psycopg prepares any statement it has run
-# five times, and after five runs of a prepared statement PostgreSQL may switch to one
-# "generic" plan for all values, costed for an average value. For a statement filtered by
-# company or buyer the biggest customer then pays: the bench buyer's order history (4,346
-# orders) went from 0.25 ms to 15-22 ms. So psycopg prepares nothing by itself here
-# (NEVER_BY_COUNT), and a statement is prepared only when marked with `prepared()`.
+# user's check takes 0.15 ms prepared against 0.45 ms. But psycopg prepares any
+# statement it has run five times, and after five runs of a prepared statement PostgreSQL
+# may switch to one "generic" plan for all values, costed for an average value. For a
+# statement filtered by company or buyer the biggest customer then pays: the bench buyer's
+# order history (4,346 orders) went from 0.25 ms to 15-22 ms. So psycopg prepares nothing by
+# itself here (NEVER_BY_COUNT), and a statement is prepared only when marked `prepared()`.
 #
 # And psycopg forgets every prepared statement at a ROLLBACK, which is how SQLAlchemy ends a
 # request that only read: such a request ends with COMMIT instead (`_end_session`). For a
@@ -72,8 +72,9 @@ NEVER_BY_COUNT = 2**31  # psycopg's threshold: no statement is run that often by
 
 def prepared(statement):
     """The statement, kept prepared on each PostgreSQL connection (nothing on SQLite). Only for
-    a statement whose plan does not depend on its values: rows by primary key or by a list of
-    ids, not "the orders of this company" (see above)."""
+    a statement whose best plan is the same for every customer: rows by primary key or by a
+    list of ids, a user's few rows; not "the orders of this buyer", where one buyer has 4,000
+    and another 20 (see above)."""
     return statement.execution_options(**{PREPARE: True})
 
 
