@@ -110,8 +110,11 @@ def _commit_if_only_read(session) -> None:
     """COMMIT, at the driver, a PostgreSQL transaction that only ran SELECTs, so that psycopg
     keeps its prepared statements; SQLAlchemy's ROLLBACK that follows then finds no
     transaction and does nothing. Any other statement (`_note_writes`), a transaction in
-    error, or SQLite: left to SQLAlchemy's ROLLBACK, as before."""
-    if not session.in_transaction():
+    error, or SQLite: left to SQLAlchemy's ROLLBACK, as before. A session that a failed
+    flush left waiting for its rollback (a view caught the error and answered) is not asked
+    for its connection: it would raise instead of closing."""
+    transaction = session.get_transaction()
+    if transaction is None or not transaction.is_active:
         return
     connection = session.connection()
     if connection.dialect.name != "postgresql" or connection.info.get("wrote"):

@@ -8,6 +8,7 @@ would span the whole test, and the end of a request would never run)."""
 import pytest
 from flask import abort
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from portal import create_app
 from portal.database import prepared
@@ -70,6 +71,15 @@ def _probe_app(url: str, **engine_options):
         return db.session.execute(text(
             f"WITH renamed AS ({_RENAME} RETURNING name) SELECT name FROM renamed"),  # noqa: S608
             {"id": company_id}).scalar_one()
+
+    @application.post("/probe/failed-flush")
+    def failed_flush():
+        db.session.add(Company(name="Durand Bâtiment", id=company_id))  # the id is taken
+        try:
+            db.session.flush()
+        except IntegrityError:
+            return "refused"  # the view answers, and leaves the failed session to the end
+        return "flushed"
 
     @application.post("/probe/commit-then-read")
     def commit_then_read():
@@ -145,3 +155,12 @@ def test_a_pooler_that_cannot_carry_prepared_statements_can_turn_them_off(_pg_sc
     finally:
         with application.app_context():
             db.engine.dispose()
+
+
+def test_a_view_that_answers_after_a_failed_write_leaves_the_next_request_whole(probe, caplog):
+    application, company_id, _email = probe
+    client = application.test_client()
+    assert client.post("/probe/failed-flush").get_data(as_text=True) == "refused"
+    assert "connection was lost" not in caplog.text
+    assert client.get("/probe/name").get_data(as_text=True) == "Durand Bâtiment"
+    assert _stored_name(application, company_id) == "Durand Bâtiment"
