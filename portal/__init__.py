@@ -64,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.blueprints import register_blueprints
 
     register_blueprints(app)
+    security.check_limits_where_they_apply(app)  # after the blueprints: it reads their limits
     memory.init_app(app)  # last: it wraps the finished app and freezes what it holds
     for variable in unknown:
         app.logger.warning("%s names no setting: ignored", variable)

@@ -6,7 +6,8 @@ Every answer that is not a success is application/problem+json (see `problems`).
 
 from flask import Blueprint
 
-from portal.extensions import csrf, limiter
+from portal.extensions import csrf
+from portal.security import limit_blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -25,7 +26,7 @@ from portal.blueprints.api import (  # noqa: E402
 )
 from portal.blueprints.api.operations import rate_key, rate_limit  # noqa: E402
 
-limiter.limit(rate_limit, key_func=rate_key)(bp)
+limit_blueprint(bp, rate_limit, rate_key)
 problems.answer_refusals(bp)
 
 
