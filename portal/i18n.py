@@ -13,7 +13,7 @@ from babel.support import NullTranslations, Translations
 from flask import current_app, g, request, session
 from flask_babel import Domain, get_locale
 from flask_login import current_user
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from portal.extensions import babel
@@ -112,12 +112,22 @@ class PoDomain(Domain):
 # What `{{ _("...") }}` and `{% trans %}` call: Jinja's newstyle gettext (autoescaped, always
 # %-formatted) in one call, where Jinja nests three (its alias, its newstyle wrapper, the
 # catalog's) and Flask-Babel looks the domain and locale up each time: a 100-line cart makes
-# 1,300 of them. A render finds its catalog once (`translations` in the template context, see
-# portal.web); macros imported without context look it up.
-@pass_context
-def _template_gettext(context, string, **variables):
-    rv = (context.get("translations") or current_catalog()).ugettext(string)
-    if context.eval_ctx.autoescape:
+# 1,300 of them. They take the render's evaluation context, not its context: Jinja copies the
+# whole context (every global and variable) for a function that takes it when it is called in
+# a loop or in a block that sets a variable, which is where most labels are. The catalog is
+# found once per render (a template and each module it imports) and kept on that evaluation
+# context, which lives for one render: the locale cannot change under it.
+def _render_catalog(eval_ctx) -> NullTranslations:
+    found = eval_ctx.__dict__.get("portal_catalog")
+    if found is None:
+        found = eval_ctx.portal_catalog = current_catalog()
+    return found
+
+
+@pass_eval_context
+def _template_gettext(eval_ctx, string, **variables):
+    rv = _render_catalog(eval_ctx).ugettext(string)
+    if eval_ctx.autoescape:
         rv = Markup(rv)  # noqa: S704 -- our own catalog's text, as Jinja marks it
     if not variables and "%" not in rv:
         return rv  # what `rv % {}` gives when there is nothing to format or unescape
@@ -136,11 +146,11 @@ def _formatted(rv, variables: dict):
     return rv % variables
 
 
-@pass_context
-def _template_ngettext(context, singular, plural, num, **variables):
+@pass_eval_context
+def _template_ngettext(eval_ctx, singular, plural, num, **variables):
     variables.setdefault("num", num)
-    rv = (context.get("translations") or current_catalog()).ungettext(singular, plural, num)
-    if context.eval_ctx.autoescape:
+    rv = _render_catalog(eval_ctx).ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
         rv = Markup(rv)  # noqa: S704 -- our own catalog's text, as Jinja marks it
     return _formatted(rv, variables)
 

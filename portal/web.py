@@ -175,10 +175,7 @@ def _compress(response):
 def _template_globals():
     from flask_babel import get_locale
 
-    from portal.i18n import current_catalog
-
     return {
-        "translations": current_catalog(),
         "current_lang": str(get_locale()),
         "money": money,
         "format_date": format_date,
