@@ -1,6 +1,7 @@
 """Per-connection SQLite settings: foreign keys, WAL, busy timeout, Unicode lower(); a
 liveness check of server connections that sat idle; the end of each request's session; lists
-of ids bound as one parameter, and statements kept prepared, on PostgreSQL."""
+of ids bound as one parameter, and statements kept prepared, on PostgreSQL; `read`, the short
+way of a SELECT of columns."""
 
 import logging
 import re
@@ -76,6 +77,22 @@ def prepared(statement):
     list of ids, a user's few rows; not "the orders of this buyer", where one buyer has 4,000
     and another 20 (see above)."""
     return statement.execution_options(**{PREPARE: True})
+
+
+def read(statement, params=None):
+    """The rows of a SELECT of columns (no ORM objects), on the request's connection.
+
+    For such a statement the ORM's layer (its execute events, its result machinery) cost as
+    much CPU as the database's work: 0.1 ms of the 0.15-0.3 ms a statement took on a page.
+    This is SQLAlchemy Core's execute, after the autoflush the ORM would have done, so what
+    the request changed is read back; types are converted as before. Writes go through the
+    session: its execute events keep the request's memos right."""
+    from portal.extensions import db
+
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
 
 
 def _execute(cursor, statement, parameters, context):

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy import String, Text, bindparam, cast, func, literal, select, union_all
 
-from portal.database import prepared
+from portal.database import prepared, read
 from portal.extensions import db
 from portal.models import (
     Attribute,
@@ -89,7 +89,7 @@ _CONTENT = prepared(_content_statement())  # by product id: kept prepared
 def for_product(product_id: int, lang: str) -> Content:
     """Everything the product page shows of it, in one statement (a UNION ALL of the four
     tables, as text), whatever the number of pictures, documents, videos and attributes."""
-    rows = sorted(db.session.execute(_CONTENT, {"product_id": product_id}),
+    rows = sorted(read(_CONTENT, {"product_id": product_id}),
                   key=lambda r: (r.part, r.position, r.id))
     english = lang == "en"
     pictures = [Picture(r.id, storage.StoredImage.from_json(json.loads(r.a)),
@@ -114,7 +114,7 @@ def thumbnails(product_ids: list[int]) -> dict[int, storage.StoredImage]:
     first = (select(ProductImage.product_id, func.min(ProductImage.position).label("position"))
              .where(ProductImage.product_id.in_(product_ids))
              .group_by(ProductImage.product_id).subquery())
-    rows = db.session.execute(select(ProductImage.product_id, ProductImage.image).join(
+    rows = read(select(ProductImage.product_id, ProductImage.image).join(
         first, (first.c.product_id == ProductImage.product_id)
         & (first.c.position == ProductImage.position)))
     return {product_id: storage.StoredImage.from_json(image) for product_id, image in rows}

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, case, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, contains_eager
 
+from portal.database import read
 from portal.extensions import db
 from portal.models import Cart, CartLine, Product, User
 from portal.services import DomainError
@@ -57,11 +58,11 @@ def _slot(user: User) -> _Slot:
     Two first adds at once (a double tap) both find no cart: the later insert does nothing
     instead of failing on the unique user_id, and both go on with the one cart.
     """
-    row = db.session.execute(_SLOT, {"user_id": user.id}).first()
+    row = read(_SLOT, {"user_id": user.id}).first()
     if row is None:
         db.session.execute(_upsert(Cart).values(user_id=user.id, company_id=user.company_id)
                            .on_conflict_do_nothing(index_elements=[Cart.user_id]))
-        row = db.session.execute(_SLOT, {"user_id": user.id}).one()
+        row = read(_SLOT, {"user_id": user.id}).one()
     cart_id, last, lines = row
     return _Slot(cart_id, (last if last is not None else -1) + 1, lines)
 

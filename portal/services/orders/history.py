@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, bindparam, exists, false, func, or_, select
 from sqlalchemy.orm import aliased
 
+from portal.database import read
 from portal.extensions import db
 from portal.models import (
     ApprovalRequest,
@@ -50,7 +51,7 @@ EVENT_LABELS = {
 
 def unit_subtree(company_id: int, unit_id: int) -> set[int]:
     """`unit_id` and every unit below it, within one company."""
-    rows = db.session.execute(
+    rows = read(
         select(Unit.id, Unit.parent_id).where(Unit.company_id == company_id)
     ).all()
     children: dict[int | None, list[int]] = {}
@@ -139,8 +140,8 @@ def visible_jobsites(user) -> list:
     params = {"company_id": user.company_id}
     if user.role == Role.APPROVER and user.unit_id is not None:
         params["units"] = sorted(unit_subtree(user.company_id, user.unit_id))
-        return db.session.execute(_JOBSITES_IN, params).all()
-    return db.session.execute(_JOBSITES, params).all()
+        return read(_JOBSITES_IN, params).all()
+    return read(_JOBSITES, params).all()
 
 
 # -- History ---------------------------------------------------------------------------------
@@ -270,7 +271,7 @@ def history_page(user, filters: HistoryFilters, cursor: str | None = None,
         params["at"], params["last_id"] = after
     stmt = _history_statement(scope, bool(filters.status), bool(filters.jobsite_id),
                               bool(filters.q), after is not None, limit)
-    rows = [HistoryRow(*row) for row in db.session.execute(stmt, params).all()]
+    rows = [HistoryRow(*row) for row in read(stmt, params).all()]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

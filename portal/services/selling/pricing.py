@@ -30,7 +30,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from portal.database import dialect_of, ids_in, prepared
+from portal.database import dialect_of, ids_in, prepared, read
 from portal.extensions import db
 from portal.models import (
     ContractPrice,
@@ -158,7 +158,7 @@ def read_batch(ids: set[int], chain: list[int] | None, company_id: int | None = 
     else:
         statement, priced = _stock_only(dialect), False
     out = Batch(priced=priced)
-    for kind, pid, ref, min_qty, cents, pct, starts, ends, code, name in db.session.execute(
+    for kind, pid, ref, min_qty, cents, pct, starts, ends, code, name in read(
             statement, params):
         if kind == _STOCK:
             out.stock[pid].append(Held(ref, code, name, int(cents)))

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Select, and_, bindparam, false, or_, select
 
-from portal.database import prepared
+from portal.database import prepared, read
 from portal.extensions import db
 from portal.models import Category, Company, PriceTier, Product, VisibilityRule
 from portal.services.selling.framework import framework_clause, is_public
@@ -84,7 +84,7 @@ _RULES = select(VisibilityRule.company_id, VisibilityRule.category_id,
 
 
 def _read_rules(company: Company, storefront_id: int | None = None) -> list[_Rule]:
-    rows = db.session.execute(
+    rows = read(
         _RULES, {"company_id": company.id, "group_id": company.customer_group_id}).all()
     scoped = [_Rule(r.category_id, r.product_id) for r in rows
               if storefront_id is not None and r.storefront_id == storefront_id
