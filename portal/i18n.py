@@ -112,21 +112,14 @@ class PoDomain(Domain):
 # What `{{ _("...") }}` and `{% trans %}` call: Jinja's newstyle gettext (autoescaped, always
 # %-formatted) in one call, where Jinja nests three (its alias, its newstyle wrapper, the
 # catalog's) and Flask-Babel looks the domain and locale up each time: a 100-line cart makes
-# 1,300 of them. They take the render's evaluation context, not its context: Jinja copies the
-# whole context (every global and variable) for a function that takes it when it is called in
-# a loop or in a block that sets a variable, which is where most labels are. The catalog is
-# found once per render (a template and each module it imports) and kept on that evaluation
-# context, which lives for one render: the locale cannot change under it.
-def _render_catalog(eval_ctx) -> NullTranslations:
-    found = eval_ctx.__dict__.get("portal_catalog")
-    if found is None:
-        found = eval_ctx.portal_catalog = current_catalog()
-    return found
-
-
+# 1,300 of them. They take the render's evaluation context (for autoescaping), not its
+# context: Jinja copies the whole context (every global and variable) for a function that
+# takes it each time it is called in a loop or in a block that sets a variable, which is
+# where most labels are. The catalog is the locale's in force at each call: a module
+# imported without context is kept by Jinja across renders, in any language.
 @pass_eval_context
 def _template_gettext(eval_ctx, string, **variables):
-    rv = _render_catalog(eval_ctx).ugettext(string)
+    rv = current_catalog().ugettext(string)
     if eval_ctx.autoescape:
         rv = Markup(rv)  # noqa: S704 -- our own catalog's text, as Jinja marks it
     if not variables and "%" not in rv:
@@ -149,7 +142,7 @@ def _formatted(rv, variables: dict):
 @pass_eval_context
 def _template_ngettext(eval_ctx, singular, plural, num, **variables):
     variables.setdefault("num", num)
-    rv = _render_catalog(eval_ctx).ungettext(singular, plural, num)
+    rv = current_catalog().ungettext(singular, plural, num)
     if eval_ctx.autoescape:
         rv = Markup(rv)  # noqa: S704 -- our own catalog's text, as Jinja marks it
     return _formatted(rv, variables)

@@ -61,8 +61,10 @@ def _on_its_storefront(user) -> bool:
 
 # Blueprints whose every view carries a rate limit (`limit_blueprint`): the API's, per token.
 _LIMITED_BLUEPRINTS: set[str] = set()
-# Settings that put a limit on every request: with any of them, every request is checked.
-_LIMITS_FOR_EVERY_REQUEST = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
+# Settings that put a limit on every request (RATELIMIT_IN_MEMORY_FALLBACK: while the store is
+# down): with any of them, every request is checked.
+_LIMITS_FOR_EVERY_REQUEST = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META",
+                             "RATELIMIT_IN_MEMORY_FALLBACK")
 
 
 def limit_blueprint(bp, limit, key_func) -> None:
@@ -82,7 +84,9 @@ def check_limits_where_they_apply(app) -> None:
     check = limiter._check_request_limit  # the hook Flask-Limiter registered, found in place
     if check not in hooks or any(app.config.get(key) for key in _LIMITS_FOR_EVERY_REQUEST):
         return
-    limited = frozenset(_LIMITED_BLUEPRINTS)
+    # As registered (a blueprint nested in another is "parent.api" in request.blueprints).
+    limited = frozenset(registered for registered, bp in app.blueprints.items()
+                        if bp.name in _LIMITED_BLUEPRINTS)
 
     def check_in_limited_blueprints():
         if request.blueprint is not None and not limited.isdisjoint(request.blueprints):
