@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 from sqlalchemy.types import ARRAY
 
+from portal.extensions import db
+
 log = logging.getLogger(__name__)
 
 # A pooled PostgreSQL connection unused for this long is checked before a request gets it.
@@ -87,8 +89,6 @@ def read(statement, params=None):
     This is SQLAlchemy Core's execute, after the autoflush the ORM would have done, so what
     the request changed is read back; types are converted as before. Writes go through the
     session: its execute events keep the request's memos right."""
-    from portal.extensions import db
-
     session = db.session()
     if session.autoflush:
         session.flush()
@@ -199,8 +199,6 @@ def _closed_by_server(dbapi_connection) -> bool:
 def init_app(app) -> None:
     """Call after db.init_app: teardowns run last-registered first, so this one ends the
     session before Flask-SQLAlchemy's remove() finds it."""
-    from portal.extensions import db
-
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "postgresql":
@@ -213,8 +211,6 @@ def _end_session(raised) -> None:
     rollback that ends the request's read transaction then fails. Raised from a teardown, that
     error would turn a page already rendered into the server's bare 500; the answer is sent
     as it is and the dead connection is left out of the pool (SQLAlchemy invalidates it)."""
-    from portal.extensions import db
-
     try:
         if raised is None:
             _commit_if_only_read(db.session())
